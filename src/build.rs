@@ -1,0 +1,177 @@
+//! The build pipeline, stage by stage: config -> content -> site model -> render -> output.
+//!
+//! In: the site root and the command-line options. Out: the built site in the output folder and
+//! a [`Report`] with counts, or every error of the build at once as a [`Failure`]. [`compile`]
+//! stops before writing, which is what `check` and the dev server build on.
+
+use crate::config::Config;
+use crate::dates::Dates;
+use crate::diagnostics::{Diagnostic, Diagnostics, Failure};
+use crate::output::{Staging, check_target};
+use crate::render::{self, OutputFile};
+use crate::site::Site;
+use crate::urls::BaseUrl;
+use crate::{content, feeds, highlight, search};
+use rayon::prelude::*;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+#[derive(Clone, Debug, Default)]
+pub struct Options {
+    pub root: PathBuf,
+    /// Overrides `[build] build-dir`.
+    pub output: Option<PathBuf>,
+    /// Overrides `[output.html] site-url`.
+    pub base_url: Option<String>,
+    pub drafts: bool,
+    /// Skip the search index (faster previews).
+    pub no_search: bool,
+}
+
+/// What a build made.
+#[derive(Debug)]
+pub struct Report {
+    pub pages: usize,
+    pub sections: usize,
+    pub terms: usize,
+    pub files: usize,
+    pub warnings: Vec<Diagnostic>,
+    pub elapsed: Duration,
+    pub output: PathBuf,
+    pub search_time: Duration,
+}
+
+/// A site rendered in memory: every output file, and what to copy.
+pub struct Compiled {
+    pub files: Vec<OutputFile>,
+    /// (output path, source) of static files and page assets.
+    pub copies: Vec<(String, PathBuf)>,
+    pub extra: Vec<(String, Vec<u8>)>,
+    pub pages: usize,
+    pub sections: usize,
+    pub terms: usize,
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// The output folder a build writes to, from the options or `book.toml`.
+pub fn output_dir(options: &Options, config: &Config) -> PathBuf {
+    options.output.clone().unwrap_or_else(|| options.root.join(&config.build.build_dir))
+}
+
+/// Builds the site and swaps it into the output folder.
+pub fn build(options: &Options) -> Result<Report, Failure> {
+    let start = Instant::now();
+    let config = Config::load(&options.root).map_err(Failure::Diagnostics)?;
+    let target = check_target(&options.root, &output_dir(options, &config)).map_err(Failure::Other)?;
+    let mut compiled = compile(options, &config)?;
+    let search_start = Instant::now();
+    if config.search.enabled && !options.no_search {
+        let base = base_url(options, &config);
+        compiled.extra.extend(search::index(&compiled.files, &base.path).map_err(Failure::Other)?);
+    }
+    let search_time = search_start.elapsed();
+    let files = write(&target, &compiled).map_err(|e| Failure::Other(format!("cannot write the site to `{}`: {e}", target.display())))?;
+    Ok(Report {
+        pages: compiled.pages,
+        sections: compiled.sections,
+        terms: compiled.terms,
+        files,
+        warnings: compiled.warnings,
+        elapsed: start.elapsed(),
+        output: target,
+        search_time,
+    })
+}
+
+pub fn base_url(options: &Options, config: &Config) -> BaseUrl {
+    BaseUrl::parse(options.base_url.as_deref().or(config.output.html.site_url.as_deref()).unwrap_or("/"))
+}
+
+/// Everything but writing: load, check, model and render the site.
+pub fn compile(options: &Options, config: &Config) -> Result<Compiled, Failure> {
+    let root = &options.root;
+    let mut diagnostics = Diagnostics::default();
+    let (content, problems) = content::load(root, config, options.drafts);
+    diagnostics.extend(problems);
+    let statics = static_files(root);
+    let static_paths: Vec<String> = statics.iter().map(|(rel, _)| rel.clone()).collect();
+    let (site, problems) = Site::build(config, content, base_url(options, config), &static_paths);
+    diagnostics.extend(problems);
+    let templates = render::load_templates(root);
+    if let Err(problems) = &templates {
+        diagnostics.extend(problems.iter().cloned());
+    }
+    if diagnostics.has_errors() {
+        return Err(diagnostics.into());
+    }
+    let (tera, i18n) = templates.map_err(Failure::Diagnostics)?;
+    let dates = Dates::from_git(root);
+    let files = render::render_site(&site, tera, &i18n, &dates).map_err(Failure::Diagnostics)?;
+    let mut extra = generated_files(&site, &dates);
+    extra.sort();
+    let mut copies: Vec<(String, PathBuf)> = statics;
+    copies.extend(site.assets.iter().map(|a| (a.rel.clone(), a.source.clone())));
+    let warnings = diagnostics.sorted().into_iter().filter(|d| !d.is_error()).collect();
+    Ok(Compiled {
+        pages: site.pages.iter().filter(|p| !p.is_index).count(),
+        sections: site.sections.len(),
+        terms: site.config.taxonomies.iter().map(|t| t.terms.len()).sum(),
+        files,
+        copies,
+        extra,
+        warnings,
+    })
+}
+
+/// Files made by the generator rather than templates.
+fn generated_files(site: &Site<'_>, dates: &Dates) -> Vec<(String, Vec<u8>)> {
+    let (light, dark) = highlight::stylesheets();
+    let mut files = vec![
+        ("syntax-light.css".to_string(), light.into_bytes()),
+        ("syntax-dark.css".to_string(), dark.into_bytes()),
+        ("sitemap.xml".to_string(), feeds::sitemap(site, dates).into_bytes()),
+        ("atom.xml".to_string(), feeds::atom(site, dates).into_bytes()),
+        ("robots.txt".to_string(), feeds::robots(site).into_bytes()),
+        // GitHub Pages would otherwise run Jekyll, which hides folders starting with `_`.
+        (".nojekyll".to_string(), Vec::new()),
+    ];
+    if let Some(cname) = &site.config.output.html.cname {
+        files.push(("CNAME".to_string(), format!("{cname}\n").into_bytes()));
+    }
+    files
+}
+
+/// `static/` files as (output path, source), sorted.
+fn static_files(root: &Path) -> Vec<(String, PathBuf)> {
+    let dir = root.join("static");
+    walkdir::WalkDir::new(&dir)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            let rel = e.path().strip_prefix(&dir).unwrap_or(e.path()).to_string_lossy().replace('\\', "/");
+            (rel, e.into_path())
+        })
+        .collect()
+}
+
+/// Writes a compiled site through a staging folder; returns the number of files written.
+fn write(target: &Path, compiled: &Compiled) -> std::io::Result<usize> {
+    let staging = Staging::new(target)?;
+    let result = (|| {
+        compiled.copies.par_iter().try_for_each(|(rel, source)| staging.copy(rel, source))?;
+        compiled.files.par_iter().try_for_each(|f| staging.write(&f.path, f.contents.as_bytes()))?;
+        compiled.extra.par_iter().try_for_each(|(rel, bytes)| staging.write(rel, bytes))
+    })();
+    match result {
+        Ok(()) => {
+            staging.commit()?;
+            Ok(compiled.copies.len() + compiled.files.len() + compiled.extra.len())
+        }
+        Err(e) => {
+            staging.abandon();
+            Err(e)
+        }
+    }
+}

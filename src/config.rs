@@ -1,0 +1,357 @@
+//! Configuration: `book.toml` -> [`Config`].
+//!
+//! In: the text of `book.toml`. Out: a typed, validated `Config` with the controlled vocabularies,
+//! or `path:line:col` diagnostics. Like mdBook's, every table rejects keys it does not know, so a
+//! typo is an error instead of a silently ignored setting.
+
+use crate::diagnostics::{Diagnostic, LineIndex, suggest};
+use serde::Deserialize;
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+
+/// Front-matter keys with a fixed meaning; a taxonomy may not reuse them.
+pub const FIXED_KEYS: &[&str] = &[
+    "title", "description", "tags", "date", "updated", "reviewed", "next_review", "references",
+    "trials", "draft", "weight", "slug",
+];
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    #[serde(default)]
+    pub book: Book,
+    #[serde(default)]
+    pub build: Build,
+    #[serde(default)]
+    pub output: Output,
+    #[serde(default)]
+    pub markdown: Markdown,
+    #[serde(default)]
+    pub search: Search,
+    /// Languages besides `book.language`, by code.
+    #[serde(default)]
+    pub language: BTreeMap<String, Language>,
+    #[serde(default, rename = "taxonomy")]
+    pub taxonomies: Vec<Taxonomy>,
+    pub matrix: Option<Matrix>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Book {
+    #[serde(default = "default_title")]
+    pub title: String,
+    #[serde(default)]
+    pub description: String,
+    #[serde(default)]
+    pub authors: Vec<String>,
+    #[serde(default = "default_language")]
+    pub language: String,
+}
+
+impl Default for Book {
+    fn default() -> Self {
+        Book { title: default_title(), description: String::new(), authors: Vec::new(), language: default_language() }
+    }
+}
+
+fn default_title() -> String {
+    "cellbook".into()
+}
+
+fn default_language() -> String {
+    "en".into()
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Build {
+    #[serde(default = "default_build_dir")]
+    pub build_dir: String,
+}
+
+impl Default for Build {
+    fn default() -> Self {
+        Build { build_dir: default_build_dir() }
+    }
+}
+
+fn default_build_dir() -> String {
+    "book".into()
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Output {
+    #[serde(default)]
+    pub html: Html,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Html {
+    /// Where the site is published: `https://example.org/repo/`, or just a path such as `/repo/`.
+    pub site_url: Option<String>,
+    pub git_repository_url: Option<String>,
+    /// With `{path}` standing for the source file's path from the site root.
+    pub edit_url_template: Option<String>,
+    /// A custom domain for GitHub Pages, written to `CNAME`.
+    pub cname: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Markdown {
+    /// Raw HTML in Markdown is kept when true (trusted editors) and sanitised when false.
+    #[serde(default = "yes")]
+    pub allow_html: bool,
+}
+
+impl Default for Markdown {
+    fn default() -> Self {
+        Markdown { allow_html: true }
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Search {
+    #[serde(default = "yes")]
+    pub enabled: bool,
+}
+
+impl Default for Search {
+    fn default() -> Self {
+        Search { enabled: true }
+    }
+}
+
+fn yes() -> bool {
+    true
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Language {
+    /// The language's own name, shown in the language switcher.
+    pub name: String,
+    pub title: Option<String>,
+    pub description: Option<String>,
+}
+
+/// Translated labels for a taxonomy, term or the matrix.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Translation {
+    pub title: Option<String>,
+    pub label: Option<String>,
+    pub description: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Taxonomy {
+    /// The front-matter key, e.g. `cell_types`.
+    pub key: String,
+    pub title: String,
+    /// The URL path of the topic index, e.g. `cell-types`.
+    pub path: String,
+    #[serde(default)]
+    pub description: String,
+    /// Whether a page may take several terms (a list) or exactly one.
+    #[serde(default)]
+    pub multiple: bool,
+    /// Whether the term order is a ranking, weakest first.
+    #[serde(default)]
+    pub ranked: bool,
+    #[serde(default)]
+    pub translations: BTreeMap<String, Translation>,
+    #[serde(default, rename = "term")]
+    pub terms: Vec<Term>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Term {
+    pub id: String,
+    pub label: String,
+    #[serde(default)]
+    pub description: String,
+    #[serde(default)]
+    pub translations: BTreeMap<String, Translation>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Matrix {
+    #[serde(default = "default_matrix_path")]
+    pub path: String,
+    pub title: String,
+    /// Taxonomy keys for the rows and the columns.
+    pub rows: String,
+    pub columns: String,
+    #[serde(default)]
+    pub translations: BTreeMap<String, Translation>,
+}
+
+fn default_matrix_path() -> String {
+    "matrix".into()
+}
+
+impl Taxonomy {
+    pub fn term(&self, id: &str) -> Option<&Term> {
+        self.terms.iter().find(|t| t.id == id)
+    }
+
+    pub fn term_index(&self, id: &str) -> Option<usize> {
+        self.terms.iter().position(|t| t.id == id)
+    }
+
+    pub fn title_in(&self, lang: &str) -> &str {
+        self.translations.get(lang).and_then(|t| t.title.as_deref()).unwrap_or(&self.title)
+    }
+
+    pub fn description_in(&self, lang: &str) -> &str {
+        self.translations.get(lang).and_then(|t| t.description.as_deref()).unwrap_or(&self.description)
+    }
+}
+
+impl Term {
+    pub fn label_in(&self, lang: &str) -> &str {
+        self.translations.get(lang).and_then(|t| t.label.as_deref()).unwrap_or(&self.label)
+    }
+
+    pub fn description_in(&self, lang: &str) -> &str {
+        self.translations.get(lang).and_then(|t| t.description.as_deref()).unwrap_or(&self.description)
+    }
+}
+
+impl Matrix {
+    pub fn title_in(&self, lang: &str) -> &str {
+        self.translations.get(lang).and_then(|t| t.title.as_deref()).unwrap_or(&self.title)
+    }
+}
+
+impl Config {
+    /// Reads and validates `book.toml` under `root`. A missing file gives the defaults.
+    pub fn load(root: &Path) -> Result<Config, Vec<Diagnostic>> {
+        let path = root.join("book.toml");
+        let text = match std::fs::read_to_string(&path) {
+            Ok(text) => text,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
+            Err(e) => return Err(vec![Diagnostic::error("book.toml", 0, 0, format!("cannot read: {e}"))]),
+        };
+        Config::parse(&text)
+    }
+
+    /// Parses the text of a `book.toml`; diagnostics name the file `book.toml`.
+    pub fn parse(text: &str) -> Result<Config, Vec<Diagnostic>> {
+        let config: Config = toml::from_str(text).map_err(|e| {
+            let (line, col) = e.span().map_or((0, 0), |span| LineIndex::new(text).position(span.start));
+            vec![Diagnostic::error("book.toml", line, col, e.message().trim().to_string())]
+        })?;
+        let problems = config.validate(text);
+        if problems.is_empty() { Ok(config) } else { Err(problems) }
+    }
+
+    /// All language codes, the main language first.
+    pub fn languages(&self) -> Vec<&str> {
+        std::iter::once(self.book.language.as_str())
+            .chain(self.language.keys().map(String::as_str).filter(|code| *code != self.book.language))
+            .collect()
+    }
+
+    pub fn taxonomy(&self, key: &str) -> Option<&Taxonomy> {
+        self.taxonomies.iter().find(|t| t.key == key)
+    }
+
+    /// Every front-matter key a page may use.
+    pub fn front_matter_keys(&self) -> Vec<&str> {
+        FIXED_KEYS.iter().copied().chain(self.taxonomies.iter().map(|t| t.key.as_str())).collect()
+    }
+
+    fn validate(&self, text: &str) -> Vec<Diagnostic> {
+        let mut problems = Vec::new();
+        let mut error = |needle: &str, message: String| {
+            let (line, col) = locate(text, needle);
+            problems.push(Diagnostic::error("book.toml", line, col, message));
+        };
+        for code in self.languages() {
+            if !is_language_code(code) {
+                error(code, format!("`{code}` is not a language code such as `en` or `zh`"));
+            }
+        }
+        let mut keys = BTreeSet::new();
+        let mut paths = BTreeSet::new();
+        for taxonomy in &self.taxonomies {
+            let key = &taxonomy.key;
+            if FIXED_KEYS.contains(&key.as_str()) {
+                error(&format!("\"{key}\""), format!("taxonomy key `{key}` is a built-in front-matter key"));
+            }
+            if !keys.insert(key.as_str()) {
+                error(&format!("\"{key}\""), format!("taxonomy key `{key}` is declared twice"));
+            }
+            if !is_url_segment(&taxonomy.path) || !paths.insert(taxonomy.path.as_str()) {
+                error(
+                    &format!("\"{}\"", taxonomy.path),
+                    format!("taxonomy path `{}` must be a unique, plain URL segment", taxonomy.path),
+                );
+            }
+            let mut ids = BTreeSet::new();
+            for term in &taxonomy.terms {
+                if !is_url_segment(&term.id) {
+                    error(&format!("\"{}\"", term.id), format!("term id `{}` must be a plain URL segment", term.id));
+                }
+                if !ids.insert(term.id.as_str()) {
+                    error(&format!("\"{}\"", term.id), format!("term `{}` is declared twice in `{key}`", term.id));
+                }
+            }
+        }
+        if let Some(matrix) = &self.matrix {
+            for axis in [&matrix.rows, &matrix.columns] {
+                if self.taxonomy(axis).is_none() {
+                    let hint = suggest(axis, self.taxonomies.iter().map(|t| t.key.as_str()));
+                    let (line, col) = locate(text, &format!("\"{axis}\""));
+                    problems.push(
+                        Diagnostic::error("book.toml", line, col, format!("matrix axis `{axis}` is not a taxonomy"))
+                            .with_hint(hint),
+                    );
+                }
+            }
+        }
+        problems
+    }
+}
+
+/// Where `needle` first appears in `text`, as (line, column); (0, 0) when it does not.
+fn locate(text: &str, needle: &str) -> (usize, usize) {
+    text.find(needle).map_or((0, 0), |offset| LineIndex::new(text).position(offset))
+}
+
+fn is_language_code(code: &str) -> bool {
+    !code.is_empty() && code.len() <= 12 && code.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+}
+
+/// A single URL path segment that cannot climb out of its folder.
+pub fn is_url_segment(s: &str) -> bool {
+    !s.is_empty() && s != "." && s != ".." && !s.contains(['/', '\\', '?', '#', ':']) && !s.chars().any(char::is_whitespace)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unknown_key_is_named_with_its_line() {
+        let err = Config::parse("[book]\ntitle = \"x\"\ntitel = \"y\"\n").unwrap_err();
+        assert_eq!(err[0].line, 3);
+        assert!(err[0].message.contains("titel"), "{}", err[0].message);
+    }
+
+    #[test]
+    fn empty_file_gives_defaults() {
+        let config = Config::parse("").unwrap();
+        assert_eq!(config.build.build_dir, "book");
+        assert_eq!(config.languages(), vec!["en"]);
+    }
+}

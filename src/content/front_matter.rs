@@ -1,0 +1,370 @@
+//! Front matter: the YAML block between `---` lines at the top of a Markdown file.
+//!
+//! In: a file's text (BOM and CRLF already removed). Out: the typed [`FrontMatter`] and the body,
+//! with every line number counted in the source file, not in the YAML fragment. Keys are checked
+//! while parsing, against the fixed keys and the taxonomy keys of `book.toml`.
+
+use jiff::civil::Date;
+use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::fmt;
+
+/// The parts of a source file around its front matter.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Split<'a> {
+    pub yaml: &'a str,
+    /// 1-based line of the first YAML line in the file.
+    pub yaml_line: usize,
+    pub body: &'a str,
+    /// 1-based line of the first body line in the file.
+    pub body_line: usize,
+}
+
+/// A problem at a position of the source file.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Problem {
+    pub line: usize,
+    pub col: usize,
+    pub message: String,
+}
+
+impl Problem {
+    fn new(line: usize, col: usize, message: impl Into<String>) -> Self {
+        Problem { line, col, message: message.into() }
+    }
+}
+
+/// Splits the text at the `---` lines that open and close the front matter.
+pub fn split(text: &str) -> Result<Split<'_>, Problem> {
+    if text.trim().is_empty() {
+        return Err(Problem::new(1, 1, "empty file: a page starts with `---`, its front matter (at least `title`), and `---`"));
+    }
+    let mut lines = text.split_inclusive('\n');
+    let first = lines.next().unwrap_or("");
+    if first.trim_end() != "---" {
+        return Err(Problem::new(1, 1, "no front matter: the file must start with a `---` line, then YAML with at least `title`, then `---`"));
+    }
+    let yaml_start = first.len();
+    let mut offset = yaml_start;
+    for (index, line) in lines.enumerate() {
+        if matches!(line.trim_end(), "---" | "...") {
+            return Ok(Split {
+                yaml: &text[yaml_start..offset],
+                yaml_line: 2,
+                body: &text[offset + line.len()..],
+                body_line: index + 3,
+            });
+        }
+        offset += line.len();
+    }
+    Err(Problem::new(1, 1, "front matter is not closed: add a `---` line after the YAML"))
+}
+
+/// A reference to a source: at least one identifier links it (PubMed, doi.org, a trial registry).
+#[derive(Clone, Debug, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Reference {
+    /// A short key, cited in the text as `[@id]`.
+    pub id: Option<String>,
+    pub title: String,
+    #[serde(default, deserialize_with = "string_or_number")]
+    pub pmid: Option<String>,
+    pub doi: Option<String>,
+    pub nct: Option<String>,
+    pub isrctn: Option<String>,
+    pub url: Option<String>,
+}
+
+impl Reference {
+    pub fn has_identifier(&self) -> bool {
+        self.pmid.is_some() || self.doi.is_some() || self.nct.is_some() || self.isrctn.is_some()
+    }
+}
+
+/// A registered trial an article describes, for the reader and for schema.org's MedicalTrial.
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Trial {
+    /// The registry id (NCT..., ISRCTN...).
+    pub id: String,
+    pub name: Option<String>,
+    pub phase: Option<String>,
+    pub status: Option<String>,
+}
+
+pub const TRIAL_PHASES: &[&str] =
+    &["early-phase-1", "phase-1", "phase-1-phase-2", "phase-2", "phase-2-phase-3", "phase-3", "phase-4"];
+
+pub const TRIAL_STATUSES: &[&str] = &[
+    "active-not-recruiting", "completed", "enrolling-by-invitation", "not-yet-recruiting", "recruiting",
+    "suspended", "terminated", "withdrawn", "unknown",
+];
+
+/// The taxonomy values of one key, as written: one term or a list.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Terms {
+    One(String),
+    Many(Vec<String>),
+}
+
+impl Terms {
+    pub fn ids(&self) -> &[String] {
+        match self {
+            Terms::One(id) => std::slice::from_ref(id),
+            Terms::Many(ids) => ids,
+        }
+    }
+}
+
+/// The typed front matter of a page or section.
+#[derive(Clone, Debug, Default)]
+pub struct FrontMatter {
+    pub title: Option<String>,
+    pub description: Option<String>,
+    pub tags: Vec<String>,
+    pub date: Option<Date>,
+    pub updated: Option<Date>,
+    pub reviewed: Option<Date>,
+    pub next_review: Option<Date>,
+    pub references: Vec<Reference>,
+    pub trials: Vec<Trial>,
+    pub draft: bool,
+    pub weight: Option<i64>,
+    pub slug: Option<String>,
+    /// Taxonomy key -> terms, in the order of the file.
+    pub terms: BTreeMap<String, Terms>,
+    /// Keys that are neither fixed nor a taxonomy; reported with a hint by the caller.
+    pub unknown_keys: Vec<String>,
+}
+
+/// Parses the YAML of a split file. `taxonomy_keys` are the extra keys `book.toml` declares.
+pub fn parse(split: &Split<'_>, taxonomy_keys: &[&str]) -> Result<FrontMatter, Problem> {
+    let seed = FrontMatterSeed { taxonomy_keys };
+    let deserializer = yaml_serde::Deserializer::from_str(split.yaml);
+    seed.deserialize(deserializer).map_err(|e| {
+        let (line, col) = e.location().map_or((split.yaml_line, 1), |l| (l.line() + split.yaml_line - 1, l.column()));
+        Problem::new(line, col, yaml_message(&e))
+    })
+}
+
+/// yaml_serde's message without its own "at line N column M", which counts from the fragment.
+fn yaml_message(error: &yaml_serde::Error) -> String {
+    let text = error.to_string();
+    let text = text.split(" at line ").next().unwrap_or(&text).trim();
+    let text = text.strip_prefix("invalid type: ").map_or(text.to_string(), |rest| format!("wrong type: {rest}"));
+    if text.contains("repetition limit") || text.contains("recursion limit") {
+        format!("{text}: the YAML is too deeply nested or expands too many aliases")
+    } else {
+        text
+    }
+}
+
+/// Finds where a key (and optionally one of its values) is written in the YAML, as a file position.
+/// serde gives no spans for values that parsed fine but are wrong for the site (an unknown term),
+/// so those are found by reading the text.
+pub fn locate(split: &Split<'_>, key: &str, value: Option<&str>) -> (usize, usize) {
+    let mut in_key = false;
+    for (index, line) in split.yaml.lines().enumerate() {
+        let top_level = !line.starts_with([' ', '\t', '-', '#']) && !line.trim().is_empty();
+        if top_level {
+            let this_key = line.split(':').next().unwrap_or("").trim().trim_matches(['"', '\'']);
+            in_key = this_key == key;
+            if in_key && value.is_none() {
+                return (split.yaml_line + index, 1);
+            }
+        }
+        if let (true, Some(value)) = (in_key, value) {
+            let rest = if top_level { line.split_once(':').map_or("", |(_, v)| v) } else { line };
+            if let Some(found) = find_token(rest, value) {
+                let col = line.len() - rest.len() + found;
+                return (split.yaml_line + index, line[..col].chars().count() + 1);
+            }
+        }
+    }
+    (split.yaml_line.saturating_sub(1).max(1), 1)
+}
+
+/// Byte offset of `token` in `text` where it is not part of a longer word.
+fn find_token(text: &str, token: &str) -> Option<usize> {
+    let is_word = |c: char| c.is_alphanumeric() || c == '-' || c == '_';
+    text.match_indices(token).map(|(i, _)| i).find(|&i| {
+        let before = text[..i].chars().next_back().is_none_or(|c| !is_word(c));
+        let after = text[i + token.len()..].chars().next().is_none_or(|c| !is_word(c));
+        before && after
+    })
+}
+
+struct FrontMatterSeed<'a> {
+    taxonomy_keys: &'a [&'a str],
+}
+
+impl<'de> DeserializeSeed<'de> for FrontMatterSeed<'_> {
+    type Value = FrontMatter;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<FrontMatter, D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for FrontMatterSeed<'_> {
+    type Value = FrontMatter;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a YAML mapping of keys such as `title: ...`")
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<FrontMatter, E> {
+        Ok(FrontMatter::default())
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<FrontMatter, A::Error> {
+        let mut fm = FrontMatter::default();
+        let mut seen = std::collections::BTreeSet::new();
+        while let Some(key) = map.next_key::<String>()? {
+            if !seen.insert(key.clone()) {
+                return Err(de::Error::custom(format!("`{key}` is given twice")));
+            }
+            match key.as_str() {
+                "title" => fm.title = Some(map.next_value::<Text>()?.0),
+                "description" => fm.description = Some(map.next_value::<Text>()?.0),
+                "tags" => fm.tags = map.next_value::<Vec<Text>>()?.into_iter().map(|t| t.0).collect(),
+                "date" => fm.date = Some(map.next_value::<DateValue>()?.0),
+                "updated" => fm.updated = Some(map.next_value::<DateValue>()?.0),
+                "reviewed" => fm.reviewed = Some(map.next_value::<DateValue>()?.0),
+                "next_review" => fm.next_review = Some(map.next_value::<DateValue>()?.0),
+                "references" => fm.references = map.next_value()?,
+                "trials" => fm.trials = map.next_value()?,
+                "draft" => fm.draft = map.next_value()?,
+                "weight" => fm.weight = Some(map.next_value()?),
+                "slug" => fm.slug = Some(map.next_value::<Text>()?.0),
+                other if self.taxonomy_keys.contains(&other) => {
+                    fm.terms.insert(key, map.next_value::<Terms>()?);
+                }
+                _ => {
+                    map.next_value::<IgnoredAny>()?;
+                    fm.unknown_keys.push(key);
+                }
+            }
+        }
+        Ok(fm)
+    }
+}
+
+/// A string, also accepting a plain YAML number or boolean written where text was meant
+/// (`title: 1984` is a title, not an error).
+struct Text(String);
+
+impl<'de> Deserialize<'de> for Text {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct TextVisitor;
+        impl Visitor<'_> for TextVisitor {
+            type Value = Text;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("text")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Text, E> {
+                Ok(Text(v.to_string()))
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Text, E> {
+                Ok(Text(v.to_string()))
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Text, E> {
+                Ok(Text(v.to_string()))
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<Text, E> {
+                Ok(Text(v.to_string()))
+            }
+            fn visit_bool<E: de::Error>(self, v: bool) -> Result<Text, E> {
+                Ok(Text(v.to_string()))
+            }
+        }
+        deserializer.deserialize_any(TextVisitor)
+    }
+}
+
+fn string_or_number<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<String>, D::Error> {
+    Ok(Some(Text::deserialize(deserializer)?.0))
+}
+
+/// A calendar date written as `YYYY-MM-DD`.
+struct DateValue(Date);
+
+impl<'de> Deserialize<'de> for DateValue {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = Text::deserialize(deserializer)?.0;
+        let valid = text.len() == 10 && text.as_bytes()[4] == b'-' && text.as_bytes()[7] == b'-';
+        match text.parse::<Date>() {
+            Ok(date) if valid => Ok(DateValue(date)),
+            _ => Err(de::Error::custom(format!("invalid date `{text}`: write a real date as YYYY-MM-DD"))),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Terms {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct TermsVisitor;
+        impl<'de> Visitor<'de> for TermsVisitor {
+            type Value = Terms;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a term id or a list of term ids")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Terms, E> {
+                Ok(Terms::One(v.to_string()))
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Terms, A::Error> {
+                let mut ids = Vec::new();
+                while let Some(id) = seq.next_element::<String>()? {
+                    ids.push(id);
+                }
+                Ok(Terms::Many(ids))
+            }
+        }
+        deserializer.deserialize_any(TermsVisitor)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse_text(text: &str) -> Result<FrontMatter, Problem> {
+        let split = split(text)?;
+        parse(&split, &["cell_types", "evidence"])
+    }
+
+    #[test]
+    fn splits_and_counts_body_lines() {
+        let s = split("---\ntitle: A\n---\nbody\n").unwrap();
+        assert_eq!(s.yaml, "title: A\n");
+        assert_eq!(s.body, "body\n");
+        assert_eq!(s.body_line, 4);
+    }
+
+    #[test]
+    fn yaml_errors_carry_file_lines() {
+        let err = parse_text("---\ntitle: A\ntags: 3\n---\n").unwrap_err();
+        assert_eq!((err.line, err.message.contains("wrong type")), (3, true), "{err:?}");
+    }
+
+    #[test]
+    fn unknown_keys_are_collected() {
+        let fm = parse_text("---\ntitle: A\ndisease: [als]\n---\n").unwrap();
+        assert_eq!(fm.unknown_keys, vec!["disease".to_string()]);
+    }
+
+    #[test]
+    fn invalid_dates_are_errors() {
+        let err = parse_text("---\ntitle: A\ndate: 2024-02-30\n---\n").unwrap_err();
+        assert_eq!(err.line, 3);
+        assert!(err.message.contains("invalid date"), "{}", err.message);
+    }
+
+    #[test]
+    fn locates_a_term_in_a_list() {
+        let text = "---\ntitle: A\ncell_types:\n  - hsc\n  - msc-bonemarrow\n---\n";
+        let s = split(text).unwrap();
+        assert_eq!(locate(&s, "cell_types", Some("msc-bonemarrow")), (5, 5));
+        assert_eq!(locate(&s, "cell_types", None), (3, 1));
+    }
+}

@@ -1,0 +1,220 @@
+//! Content loading: `content/` -> pages, section indexes and assets.
+//!
+//! In: the site root and its [`Config`]. Out: every Markdown file as a [`Page`] (front matter
+//! checked against the vocabularies, body kept for the Markdown stage, URL decided), every other
+//! file as an [`Asset`] copied beside the pages, and diagnostics for all that is wrong.
+//! Files are found with walkdir (symlink loops are errors, never hangs) and read in parallel.
+
+pub mod front_matter;
+mod validate;
+
+use crate::config::Config;
+use crate::diagnostics::{Diagnostic, LineIndex};
+use crate::urls::slugify;
+use front_matter::FrontMatter;
+use rayon::prelude::*;
+use std::path::{Path, PathBuf};
+
+/// One Markdown file: an article, or a section's `_index.md`.
+#[derive(Debug)]
+pub struct Page {
+    /// Path from the site root, as shown in diagnostics and used by "Edit this page".
+    pub file: PathBuf,
+    /// Path inside `content/`, with `/` separators: `cells/msc.md`.
+    pub rel: String,
+    /// What a page and its translations share: `cells/msc`, or `cells/_index` for a section.
+    pub key: String,
+    /// The folder inside `content/` (the section): `cells`, or `` for the top.
+    pub dir: String,
+    pub lang: String,
+    /// Whether this is a section's `_index.md`.
+    pub is_index: bool,
+    pub front: FrontMatter,
+    pub body: String,
+    /// 1-based line of the body's first line in the file.
+    pub body_line: usize,
+    /// The URL path from the site root, without the leading `/`: `cells/msc/`, `zh/cells/msc/`, ``.
+    pub url: String,
+}
+
+impl Page {
+    pub fn title(&self) -> &str {
+        self.front.title.as_deref().unwrap_or("")
+    }
+}
+
+/// A non-Markdown file under `content/` (an image beside its article), copied as it is.
+#[derive(Debug)]
+pub struct Asset {
+    pub source: PathBuf,
+    /// Path inside `content/` and in the output: `cells/figure.png`.
+    pub rel: String,
+}
+
+#[derive(Debug, Default)]
+pub struct Content {
+    pub pages: Vec<Page>,
+    pub assets: Vec<Asset>,
+}
+
+/// Loads everything under `root/content`. Drafts are skipped unless `drafts` is set.
+pub fn load(root: &Path, config: &Config, drafts: bool) -> (Content, Vec<Diagnostic>) {
+    let content_dir = root.join("content");
+    let (files, mut problems) = walk(root, &content_dir);
+    let (markdown, others): (Vec<_>, Vec<_>) = files.into_iter().partition(|f| f.extension().is_some_and(|e| e == "md"));
+    let results: Vec<_> = markdown.par_iter().map(|path| load_page(root, &content_dir, path, config)).collect();
+    let mut content = Content::default();
+    for result in results {
+        match result {
+            Ok((page, page_problems)) => {
+                let has_errors = page_problems.iter().any(Diagnostic::is_error);
+                problems.extend(page_problems);
+                if !has_errors && (drafts || !page.front.draft) {
+                    content.pages.push(page);
+                }
+            }
+            Err(problem) => problems.push(problem),
+        }
+    }
+    content.assets = others
+        .into_iter()
+        .map(|source| Asset { rel: relative(&content_dir, &source), source })
+        .collect();
+    (content, problems)
+}
+
+/// Every file under `dir`, sorted, skipping hidden files and editors' backup files.
+fn walk(root: &Path, dir: &Path) -> (Vec<PathBuf>, Vec<Diagnostic>) {
+    let mut files = Vec::new();
+    let mut problems = Vec::new();
+    if !dir.is_dir() {
+        return (files, problems);
+    }
+    let entries = walkdir::WalkDir::new(dir)
+        .follow_links(true)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !is_ignored(e.file_name().to_string_lossy().as_ref()));
+    for entry in entries {
+        match entry {
+            Ok(entry) if entry.file_type().is_file() => files.push(entry.into_path()),
+            Ok(_) => {}
+            Err(error) => {
+                let path = error.path().map(|p| crate::diagnostics::display_path(root, p)).unwrap_or_default();
+                let message = if error.loop_ancestor().is_some() {
+                    "symbolic link loop: this link points back to a folder that contains it".to_string()
+                } else {
+                    format!("cannot read: {}", error.io_error().map_or(error.to_string(), ToString::to_string))
+                };
+                problems.push(Diagnostic::error(path, 0, 0, message));
+            }
+        }
+    }
+    (files, problems)
+}
+
+/// Hidden files and the temporary files editors write beside the one being saved.
+pub fn is_ignored(name: &str) -> bool {
+    name.starts_with('.') || name.starts_with('#') || name.ends_with('~') || name.ends_with(".swp") || name.ends_with(".tmp")
+}
+
+fn relative(base: &Path, path: &Path) -> String {
+    let rel = path.strip_prefix(base).unwrap_or(path);
+    rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/")
+}
+
+fn load_page(root: &Path, content_dir: &Path, path: &Path, config: &Config) -> Result<(Page, Vec<Diagnostic>), Diagnostic> {
+    let file = crate::diagnostics::display_path(root, path);
+    let bytes = std::fs::read(path).map_err(|e| Diagnostic::error(&file, 0, 0, format!("cannot read: {e}")))?;
+    let text = decode(&bytes).map_err(|(line, col)| {
+        Diagnostic::error(&file, line, col, "not valid UTF-8: save the file as UTF-8")
+    })?;
+    let split = front_matter::split(&text).map_err(|p| Diagnostic::error(&file, p.line, p.col, p.message))?;
+    let taxonomy_keys: Vec<&str> = config.taxonomies.iter().map(|t| t.key.as_str()).collect();
+    let front = front_matter::parse(&split, &taxonomy_keys).map_err(|p| Diagnostic::error(&file, p.line, p.col, p.message))?;
+
+    let rel = relative(content_dir, path);
+    let (dir, stem, lang) = name_parts(&rel, config);
+    let is_index = stem == "_index";
+    let problems = validate::front_matter(&file, &split, &front, config, is_index);
+    let key = if dir.is_empty() { stem.to_string() } else { format!("{dir}/{stem}") };
+    let slug = front.slug.clone().unwrap_or_else(|| slugify(stem));
+    let url = page_url(&dir, if is_index { None } else { Some(&slug) }, &lang, config);
+    let page = Page {
+        file,
+        rel: rel.clone(),
+        key,
+        dir,
+        lang,
+        is_index,
+        body: split.body.to_string(),
+        body_line: split.body_line,
+        front,
+        url,
+    };
+    Ok((page, problems))
+}
+
+/// UTF-8 text with the BOM removed and CRLF turned into LF (lines keep their numbers).
+/// On invalid bytes, the line and column of the first one.
+fn decode(bytes: &[u8]) -> Result<String, (usize, usize)> {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    match std::str::from_utf8(bytes) {
+        Ok(text) if text.contains('\r') => Ok(text.replace("\r\n", "\n")),
+        Ok(text) => Ok(text.to_string()),
+        Err(e) => {
+            let valid = std::str::from_utf8(&bytes[..e.valid_up_to()]).unwrap_or("");
+            Err(LineIndex::new(valid).position(valid.len()))
+        }
+    }
+}
+
+/// (folder, stem without language, language) of a path inside `content/`:
+/// `cells/msc.zh.md` -> (`cells`, `msc`, `zh`) when `zh` is a declared language.
+fn name_parts<'a>(rel: &'a str, config: &Config) -> (String, &'a str, String) {
+    let (dir, name) = rel.rsplit_once('/').unwrap_or(("", rel));
+    let stem = name.strip_suffix(".md").unwrap_or(name);
+    if let Some((base, code)) = stem.rsplit_once('.')
+        && config.language.contains_key(code)
+        && code != config.book.language
+    {
+        return (dir.to_string(), base, code.to_string());
+    }
+    (dir.to_string(), stem, config.book.language.clone())
+}
+
+/// The URL path of a page or section: folders and slug slugified, the language as a prefix.
+pub fn page_url(dir: &str, slug: Option<&str>, lang: &str, config: &Config) -> String {
+    let mut url = String::new();
+    if lang != config.book.language {
+        url.push_str(lang);
+        url.push('/');
+    }
+    for segment in dir.split('/').filter(|s| !s.is_empty()) {
+        url.push_str(&slugify(segment));
+        url.push('/');
+    }
+    if let Some(slug) = slug {
+        url.push_str(slug);
+        url.push('/');
+    }
+    url
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decode_reports_the_first_bad_byte() {
+        assert_eq!(decode(b"ab\ncd\xff"), Err((2, 3)));
+        assert_eq!(decode(b"\xEF\xBB\xBFa\r\nb").unwrap(), "a\nb");
+    }
+
+    #[test]
+    fn names_split_language() {
+        let config = Config::parse("[language.zh]\nname = \"中文\"\n").unwrap();
+        assert_eq!(name_parts("a/b.zh.md", &config), ("a".into(), "b", "zh".into()));
+        assert_eq!(name_parts("b.v1.md", &config), ("".into(), "b.v1", "en".into()));
+    }
+}

@@ -1,0 +1,21 @@
+//! cellbook: Markdown articles tagged with cell type, disease and evidence strength, rendered
+//! through Tera templates into a cross-linked static site with topic indexes.
+//!
+//! The stages, in the order the data flows:
+//! `config` (book.toml) -> `content` (walk, front matter) -> `markdown` (HTML, ids, links) ->
+//! `site` (sections, taxonomies, link graph) -> `render` (Tera) -> `feeds`, `search` ->
+//! `output` (staging and swap). `build` runs them; `diagnostics` reports what goes wrong.
+
+pub mod build;
+pub mod config;
+pub mod content;
+pub mod dates;
+pub mod diagnostics;
+pub mod feeds;
+pub mod highlight;
+pub mod markdown;
+pub mod output;
+pub mod render;
+pub mod search;
+pub mod site;
+pub mod urls;

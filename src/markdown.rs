@@ -1,0 +1,361 @@
+//! Markdown -> HTML for one page, with pulldown-cmark.
+//!
+//! In: a page body, the page's references, and a link resolver from the site model. Out: the HTML,
+//! the table of contents, every anchor id on the page, the pages it links to, the cross-page
+//! anchors still to check, and problems at their `line:col` in the source file. Headings get unique,
+//! Unicode-aware ids; fenced code is highlighted; `[@id]` becomes a numbered citation; relative
+//! links to `.md` files become the final URLs.
+
+use crate::content::front_matter::Reference;
+use crate::diagnostics::{LineIndex, suggest};
+use crate::highlight::{code_block, escape};
+use crate::urls::slugify;
+use pulldown_cmark::{BrokenLink, CodeBlockKind, CowStr, Event, Options, Parser, Tag, TagEnd};
+use serde::Serialize;
+use std::collections::BTreeSet;
+
+/// What a link in the text points at, as decided by the site model.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Target {
+    /// Another site (`https:`, `mailto:`...): left as it is.
+    External,
+    /// A page, section, term page or file of this site.
+    Site { href: String, page: Option<usize>, anchor: Option<String> },
+    /// Nothing of this site is there; the message says what was looked for.
+    Missing(String),
+}
+
+/// A link to a `#anchor` on another page, checked once every page's headings are known.
+#[derive(Debug, Clone)]
+pub struct AnchorRef {
+    pub page: usize,
+    pub anchor: String,
+    pub line: usize,
+    pub col: usize,
+}
+
+/// A table-of-contents entry, with the entries nested under it.
+#[derive(Debug, Clone, Serialize)]
+pub struct TocEntry {
+    pub level: u8,
+    pub id: String,
+    pub title: String,
+    pub children: Vec<TocEntry>,
+}
+
+/// A problem in the body, at its line and column in the source file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    pub line: usize,
+    pub col: usize,
+    pub message: String,
+}
+
+#[derive(Debug, Default)]
+pub struct Rendered {
+    pub html: String,
+    pub toc: Vec<TocEntry>,
+    /// Every id on the page a `#anchor` may point at.
+    pub ids: BTreeSet<String>,
+    /// Indexes of the pages this page links to.
+    pub links_to: BTreeSet<usize>,
+    pub anchors: Vec<AnchorRef>,
+    pub problems: Vec<Problem>,
+    /// Reference ids cited in the text.
+    pub cited: BTreeSet<String>,
+    pub words: usize,
+}
+
+pub struct Input<'a> {
+    pub body: &'a str,
+    /// 1-based line of the body's first line in its file.
+    pub body_line: usize,
+    pub references: &'a [Reference],
+    pub allow_html: bool,
+}
+
+const CITE: &str = "cite:";
+
+fn options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_HEADING_ATTRIBUTES
+        | Options::ENABLE_SMART_PUNCTUATION
+}
+
+/// Renders a page body. `resolve` maps a link destination to its [`Target`].
+pub fn render(input: &Input<'_>, resolve: &dyn Fn(&str) -> Target) -> Rendered {
+    let lines = LineIndex::new(input.body);
+    let mut out = Rendered::default();
+    let at = |offset: usize| {
+        let (line, col) = lines.position(offset);
+        (line + input.body_line - 1, col)
+    };
+    // `[@id]` has no link definition, so pulldown-cmark asks us: answer with a citation marker.
+    let cite = |link: BrokenLink<'_>| {
+        link.reference.strip_prefix('@').map(|id| (CowStr::from(format!("{CITE}{id}")), CowStr::from("")))
+    };
+    let parser = Parser::new_with_broken_link_callback(input.body, options(), Some(cite)).into_offset_iter();
+    let mut events: Vec<Event<'_>> = Vec::new();
+    let mut local_anchors = Vec::new();
+    let mut skip_until_link_end = false;
+    let mut code: Option<(String, String)> = None;
+
+    for (event, range) in parser {
+        if skip_until_link_end {
+            skip_until_link_end = !matches!(event, Event::End(TagEnd::Link));
+            continue;
+        }
+        if let Some((lang, text)) = &mut code {
+            match event {
+                Event::Text(t) => text.push_str(&t),
+                Event::End(TagEnd::CodeBlock) => {
+                    events.push(Event::Html(code_block(lang, text).into()));
+                    code = None;
+                }
+                _ => {}
+            }
+            continue;
+        }
+        match event {
+            Event::Start(Tag::CodeBlock(kind)) => {
+                let lang = match kind {
+                    CodeBlockKind::Fenced(lang) => lang.to_string(),
+                    CodeBlockKind::Indented => String::new(),
+                };
+                code = Some((lang, String::new()));
+            }
+            Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
+                let (line, col) = at(range.start);
+                if let Some(key) = dest_url.strip_prefix(CITE) {
+                    events.push(Event::Html(citation(key, input.references, &mut out, line, col).into()));
+                    skip_until_link_end = true;
+                    continue;
+                }
+                let href = link_target(&dest_url, resolve, &mut out, &mut local_anchors, line, col);
+                events.push(Event::Start(Tag::Link { link_type, dest_url: href.into(), title, id }));
+            }
+            Event::Start(Tag::Image { link_type, dest_url, title, id }) => {
+                let (line, col) = at(range.start);
+                let src = link_target(&dest_url, resolve, &mut out, &mut local_anchors, line, col);
+                events.push(Event::Start(Tag::Image { link_type, dest_url: src.into(), title, id }));
+            }
+            Event::Start(Tag::FootnoteDefinition(name)) => {
+                out.ids.insert(name.to_string());
+                events.push(Event::Start(Tag::FootnoteDefinition(name)));
+            }
+            Event::Html(html) | Event::InlineHtml(html) if !input.allow_html => events.push(Event::Text(html)),
+            Event::Html(html) | Event::InlineHtml(html) => {
+                collect_html_ids(&html, &mut out.ids);
+                events.push(Event::Html(html));
+            }
+            Event::Text(text) => {
+                out.words += count_words(&text);
+                events.push(Event::Text(text));
+            }
+            other => events.push(other),
+        }
+    }
+    let events = number_headings(events, &mut out);
+    pulldown_cmark::html::push_html(&mut out.html, events.into_iter());
+    for (anchor, line, col) in local_anchors {
+        if !out.ids.contains(&anchor) {
+            let hint = suggest(&anchor, out.ids.iter().map(String::as_str));
+            let message = with_hint(format!("no heading or anchor `#{anchor}` on this page"), hint);
+            out.problems.push(Problem { line, col, message });
+        }
+    }
+    out
+}
+
+fn with_hint(message: String, hint: Option<String>) -> String {
+    match hint {
+        Some(hint) => format!("{message}; did you mean `{hint}`?"),
+        None => message,
+    }
+}
+
+/// The `<sup>` of an `[@id]` citation, numbered by the reference's place in the front matter.
+fn citation(key: &str, references: &[Reference], out: &mut Rendered, line: usize, col: usize) -> String {
+    match references.iter().position(|r| r.id.as_deref() == Some(key)) {
+        Some(index) => {
+            out.cited.insert(key.to_string());
+            let n = index + 1;
+            let key = escape(key);
+            format!("<sup class=\"cite\"><a href=\"#ref-{key}\" aria-label=\"Reference {n}\">[{n}]</a></sup>")
+        }
+        None => {
+            let hint = suggest(key, references.iter().filter_map(|r| r.id.as_deref()));
+            let message = with_hint(format!("citation `[@{key}]` matches no reference id in the front matter"), hint);
+            out.problems.push(Problem { line, col, message });
+            format!("[@{}]", escape(key))
+        }
+    }
+}
+
+/// The href to write for a link destination, recording what it points at.
+fn link_target(
+    dest: &str,
+    resolve: &dyn Fn(&str) -> Target,
+    out: &mut Rendered,
+    local_anchors: &mut Vec<(String, usize, usize)>,
+    line: usize,
+    col: usize,
+) -> String {
+    if let Some(anchor) = dest.strip_prefix('#') {
+        local_anchors.push((anchor.to_string(), line, col));
+        return dest.to_string();
+    }
+    match resolve(dest) {
+        Target::External => dest.to_string(),
+        Target::Site { href, page, anchor } => {
+            if let Some(page) = page {
+                out.links_to.insert(page);
+                if let Some(anchor) = anchor {
+                    out.anchors.push(AnchorRef { page, anchor, line, col });
+                }
+            }
+            href
+        }
+        Target::Missing(message) => {
+            out.problems.push(Problem { line, col, message });
+            dest.to_string()
+        }
+    }
+}
+
+/// Gives every heading a unique id (its own `{#id}` or a slug of its text), adds an anchor link,
+/// and builds the table of contents.
+fn number_headings<'a>(events: Vec<Event<'a>>, out: &mut Rendered) -> Vec<Event<'a>> {
+    let mut result = Vec::with_capacity(events.len() + 8);
+    let mut flat: Vec<(u8, String, String)> = Vec::new();
+    let mut heading: Option<(usize, String)> = None;
+    for event in events {
+        match event {
+            Event::Start(Tag::Heading { .. }) => {
+                heading = Some((result.len(), String::new()));
+                result.push(event);
+            }
+            Event::Text(ref t) | Event::Code(ref t) if heading.is_some() => {
+                if let Some((_, text)) = &mut heading {
+                    text.push_str(t);
+                }
+                result.push(event);
+            }
+            Event::End(TagEnd::Heading(level)) => {
+                let Some((start, text)) = heading.take() else { continue };
+                let Event::Start(Tag::Heading { id, classes, attrs, .. }) = &result[start] else { continue };
+                let base = id.as_deref().map(str::to_string).unwrap_or_else(|| slugify(&text));
+                let id = unique_id(if base.is_empty() { "section".into() } else { base }, &mut out.ids);
+                result[start] = Event::Start(Tag::Heading {
+                    level,
+                    id: Some(id.clone().into()),
+                    classes: classes.clone(),
+                    attrs: attrs.clone(),
+                });
+                let label = escape(&format!("Link to this section: {}", text.trim()));
+                result.push(Event::Html(format!(" <a class=\"anchor\" href=\"#{}\" aria-label=\"{label}\">#</a>", escape(&id)).into()));
+                result.push(Event::End(TagEnd::Heading(level)));
+                flat.push((level as u8, id, text.trim().to_string()));
+            }
+            other => result.push(other),
+        }
+    }
+    out.toc = nest(&flat);
+    result
+}
+
+fn unique_id(base: String, ids: &mut BTreeSet<String>) -> String {
+    let mut id = base.clone();
+    let mut n = 1;
+    while ids.contains(&id) {
+        id = format!("{base}-{n}");
+        n += 1;
+    }
+    ids.insert(id.clone());
+    id
+}
+
+/// Nests headings (h2-h4) under their parents for the table of contents.
+fn nest(flat: &[(u8, String, String)]) -> Vec<TocEntry> {
+    let mut roots: Vec<TocEntry> = Vec::new();
+    for (level, id, title) in flat.iter().filter(|(level, _, _)| (2..=4).contains(level)) {
+        let entry = TocEntry { level: *level, id: id.clone(), title: title.clone(), children: Vec::new() };
+        let mut siblings = &mut roots;
+        while siblings.last().is_some_and(|last| last.level < *level) {
+            siblings = &mut siblings.last_mut().expect("checked above").children;
+        }
+        siblings.push(entry);
+    }
+    roots
+}
+
+/// Ids written in raw HTML (`<a id="x">`), so links to them check out.
+fn collect_html_ids(html: &str, ids: &mut BTreeSet<String>) {
+    for quote in ["id=\"", "id='"] {
+        for (start, _) in html.match_indices(quote) {
+            let preceded = html[..start].chars().next_back().is_none_or(char::is_whitespace);
+            let rest = &html[start + quote.len()..];
+            if let (true, Some(end)) = (preceded, rest.find(&quote[3..])) {
+                ids.insert(rest[..end].to_string());
+            }
+        }
+    }
+}
+
+/// Words for reading time: runs of letters in alphabetic scripts, each character in CJK text.
+fn count_words(text: &str) -> usize {
+    let cjk = text.chars().filter(|c| ('\u{3400}'..='\u{9fff}').contains(c)).count();
+    cjk + text.split_whitespace().filter(|w| w.chars().any(|c| c.is_ascii_alphanumeric())).count()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn render_plain(body: &str) -> Rendered {
+        let input = Input { body, body_line: 10, references: &[], allow_html: true };
+        render(&input, &|_| Target::External)
+    }
+
+    #[test]
+    fn headings_get_unique_unicode_ids() {
+        let out = render_plain("## Phase 3\n\n## Phase 3\n\n## 什么是 ALS\n");
+        assert!(out.html.contains("<h2 id=\"phase-3\">"), "{}", out.html);
+        assert!(out.html.contains("<h2 id=\"phase-3-1\">"));
+        assert!(out.html.contains("<h2 id=\"什么是-als\">"));
+        assert_eq!(out.toc.len(), 3);
+    }
+
+    #[test]
+    fn toc_nests_subheadings() {
+        let out = render_plain("## A\n### B\n## C\n");
+        assert_eq!(out.toc[0].children[0].title, "B");
+    }
+
+    #[test]
+    fn missing_local_anchor_is_reported_at_its_line() {
+        let out = render_plain("text\n\nsee [x](#nowhere)\n\n## Somewhere\n");
+        assert_eq!(out.problems.len(), 1);
+        assert_eq!((out.problems[0].line, out.problems[0].col), (12, 5));
+    }
+
+    #[test]
+    fn citations_are_numbered_and_unknown_ones_reported() {
+        let refs = vec![Reference { id: Some("a".into()), title: "A".into(), ..Default::default() }];
+        let input = Input { body: "Claim [@a]. Other [@b].", body_line: 1, references: &refs, allow_html: true };
+        let out = render(&input, &|_| Target::External);
+        assert!(out.html.contains("href=\"#ref-a\""), "{}", out.html);
+        assert!(out.html.contains("[1]"));
+        assert!(out.problems[0].message.contains("`[@b]`"));
+    }
+
+    #[test]
+    fn raw_html_is_escaped_when_not_allowed() {
+        let input = Input { body: "<script>x</script>\n", body_line: 1, references: &[], allow_html: false };
+        let out = render(&input, &|_| Target::External);
+        assert!(!out.html.contains("<script>"), "{}", out.html);
+    }
+}

@@ -1,0 +1,186 @@
+//! The output folder: staged writing, an atomic swap, and the marker that says cellbook owns it.
+//!
+//! In: the output path and the files of a successful build. Out: the new site in place of the
+//! old one. Everything is first written to a staging folder beside the output; only when all of
+//! it is written does the staging folder replace the output, so a failed or killed build leaves
+//! the previous site exactly as it was. cellbook refuses to write into the site root, an ancestor
+//! of it, the source folders, or a non-empty folder it did not create.
+
+use std::fs;
+use std::io;
+use std::path::{Component, Path, PathBuf};
+
+/// The file that marks a folder as cellbook's output.
+pub const MARKER: &str = ".cellbook-output";
+
+/// Makes `path` absolute and removes `.` and `..` without touching the disk.
+pub fn absolute(path: &Path) -> io::Result<PathBuf> {
+    let path = std::path::absolute(path)?;
+    let mut clean = PathBuf::new();
+    for component in path.components() {
+        match component {
+            Component::ParentDir => {
+                clean.pop();
+            }
+            Component::CurDir => {}
+            other => clean.push(other),
+        }
+    }
+    Ok(clean)
+}
+
+/// Resolves symbolic links in the part of `path` that exists, so that comparisons see through them.
+fn real(path: &Path) -> PathBuf {
+    let mut existing = path.to_path_buf();
+    let mut rest = Vec::new();
+    while !existing.exists() {
+        match (existing.parent(), existing.file_name()) {
+            (Some(parent), Some(name)) => {
+                rest.push(name.to_os_string());
+                existing = parent.to_path_buf();
+            }
+            _ => break,
+        }
+    }
+    let mut resolved = fs::canonicalize(&existing).unwrap_or(existing);
+    for name in rest.into_iter().rev() {
+        resolved.push(name);
+    }
+    resolved
+}
+
+/// Why an output folder may not be used, or `Ok` with its absolute path.
+pub fn check_target(root: &Path, target: &Path) -> Result<PathBuf, String> {
+    let target = absolute(target).map_err(|e| format!("cannot resolve the output folder: {e}"))?;
+    let (real_root, real_target) = (real(&absolute(root).map_err(|e| e.to_string())?), real(&target));
+    let shown = target.display();
+    if real_root.starts_with(&real_target) {
+        return Err(format!("refusing to use `{shown}` as the output folder: it contains the site's sources"));
+    }
+    for source in ["content", "templates", "static"] {
+        if real_target.starts_with(real_root.join(source)) {
+            return Err(format!("refusing to use `{shown}` as the output folder: it is inside `{source}/`"));
+        }
+    }
+    if target.is_file() {
+        return Err(format!("refusing to use `{shown}` as the output folder: it is a file"));
+    }
+    if target.is_dir() && !target.join(MARKER).is_file() && fs::read_dir(&target).map_err(|e| e.to_string())?.next().is_some() {
+        return Err(format!(
+            "refusing to write into `{shown}`: it is not empty and cellbook did not create it (no `{MARKER}` file); choose another folder or empty it"
+        ));
+    }
+    Ok(target)
+}
+
+/// A build being written beside the output folder.
+pub struct Staging {
+    dir: PathBuf,
+    target: PathBuf,
+}
+
+impl Staging {
+    /// Creates a fresh staging folder next to `target` (same file system, so the swap is a rename).
+    pub fn new(target: &Path) -> io::Result<Staging> {
+        let parent = target.parent().ok_or_else(|| io::Error::other("the output folder has no parent"))?;
+        fs::create_dir_all(parent)?;
+        let name = target.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        remove_stale(parent, &name)?;
+        let dir = parent.join(format!(".{name}.cellbook-staging-{}", std::process::id()));
+        if dir.exists() {
+            fs::remove_dir_all(&dir)?;
+        }
+        fs::create_dir(&dir)?;
+        fs::write(dir.join(MARKER), MARKER_TEXT)?;
+        Ok(Staging { dir, target: target.to_path_buf() })
+    }
+
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// Writes a file at a relative path inside the staging folder.
+    pub fn write(&self, rel: &str, contents: &[u8]) -> io::Result<()> {
+        let path = self.dir.join(rel);
+        if let Some(parent) = path.parent() {
+            fs::create_dir_all(parent)?;
+        }
+        fs::write(path, contents)
+    }
+
+    /// Copies a file into the staging folder.
+    pub fn copy(&self, rel: &str, source: &Path) -> io::Result<()> {
+        let path = self.dir.join(rel);
+        if let Some(parent) = path.parent() {
+            fs::create_dir_all(parent)?;
+        }
+        fs::copy(source, path).map(|_| ())
+    }
+
+    /// Puts the staged site in place of the output folder and removes the old one.
+    pub fn commit(self) -> io::Result<()> {
+        let old = self.dir.with_file_name(
+            self.dir.file_name().map(|n| n.to_string_lossy().replace("-staging-", "-old-")).unwrap_or_default(),
+        );
+        let had_output = self.target.exists();
+        if had_output {
+            fs::rename(&self.target, &old)?;
+        }
+        if let Err(e) = fs::rename(&self.dir, &self.target) {
+            if had_output {
+                fs::rename(&old, &self.target)?;
+            }
+            return Err(e);
+        }
+        if had_output {
+            fs::remove_dir_all(&old)?;
+        }
+        Ok(())
+    }
+
+    /// Removes the staging folder after a failed build.
+    pub fn abandon(self) {
+        let _ = fs::remove_dir_all(&self.dir);
+    }
+}
+
+const MARKER_TEXT: &str = "This folder is written by cellbook and replaced on every build.\n";
+
+/// Removes staging and old folders that killed builds left behind: only folders named as
+/// cellbook names them and carrying its marker.
+fn remove_stale(parent: &Path, name: &str) -> io::Result<()> {
+    let prefixes = [format!(".{name}.cellbook-staging-"), format!(".{name}.cellbook-old-")];
+    for entry in fs::read_dir(parent)?.filter_map(Result::ok) {
+        let file_name = entry.file_name().to_string_lossy().into_owned();
+        if prefixes.iter().any(|p| file_name.starts_with(p.as_str())) && entry.path().join(MARKER).is_file() {
+            fs::remove_dir_all(entry.path())?;
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn refuses_root_and_sources() {
+        let root = tempfile::tempdir().unwrap();
+        fs::create_dir(root.path().join("content")).unwrap();
+        assert!(check_target(root.path(), root.path()).is_err());
+        assert!(check_target(root.path(), &root.path().join("content/out")).is_err());
+        assert!(check_target(root.path(), root.path().parent().unwrap()).is_err());
+        assert!(check_target(root.path(), &root.path().join("book")).is_ok());
+    }
+
+    #[test]
+    fn refuses_foreign_folders() {
+        let root = tempfile::tempdir().unwrap();
+        let out = root.path().join("out");
+        fs::create_dir(&out).unwrap();
+        fs::write(out.join("notes.txt"), "mine").unwrap();
+        assert!(check_target(root.path(), &out).unwrap_err().contains("did not create it"));
+        fs::write(out.join(MARKER), "").unwrap();
+        assert!(check_target(root.path(), &out).is_ok());
+    }
+}

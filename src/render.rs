@@ -1,0 +1,160 @@
+//! Rendering: the site model -> HTML files, through Tera 2 templates.
+//!
+//! In: a [`Site`] and the `templates/` folder. Out: one HTML document per page, section, topic
+//! index, term page and matrix in every language, plus `404.html`. What every page shares (site
+//! data, navigation, interface strings) goes once into Tera's global context; each render gets a
+//! small context of its own, built from references into the model, so the site is never copied per
+//! page. Rendering runs in parallel.
+
+mod views;
+
+use crate::diagnostics::Diagnostic;
+use crate::site::Site;
+use rayon::prelude::*;
+use std::path::Path;
+use crate::dates::Dates;
+use tera::{Context, Tera};
+
+/// A rendered output file: its path in the output folder and its bytes.
+pub struct OutputFile {
+    pub path: String,
+    pub contents: String,
+    /// Whether the page goes into the search index (articles, sections, home pages).
+    pub searchable: bool,
+}
+
+/// What to render; each variant is one output document.
+#[derive(Clone, Copy, Debug)]
+enum Job {
+    Page(usize),
+    Section(usize),
+    Taxonomy { taxonomy: usize, lang: usize },
+    Term { taxonomy: usize, term: usize, lang: usize },
+    Matrix { lang: usize },
+    NotFound,
+}
+
+/// Loads the templates under `root/templates` and `templates/i18n.toml`.
+pub fn load_templates(root: &Path) -> Result<(Tera, toml::Table), Vec<Diagnostic>> {
+    let dir = root.join("templates");
+    let mut tera = Tera::new();
+    tera.autoescape_on(vec![".html", ".xml"]);
+    let mut files = Vec::new();
+    for entry in walkdir::WalkDir::new(&dir).sort_by_file_name().into_iter().filter_map(Result::ok) {
+        let path = entry.path();
+        if entry.file_type().is_file() && path.extension().is_some_and(|e| e == "html") {
+            let name = path.strip_prefix(&dir).unwrap_or(path).to_string_lossy().replace('\\', "/");
+            files.push((path.to_path_buf(), name));
+        }
+    }
+    tera.add_template_files(files.iter().map(|(path, name)| (path, Some(name.as_str())))).map_err(|e| vec![template_error(&e)])?;
+    for required in ["page.html", "section.html", "index.html", "taxonomy.html", "term.html", "matrix.html", "404.html"] {
+        if !tera.contains_template(required) {
+            return Err(vec![Diagnostic::error(format!("templates/{required}"), 0, 0, "missing template: cellbook renders with it")]);
+        }
+    }
+    let i18n_path = dir.join("i18n.toml");
+    let i18n = match std::fs::read_to_string(&i18n_path) {
+        Ok(text) => toml::from_str::<toml::Table>(&text).map_err(|e| {
+            let (line, col) = e.span().map_or((0, 0), |s| crate::diagnostics::LineIndex::new(&text).position(s.start));
+            vec![Diagnostic::error("templates/i18n.toml", line, col, e.message().to_string())]
+        })?,
+        Err(_) => toml::Table::new(),
+    };
+    Ok((tera, i18n))
+}
+
+/// A Tera error as `templates/name.html:line:col: message`.
+pub fn template_error(error: &tera::Error) -> Diagnostic {
+    use std::error::Error as _;
+    match error.kind() {
+        tera::ErrorKind::SyntaxError(report) | tera::ErrorKind::RenderingError(report) => {
+            let span = report.span();
+            Diagnostic::error(format!("templates/{}", report.filename()), span.start_line, span.start_col + 1, report.message().to_string())
+        }
+        tera::ErrorKind::MissingParent { current, parent } => {
+            Diagnostic::error(format!("templates/{current}"), 1, 1, format!("extends `{parent}`, which does not exist"))
+        }
+        tera::ErrorKind::TemplateNotFound(name) => Diagnostic::error(format!("templates/{name}"), 0, 0, "template not found"),
+        _ => {
+            let mut message = error.to_string();
+            let mut source = error.source();
+            while let Some(inner) = source {
+                message = format!("{message}: {inner}");
+                source = inner.source();
+            }
+            Diagnostic::error("templates", 0, 0, message)
+        }
+    }
+}
+
+/// Renders every document of the site.
+pub fn render_site(site: &Site<'_>, mut tera: Tera, i18n: &toml::Table, dates: &Dates) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
+    views::fill_global_context(tera.global_context(), site, i18n);
+    let jobs = jobs(site);
+    let results: Vec<Result<OutputFile, Diagnostic>> = jobs.par_iter().map(|job| render_job(&tera, site, dates, *job)).collect();
+    let mut files = Vec::with_capacity(results.len());
+    let mut problems = Vec::new();
+    for result in results {
+        match result {
+            Ok(file) => files.push(file),
+            Err(problem) => problems.push(problem),
+        }
+    }
+    if problems.is_empty() { Ok(files) } else { Err(problems) }
+}
+
+fn jobs(site: &Site<'_>) -> Vec<Job> {
+    let mut jobs: Vec<Job> = (0..site.pages.len()).filter(|&p| !site.pages[p].is_index).map(Job::Page).collect();
+    jobs.extend((0..site.sections.len()).map(Job::Section));
+    for lang in 0..site.languages().len() {
+        for (t, taxonomy) in site.config.taxonomies.iter().enumerate() {
+            jobs.push(Job::Taxonomy { taxonomy: t, lang });
+            jobs.extend((0..taxonomy.terms.len()).map(|term| Job::Term { taxonomy: t, term, lang }));
+        }
+        if site.config.matrix.is_some() {
+            jobs.push(Job::Matrix { lang });
+        }
+    }
+    jobs.push(Job::NotFound);
+    jobs
+}
+
+fn render_job(tera: &Tera, site: &Site<'_>, dates: &Dates, job: Job) -> Result<OutputFile, Diagnostic> {
+    let mut context = Context::new();
+    let (template, path, searchable) = match job {
+        Job::Page(p) => {
+            views::page_context(&mut context, site, dates, p);
+            ("page.html", format!("{}index.html", site.pages[p].url), true)
+        }
+        Job::Section(s) => {
+            views::section_context(&mut context, site, s);
+            let template = if site.sections[s].dir.is_empty() { "index.html" } else { "section.html" };
+            (template, format!("{}index.html", site.sections[s].url), true)
+        }
+        Job::Taxonomy { taxonomy, lang } => {
+            let url = views::taxonomy_context(&mut context, site, taxonomy, lang);
+            ("taxonomy.html", format!("{url}index.html"), false)
+        }
+        Job::Term { taxonomy, term, lang } => {
+            let url = views::term_context(&mut context, site, taxonomy, term, lang);
+            ("term.html", format!("{url}index.html"), false)
+        }
+        Job::Matrix { lang } => {
+            let url = views::matrix_context(&mut context, site, lang);
+            ("matrix.html", format!("{url}index.html"), false)
+        }
+        Job::NotFound => {
+            views::not_found_context(&mut context, site);
+            ("404.html", "404.html".to_string(), false)
+        }
+    };
+    let contents = tera.render(template, &context).map_err(|e| {
+        let mut diagnostic = template_error(&e);
+        if let Job::Page(p) = job {
+            diagnostic.message = format!("{} (while rendering {})", diagnostic.message, site.pages[p].file.display());
+        }
+        diagnostic
+    })?;
+    Ok(OutputFile { path, contents, searchable })
+}

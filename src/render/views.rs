@@ -1,0 +1,560 @@
+//! The template contexts: serialisable views borrowing from the site model.
+//!
+//! In: the [`Site`] and what to render. Out: Tera contexts as documented in the editors' guide
+//! (`page`, `section`, `taxonomy`, `term`, `matrix`, plus `lang`, `url`, `translations`...).
+
+use crate::config::Taxonomy;
+use crate::content::Page;
+use crate::dates::Dates;
+use crate::markdown::TocEntry;
+use crate::site::Site;
+use serde::Serialize;
+use serde_json::json;
+use std::collections::BTreeMap;
+use tera::Context;
+
+/// How many articles a sidebar section lists before it links to the section page instead;
+/// listing every article on every page would make a large site quadratic, as mdBook's is.
+const NAV_PAGES: usize = 30;
+
+#[derive(Serialize)]
+struct Link<'a> {
+    title: &'a str,
+    url: String,
+}
+
+#[derive(Serialize)]
+pub struct TermLink<'a> {
+    id: &'a str,
+    label: &'a str,
+    description: &'a str,
+    url: String,
+    rank: usize,
+    rank_count: usize,
+}
+
+#[derive(Serialize)]
+struct TaxonomyTerms<'a> {
+    key: &'a str,
+    title: &'a str,
+    url: String,
+    ranked: bool,
+    terms: Vec<TermLink<'a>>,
+}
+
+#[derive(Serialize)]
+struct ReferenceView<'a> {
+    n: usize,
+    id: String,
+    title: &'a str,
+    links: Vec<ReferenceLink>,
+}
+
+#[derive(Serialize)]
+struct ReferenceLink {
+    label: &'static str,
+    text: String,
+    href: String,
+}
+
+#[derive(Serialize)]
+struct TrialView<'a> {
+    id: &'a str,
+    name: Option<&'a str>,
+    phase: Option<&'a str>,
+    status: Option<&'a str>,
+    href: String,
+}
+
+#[derive(Serialize)]
+struct Summary<'a> {
+    title: &'a str,
+    url: String,
+    description: &'a str,
+    lang: &'a str,
+    strength: Option<TermLink<'a>>,
+    terms: BTreeMap<&'a str, Vec<TermLink<'a>>>,
+}
+
+#[derive(Serialize)]
+struct Translation<'a> {
+    lang: &'a str,
+    name: &'a str,
+    url: String,
+    current: bool,
+}
+
+#[derive(Serialize)]
+struct NavSection<'a> {
+    title: &'a str,
+    url: String,
+    pages: Vec<Link<'a>>,
+    /// Articles of the section not listed in `pages`.
+    more: usize,
+    children: Vec<NavSection<'a>>,
+}
+
+fn link<'a>(site: &Site<'_>, title: &'a str, site_path: &str) -> Link<'a> {
+    Link { title, url: href(site, site_path) }
+}
+
+fn href(site: &Site<'_>, site_path: &str) -> String {
+    site.base.link(&crate::site::links::encode_path(site_path))
+}
+
+fn term_link<'a>(site: &Site<'_>, taxonomy: &'a Taxonomy, id: &str, lang: &str) -> Option<TermLink<'a>> {
+    let rank = taxonomy.term_index(id)?;
+    let term = &taxonomy.terms[rank];
+    Some(TermLink {
+        id: &term.id,
+        label: term.label_in(lang),
+        description: term.description_in(lang),
+        url: href(site, &format!("{}{}/{}/", site.lang_prefix(lang), taxonomy.path, term.id)),
+        rank,
+        rank_count: taxonomy.terms.len(),
+    })
+}
+
+/// A page's terms by taxonomy key, labelled in `lang`.
+fn terms_of<'a>(site: &'a Site<'_>, page: &'a Page, lang: &str) -> BTreeMap<&'a str, Vec<TermLink<'a>>> {
+    site.config
+        .taxonomies
+        .iter()
+        .filter_map(|taxonomy| {
+            let ids = page.front.terms.get(&taxonomy.key)?.ids();
+            let links: Vec<_> = ids.iter().filter_map(|id| term_link(site, taxonomy, id, lang)).collect();
+            (!links.is_empty()).then_some((taxonomy.key.as_str(), links))
+        })
+        .collect()
+}
+
+fn strength<'a>(site: &'a Site<'_>, p: usize, lang: &str) -> Option<TermLink<'a>> {
+    let (rank, taxonomy) = site.strength(p)?;
+    term_link(site, taxonomy, &taxonomy.terms[rank].id, lang)
+}
+
+fn summary<'a>(site: &'a Site<'_>, p: usize, lang: &str) -> Summary<'a> {
+    let page = &site.pages[p];
+    Summary {
+        title: page.title(),
+        url: href(site, &page.url),
+        description: page.front.description.as_deref().unwrap_or(""),
+        lang: &page.lang,
+        strength: strength(site, p, lang),
+        terms: terms_of(site, page, lang),
+    }
+}
+
+fn references(page: &Page) -> Vec<ReferenceView<'_>> {
+    page.front
+        .references
+        .iter()
+        .enumerate()
+        .map(|(i, r)| {
+            let mut links = Vec::new();
+            if let Some(pmid) = &r.pmid {
+                links.push(ReferenceLink { label: "PubMed", text: format!("PMID {pmid}"), href: format!("https://pubmed.ncbi.nlm.nih.gov/{pmid}/") });
+            }
+            if let Some(doi) = &r.doi {
+                links.push(ReferenceLink { label: "DOI", text: format!("doi:{doi}"), href: format!("https://doi.org/{doi}") });
+            }
+            if let Some(nct) = &r.nct {
+                links.push(ReferenceLink { label: "ClinicalTrials.gov", text: nct.clone(), href: format!("https://clinicaltrials.gov/study/{nct}") });
+            }
+            if let Some(isrctn) = &r.isrctn {
+                links.push(ReferenceLink { label: "ISRCTN", text: isrctn.clone(), href: format!("https://www.isrctn.com/{isrctn}") });
+            }
+            if let Some(url) = &r.url {
+                links.push(ReferenceLink { label: "Link", text: url.clone(), href: url.clone() });
+            }
+            ReferenceView { n: i + 1, id: r.id.clone().unwrap_or_else(|| (i + 1).to_string()), title: &r.title, links }
+        })
+        .collect()
+}
+
+fn registry_href(id: &str) -> String {
+    if id.starts_with("ISRCTN") {
+        format!("https://www.isrctn.com/{id}")
+    } else {
+        format!("https://clinicaltrials.gov/study/{id}")
+    }
+}
+
+/// Every language version of the page with translation key `key` (pages and sections alike).
+fn translations<'a>(site: &'a Site<'_>, current_lang: &str, url_in: impl Fn(&str) -> Option<String>) -> Vec<Translation<'a>> {
+    site.languages()
+        .into_iter()
+        .filter_map(|lang| {
+            let url = url_in(lang)?;
+            let name = site.config.language.get(lang).map_or(lang, |l| l.name.as_str());
+            Some(Translation { lang, name, url, current: lang == current_lang })
+        })
+        .collect()
+}
+
+fn breadcrumbs<'a>(site: &'a Site<'_>, mut section: Option<usize>) -> Vec<Link<'a>> {
+    let mut crumbs = Vec::new();
+    while let Some(s) = section {
+        crumbs.push(link(site, section_title(site, s), &site.sections[s].url));
+        section = site.sections[s].parent;
+    }
+    crumbs.reverse();
+    crumbs
+}
+
+fn section_title<'a>(site: &'a Site<'_>, s: usize) -> &'a str {
+    let section = &site.sections[s];
+    match section.index {
+        Some(i) => site.pages[i].title(),
+        None if section.dir.is_empty() => site_title(site, &section.lang),
+        None => section.dir.rsplit('/').next().unwrap_or(&section.dir),
+    }
+}
+
+fn site_title<'a>(site: &'a Site<'_>, lang: &str) -> &'a str {
+    site.config.language.get(lang).and_then(|l| l.title.as_deref()).unwrap_or(&site.config.book.title)
+}
+
+fn site_description<'a>(site: &'a Site<'_>, lang: &str) -> &'a str {
+    site.config.language.get(lang).and_then(|l| l.description.as_deref()).unwrap_or(&site.config.book.description)
+}
+
+/// Sets what every template shares: `site`, `i18n`, `navs`, `topics`.
+pub fn fill_global_context(global: &mut Context, site: &Site<'_>, i18n: &toml::Table) {
+    let config = site.config;
+    let languages: Vec<_> = site
+        .languages()
+        .into_iter()
+        .map(|lang| {
+            let name = config.language.get(lang).map_or(lang, |l| l.name.as_str());
+            json!({ "code": lang, "name": name, "home": href(site, &site.lang_prefix(lang)), "title": site_title(site, lang) })
+        })
+        .collect();
+    global.insert(
+        "site",
+        &json!({
+            "title": config.book.title,
+            "description": config.book.description,
+            "language": config.book.language,
+            "base": site.base.path,
+            "search": config.search.enabled,
+            "repository_url": config.output.html.git_repository_url,
+            "generator": concat!("cellbook ", env!("CARGO_PKG_VERSION")),
+            "languages": languages,
+            "syntax_css": { "light": href(site, "syntax-light.css"), "dark": href(site, "syntax-dark.css") },
+        }),
+    );
+    global.insert("i18n", i18n);
+    let mut navs = BTreeMap::new();
+    let mut topics = BTreeMap::new();
+    for lang in site.languages() {
+        let root = site.section(lang, "").unwrap_or(0);
+        let nav: Vec<_> = site.sections[root].children.iter().map(|&s| nav_section(site, s)).collect();
+        navs.insert(lang, nav);
+        topics.insert(lang, topic_links(site, lang));
+    }
+    global.insert("navs", &navs);
+    global.insert("topics", &topics);
+}
+
+fn nav_section<'a>(site: &'a Site<'_>, s: usize) -> NavSection<'a> {
+    let section = &site.sections[s];
+    NavSection {
+        title: section_title(site, s),
+        url: href(site, &section.url),
+        pages: section.pages.iter().take(NAV_PAGES).map(|&p| link(site, site.pages[p].title(), &site.pages[p].url)).collect(),
+        more: section.pages.len().saturating_sub(NAV_PAGES),
+        children: section.children.iter().map(|&c| nav_section(site, c)).collect(),
+    }
+}
+
+fn topic_links(site: &Site<'_>, lang: &str) -> Vec<serde_json::Value> {
+    let prefix = site.lang_prefix(lang);
+    let mut topics: Vec<_> = site
+        .config
+        .taxonomies
+        .iter()
+        .map(|t| json!({ "title": t.title_in(lang), "url": href(site, &format!("{prefix}{}/", t.path)), "description": t.description_in(lang) }))
+        .collect();
+    if let Some(matrix) = &site.config.matrix {
+        topics.push(json!({ "title": matrix.title_in(lang), "url": href(site, &format!("{prefix}{}/", matrix.path)), "description": "" }));
+    }
+    topics
+}
+
+/// The fields every render has: `lang`, `kind`, `url`, `permalink`, `title`, `description`, `feed_url`.
+fn common(context: &mut Context, site: &Site<'_>, kind: &str, lang: &str, site_path: &str, title: &str, description: &str) {
+    context.insert("lang", lang);
+    context.insert("kind", kind);
+    context.insert("url", &href(site, site_path));
+    context.insert("permalink", &site.base.absolute(&crate::site::links::encode_path(site_path)));
+    context.insert("title", title);
+    context.insert("description", description);
+    context.insert("feed_url", &href(site, "atom.xml"));
+}
+
+fn insert_json_ld(context: &mut Context, value: &serde_json::Value) {
+    // `</script>` inside a title must not end the script element.
+    let text = value.to_string().replace('<', "\\u003c").replace('>', "\\u003e").replace('&', "\\u0026");
+    context.insert("json_ld", &text);
+}
+
+const AUDIENCE: [&str; 3] = ["Patient", "Clinician", "MedicalResearcher"];
+
+pub fn page_context(context: &mut Context, site: &Site<'_>, dates: &Dates, p: usize) {
+    let page = &site.pages[p];
+    let lang = page.lang.as_str();
+    let rendered = &site.rendered[p];
+    let section = site.section_of[p];
+    let neighbours = &site.sections[section].pages;
+    let position = neighbours.iter().position(|&q| q == p);
+    let neighbour = |offset: isize| {
+        let q = position?.checked_add_signed(offset)?;
+        neighbours.get(q).map(|&q| link(site, site.pages[q].title(), &site.pages[q].url))
+    };
+    let date = |d: &Option<jiff::civil::Date>| d.map(|d| d.to_string());
+    let last_modified = dates.last_commit(&page.file).map(str::to_string).or_else(|| date(&page.front.updated)).or_else(|| date(&page.front.date));
+    let terms = terms_of(site, page, lang);
+    let taxonomies: Vec<_> = site
+        .config
+        .taxonomies
+        .iter()
+        .filter_map(|t| {
+            let links: Vec<_> = page.front.terms.get(&t.key)?.ids().iter().filter_map(|id| term_link(site, t, id, lang)).collect();
+            Some(TaxonomyTerms { key: &t.key, title: t.title_in(lang), url: href(site, &format!("{}{}/", site.lang_prefix(lang), t.path)), ranked: t.ranked, terms: links })
+        })
+        .collect();
+    let edit_url = site.config.output.html.edit_url_template.as_ref().map(|t| t.replace("{path}", &page.file.to_string_lossy().replace('\\', "/")));
+    let view = json!({
+        "title": page.title(),
+        "description": page.front.description,
+        "lang": lang,
+        "url": href(site, &page.url),
+        "source_path": page.file.to_string_lossy().replace('\\', "/"),
+        "content": rendered.html,
+        "toc": rendered.toc,
+        "taxonomies": taxonomies,
+        "terms": terms,
+        "strength": strength(site, p, lang),
+        "tags": page.front.tags,
+        "date": date(&page.front.date),
+        "updated": date(&page.front.updated),
+        "reviewed": date(&page.front.reviewed),
+        "next_review": date(&page.front.next_review),
+        "last_modified": last_modified,
+        "references": references(page),
+        "trials": page.front.trials.iter().map(|t| TrialView { id: &t.id, name: t.name.as_deref(), phase: t.phase.as_deref(), status: t.status.as_deref(), href: registry_href(&t.id) }).collect::<Vec<_>>(),
+        "previous": neighbour(-1),
+        "next": neighbour(1),
+        "backlinks": site.backlinks[p].iter().map(|&q| link(site, site.pages[q].title(), &site.pages[q].url)).collect::<Vec<_>>(),
+        "related": site.related[p].iter().map(|&q| json!({ "title": site.pages[q].title(), "url": href(site, &site.pages[q].url), "description": site.pages[q].front.description })).collect::<Vec<_>>(),
+        "section": link(site, section_title(site, section), &site.sections[section].url),
+        "edit_url": edit_url,
+        "words": rendered.words,
+        "reading_minutes": rendered.words.div_ceil(220).max(1),
+    });
+    common(context, site, "page", lang, &page.url, page.title(), page.front.description.as_deref().unwrap_or(""));
+    context.insert("page", &view);
+    context.insert("breadcrumbs", &breadcrumbs(site, Some(section)));
+    context.insert("translations", &translations(site, lang, |l| site.translation(&page.key, l).map(|q| href(site, &site.pages[q].url))));
+    insert_json_ld(context, &page_json_ld(site, p, last_modified.as_deref()));
+}
+
+fn page_json_ld(site: &Site<'_>, p: usize, last_modified: Option<&str>) -> serde_json::Value {
+    let page = &site.pages[p];
+    let front = &page.front;
+    let lang = page.lang.as_str();
+    let conditions: Vec<_> = site
+        .config
+        .taxonomy("diseases")
+        .map(|t| front.terms.get("diseases").map_or(&[][..], |d| d.ids()).iter().filter_map(|id| t.term(id)).map(|term| json!({ "@type": "MedicalCondition", "name": term.label_in(lang) })).collect())
+        .unwrap_or_default();
+    let mut about = conditions.clone();
+    for trial in &front.trials {
+        let mut value = json!({ "@type": "MedicalTrial", "name": trial.name.as_deref().unwrap_or(&trial.id), "identifier": trial.id, "url": registry_href(&trial.id) });
+        if let Some(phase) = &trial.phase {
+            value["phase"] = json!(schema_phase(phase));
+        }
+        if let Some(status) = trial.status.as_deref().and_then(schema_status) {
+            value["status"] = json!(format!("https://schema.org/{status}"));
+        }
+        if !conditions.is_empty() {
+            value["healthCondition"] = json!(conditions);
+        }
+        about.push(value);
+    }
+    let mut value = json!({
+        "@context": "https://schema.org",
+        "@type": "MedicalWebPage",
+        "name": page.title(),
+        "headline": page.title(),
+        "description": front.description,
+        "url": site.base.absolute(&crate::site::links::encode_path(&page.url)),
+        "inLanguage": lang,
+        "audience": AUDIENCE.iter().map(|a| json!({ "@type": "MedicalAudience", "audienceType": a })).collect::<Vec<_>>(),
+        "about": about,
+        "citation": front.references.iter().map(|r| r.title.as_str()).collect::<Vec<_>>(),
+    });
+    let dates = [("lastReviewed", front.reviewed.map(|d| d.to_string())), ("datePublished", front.date.map(|d| d.to_string())), ("dateModified", last_modified.map(str::to_string))];
+    for (key, date) in dates {
+        if let Some(date) = date {
+            value[key] = json!(date);
+        }
+    }
+    value
+}
+
+fn schema_phase(phase: &str) -> String {
+    match phase {
+        "early-phase-1" => "Early Phase 1".into(),
+        "phase-1-phase-2" => "Phase 1/Phase 2".into(),
+        "phase-2-phase-3" => "Phase 2/Phase 3".into(),
+        other => other.replace("phase-", "Phase "),
+    }
+}
+
+/// schema.org's MedicalStudyStatus for the front matter's trial status.
+fn schema_status(status: &str) -> Option<&'static str> {
+    Some(match status {
+        "active-not-recruiting" => "ActiveNotRecruiting",
+        "completed" => "Completed",
+        "enrolling-by-invitation" => "EnrollingByInvitation",
+        "not-yet-recruiting" => "NotYetRecruiting",
+        "recruiting" => "Recruiting",
+        "suspended" => "Suspended",
+        "terminated" => "Terminated",
+        "withdrawn" => "Withdrawn",
+        _ => return None,
+    })
+}
+
+pub fn section_context(context: &mut Context, site: &Site<'_>, s: usize) {
+    let section = &site.sections[s];
+    let lang = section.lang.as_str();
+    let index = section.index.map(|i| &site.pages[i]);
+    let title = section_title(site, s);
+    let description = index.and_then(|i| i.front.description.as_deref()).unwrap_or_else(|| if section.dir.is_empty() { site_description(site, lang) } else { "" });
+    let rendered = section.index.map(|i| &site.rendered[i]);
+    let view = json!({
+        "title": title,
+        "description": description,
+        "url": href(site, &section.url),
+        "content": rendered.map_or("", |r| r.html.as_str()),
+        "toc": rendered.map_or(&[][..], |r| r.toc.as_slice()) as &[TocEntry],
+        "references": index.map(references).unwrap_or_default(),
+        "pages": section.pages.iter().map(|&p| summary(site, p, lang)).collect::<Vec<_>>(),
+        "subsections": section.children.iter().map(|&c| json!({
+            "title": section_title(site, c),
+            "url": href(site, &site.sections[c].url),
+            "description": site.sections[c].index.and_then(|i| site.pages[i].front.description.as_deref()).unwrap_or(""),
+            "count": site.sections[c].pages.len(),
+        })).collect::<Vec<_>>(),
+    });
+    let kind = if section.dir.is_empty() { "home" } else { "section" };
+    common(context, site, kind, lang, &section.url, title, description);
+    context.insert("section", &view);
+    context.insert("breadcrumbs", &breadcrumbs(site, section.parent));
+    context.insert("translations", &translations(site, lang, |l| site.section(l, &section.dir).map(|t| href(site, &site.sections[t].url))));
+    insert_json_ld(
+        context,
+        &json!({ "@context": "https://schema.org", "@type": if section.dir.is_empty() { "WebSite" } else { "CollectionPage" }, "name": title, "description": description, "url": site.base.absolute(&section.url), "inLanguage": lang }),
+    );
+}
+
+fn generated_page(context: &mut Context, site: &Site<'_>, kind: &str, lang: &str, path: &str, title: &str, description: &str) {
+    common(context, site, kind, lang, &format!("{}{path}", site.lang_prefix(lang)), title, description);
+    let home = site.section(lang, "");
+    context.insert("breadcrumbs", &breadcrumbs(site, home));
+    context.insert("translations", &translations(site, lang, |l| Some(href(site, &format!("{}{path}", site.lang_prefix(l))))));
+    let url = site.base.absolute(&format!("{}{path}", site.lang_prefix(lang)));
+    insert_json_ld(context, &json!({ "@context": "https://schema.org", "@type": "CollectionPage", "name": title, "description": description, "url": url, "inLanguage": lang }));
+}
+
+/// Returns the site path it renders.
+pub fn taxonomy_context(context: &mut Context, site: &Site<'_>, t: usize, lang_index: usize) -> String {
+    let taxonomy = &site.config.taxonomies[t];
+    let lang = site.languages()[lang_index];
+    let path = format!("{}/", taxonomy.path);
+    let terms: Vec<_> = taxonomy
+        .terms
+        .iter()
+        .enumerate()
+        .map(|(rank, term)| {
+            json!({
+                "id": term.id, "label": term.label_in(lang), "description": term.description_in(lang), "rank": rank,
+                "url": href(site, &format!("{}{}/{}/", site.lang_prefix(lang), taxonomy.path, term.id)),
+                "count": site.terms[t][rank][lang_index].pages.len(),
+            })
+        })
+        .collect();
+    let url = href(site, &format!("{}{path}", site.lang_prefix(lang)));
+    let view = json!({ "key": taxonomy.key, "title": taxonomy.title_in(lang), "description": taxonomy.description_in(lang), "url": url, "ranked": taxonomy.ranked, "terms": terms });
+    generated_page(context, site, "taxonomy", lang, &path, taxonomy.title_in(lang), taxonomy.description_in(lang));
+    context.insert("taxonomy", &view);
+    format!("{}{path}", site.lang_prefix(lang))
+}
+
+/// Returns the site path it renders.
+pub fn term_context(context: &mut Context, site: &Site<'_>, t: usize, rank: usize, lang_index: usize) -> String {
+    let taxonomy = &site.config.taxonomies[t];
+    let term = &taxonomy.terms[rank];
+    let lang = site.languages()[lang_index];
+    let path = format!("{}/{}/", taxonomy.path, term.id);
+    let pages = &site.terms[t][rank][lang_index].pages;
+    generated_page(context, site, "term", lang, &path, term.label_in(lang), term.description_in(lang));
+    let prefix = site.lang_prefix(lang);
+    context.insert("taxonomy", &json!({ "key": taxonomy.key, "title": taxonomy.title_in(lang), "url": href(site, &format!("{prefix}{}/", taxonomy.path)) }));
+    context.insert(
+        "term",
+        &json!({ "id": term.id, "label": term.label_in(lang), "description": term.description_in(lang), "url": href(site, &format!("{prefix}{path}")), "rank": rank, "count": pages.len() }),
+    );
+    context.insert("pages", &pages.iter().map(|&p| summary(site, p, lang)).collect::<Vec<_>>());
+    format!("{prefix}{path}")
+}
+
+/// Returns the site path it renders.
+pub fn matrix_context(context: &mut Context, site: &Site<'_>, lang_index: usize) -> String {
+    let Some(matrix) = &site.config.matrix else { return String::new() };
+    let lang = site.languages()[lang_index];
+    let (Some(rows_t), Some(columns_t)) = (site.config.taxonomy(&matrix.rows), site.config.taxonomy(&matrix.columns)) else { return String::new() };
+    let row_index = site.config.taxonomies.iter().position(|t| t.key == matrix.rows).unwrap_or(0);
+    let prefix = site.lang_prefix(lang);
+    let term_href = |t: &Taxonomy, id: &str| href(site, &format!("{prefix}{}/{id}/", t.path));
+    let columns: Vec<_> = columns_t.terms.iter().map(|c| json!({ "id": c.id, "label": c.label_in(lang), "url": term_href(columns_t, &c.id) })).collect();
+    let rows: Vec<_> = rows_t
+        .terms
+        .iter()
+        .enumerate()
+        .map(|(r, row)| {
+            let in_row = &site.terms[row_index][r][lang_index].pages;
+            let cells: Vec<_> = columns_t
+                .terms
+                .iter()
+                .map(|column| {
+                    let pages: Vec<usize> = in_row.iter().copied().filter(|&p| site.pages[p].front.terms.get(&columns_t.key).is_some_and(|t| t.ids().contains(&column.id))).collect();
+                    let strongest = pages.first().and_then(|&p| strength(site, p, lang));
+                    json!({
+                        "column_id": column.id,
+                        "count": pages.len(),
+                        "strongest": strongest,
+                        "pages": pages.iter().map(|&p| link(site, site.pages[p].title(), &site.pages[p].url)).collect::<Vec<_>>(),
+                    })
+                })
+                .collect();
+            json!({ "term": { "id": row.id, "label": row.label_in(lang), "url": term_href(rows_t, &row.id) }, "cells": cells })
+        })
+        .collect();
+    let path = format!("{}/", matrix.path);
+    let title = matrix.title_in(lang);
+    generated_page(context, site, "matrix", lang, &path, title, "");
+    context.insert("matrix", &json!({ "title": title, "rows_title": rows_t.title_in(lang), "columns_title": columns_t.title_in(lang), "columns": columns, "rows": rows }));
+    format!("{prefix}{path}")
+}
+
+pub fn not_found_context(context: &mut Context, site: &Site<'_>) {
+    let lang = site.default_lang();
+    common(context, site, "404", lang, "404.html", "404", "");
+    context.insert("breadcrumbs", &Vec::<Link<'_>>::new());
+    context.insert("translations", &Vec::<Translation<'_>>::new());
+    context.insert("json_ld", "{}");
+}

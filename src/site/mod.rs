@@ -1,0 +1,355 @@
+//! The site model: sections, translations, taxonomies, the link graph and related pages.
+//!
+//! In: the loaded [`Content`] and the config. Out: a [`Site`] in which every page knows its
+//! section, neighbours, backlinks and related pages, every taxonomy term knows its pages in every
+//! language, and every body has been rendered to HTML with its links checked. Rendering to files is
+//! the next stage's work (`render`).
+
+pub mod links;
+mod related;
+
+use crate::config::{Config, Taxonomy};
+use crate::content::{Asset, Content, Page, page_url};
+use crate::diagnostics::Diagnostic;
+use crate::markdown::{self, Rendered};
+use crate::urls::BaseUrl;
+use links::{Owner, Resolver};
+use rayon::prelude::*;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+/// A folder of `content/` in one language.
+#[derive(Debug)]
+pub struct Section {
+    pub lang: String,
+    /// The folder inside `content/`: `trials/als`, or `` for the home page.
+    pub dir: String,
+    /// The `_index.md` giving its title and intro: in this language, else in the main one.
+    pub index: Option<usize>,
+    pub url: String,
+    /// Its articles in reading order (weight, then title).
+    pub pages: Vec<usize>,
+    pub children: Vec<usize>,
+    pub parent: Option<usize>,
+}
+
+/// One taxonomy term's pages in one language, strongest evidence first.
+#[derive(Debug, Default)]
+pub struct TermPages {
+    pub pages: Vec<usize>,
+}
+
+pub struct Site<'c> {
+    pub config: &'c Config,
+    pub base: BaseUrl,
+    pub pages: Vec<Page>,
+    pub assets: Vec<Asset>,
+    pub sections: Vec<Section>,
+    /// Rendered bodies, one per page, in the same order.
+    pub rendered: Vec<Rendered>,
+    pub backlinks: Vec<Vec<usize>>,
+    pub related: Vec<Vec<usize>>,
+    /// The section each page belongs to (for `_index.md`, the section it introduces).
+    pub section_of: Vec<usize>,
+    /// `terms[taxonomy][term][language]`, languages in `config.languages()` order.
+    pub terms: Vec<Vec<Vec<TermPages>>>,
+    /// (translation key, language) -> page.
+    pub by_key: HashMap<(String, String), usize>,
+    /// Every site URL (`cells/msc/`) a page or the generator answers at.
+    pub by_url: HashMap<String, Owner>,
+}
+
+impl<'c> Site<'c> {
+    /// Builds the model. `static_files` are the output paths of `static/`, checked for clashes.
+    pub fn build(config: &'c Config, content: Content, base: BaseUrl, static_files: &[String]) -> (Site<'c>, Vec<Diagnostic>) {
+        let Content { pages, assets } = content;
+        let mut problems = Vec::new();
+        let by_key = pages.iter().enumerate().map(|(i, p)| ((p.key.clone(), p.lang.clone()), i)).collect();
+        let mut site = Site {
+            config,
+            base,
+            pages,
+            assets,
+            sections: Vec::new(),
+            rendered: Vec::new(),
+            backlinks: Vec::new(),
+            related: Vec::new(),
+            section_of: Vec::new(),
+            terms: Vec::new(),
+            by_key,
+            by_url: HashMap::new(),
+        };
+        site.build_sections();
+        problems.extend(site.map_urls(static_files));
+        problems.extend(site.render_bodies());
+        site.backlinks = site.link_graph();
+        site.related = related::find(&site);
+        site.terms = site.collect_terms();
+        (site, problems)
+    }
+
+    pub fn languages(&self) -> Vec<&str> {
+        self.config.languages()
+    }
+
+    pub fn default_lang(&self) -> &str {
+        &self.config.book.language
+    }
+
+    /// The articles a reader of `lang` sees: those written in it, and main-language articles
+    /// that have no translation into it yet.
+    pub fn visible(&self, lang: &str) -> impl Iterator<Item = usize> + '_ {
+        let lang = lang.to_string();
+        self.pages.iter().enumerate().filter_map(move |(i, page)| {
+            let shown = page.lang == lang
+                || (page.lang == self.config.book.language && !self.by_key.contains_key(&(page.key.clone(), lang.clone())));
+            (shown && !page.is_index).then_some(i)
+        })
+    }
+
+    /// The page of `key` in `lang`, if that translation exists.
+    pub fn translation(&self, key: &str, lang: &str) -> Option<usize> {
+        self.by_key.get(&(key.to_string(), lang.to_string())).copied()
+    }
+
+    /// The rank of a page's term in the first ranked taxonomy (its evidence strength).
+    pub fn strength(&self, page: usize) -> Option<(usize, &Taxonomy)> {
+        let taxonomy = self.config.taxonomies.iter().find(|t| t.ranked)?;
+        let terms = self.pages[page].front.terms.get(&taxonomy.key)?;
+        let id = terms.ids().first()?;
+        Some((taxonomy.term_index(id)?, taxonomy))
+    }
+
+    pub fn section(&self, lang: &str, dir: &str) -> Option<usize> {
+        self.sections.iter().position(|s| s.lang == lang && s.dir == dir)
+    }
+
+    fn build_sections(&mut self) {
+        let mut dirs = BTreeSet::from([String::new()]);
+        for page in &self.pages {
+            let mut dir = page.dir.as_str();
+            while !dir.is_empty() {
+                dirs.insert(dir.to_string());
+                dir = dir.rsplit_once('/').map_or("", |(parent, _)| parent);
+            }
+        }
+        let languages: Vec<String> = self.languages().iter().map(|l| l.to_string()).collect();
+        for lang in &languages {
+            for dir in &dirs {
+                let key = if dir.is_empty() { "_index".to_string() } else { format!("{dir}/_index") };
+                let index = self.translation(&key, lang).or_else(|| self.translation(&key, self.default_lang()));
+                let url = page_url(dir, None, lang, self.config);
+                let section = Section { lang: lang.clone(), dir: dir.clone(), index, url, pages: Vec::new(), children: Vec::new(), parent: None };
+                self.sections.push(section);
+            }
+        }
+        for i in 0..self.sections.len() {
+            let (lang, dir) = (self.sections[i].lang.clone(), self.sections[i].dir.clone());
+            if !dir.is_empty() {
+                let parent_dir = dir.rsplit_once('/').map_or("", |(parent, _)| parent);
+                let parent = self.section(&lang, parent_dir);
+                self.sections[i].parent = parent;
+                if let Some(parent) = parent {
+                    self.sections[parent].children.push(i);
+                }
+            }
+            let mut pages: Vec<usize> = self.visible(&lang).filter(|&p| self.pages[p].dir == dir).collect();
+            pages.sort_by(|&a, &b| self.reading_order(a, b));
+            self.sections[i].pages = pages;
+        }
+        for i in 0..self.sections.len() {
+            let mut children = std::mem::take(&mut self.sections[i].children);
+            children.sort_by(|&a, &b| self.section_order(a, b));
+            self.sections[i].children = children;
+        }
+        self.section_of = self
+            .pages
+            .iter()
+            .map(|page| self.section(&page.lang, &page.dir).unwrap_or(0))
+            .collect();
+    }
+
+    fn reading_order(&self, a: usize, b: usize) -> std::cmp::Ordering {
+        let key = |p: usize| (self.pages[p].front.weight.unwrap_or(i64::MAX), self.pages[p].title().to_lowercase(), p);
+        key(a).cmp(&key(b))
+    }
+
+    fn section_order(&self, a: usize, b: usize) -> std::cmp::Ordering {
+        let key = |s: usize| {
+            let section = &self.sections[s];
+            let front = section.index.map(|i| &self.pages[i].front);
+            (front.and_then(|f| f.weight).unwrap_or(i64::MAX), section.dir.clone())
+        };
+        key(a).cmp(&key(b))
+    }
+
+    /// Claims every URL for its page or generated page; two claims on one output file are errors.
+    fn map_urls(&mut self, static_files: &[String]) -> Vec<Diagnostic> {
+        let mut problems = Vec::new();
+        let mut claims: BTreeMap<String, String> = BTreeMap::new();
+        let mut claim = |output: String, who: String, problems: &mut Vec<Diagnostic>, file: &std::path::Path| {
+            if let Some(first) = claims.get(&output) {
+                let message = format!("`{output}` would be written twice: by {first} and by {who}; change a `slug` or rename a file");
+                problems.push(Diagnostic::error(file, 1, 1, message));
+            } else {
+                claims.insert(output, who);
+            }
+        };
+        for (i, page) in self.pages.iter().enumerate() {
+            self.by_url.insert(page.url.clone(), Owner::Page(i));
+            claim(format!("{}index.html", page.url), format!("`{}`", page.file.display()), &mut problems, &page.file);
+        }
+        for section in &self.sections {
+            if !self.by_url.contains_key(&section.url) {
+                self.by_url.insert(section.url.clone(), Owner::Generated);
+            }
+        }
+        for url in self.generated_urls() {
+            let who = format!("the generated page `/{url}`");
+            if let Some(Owner::Page(i)) = self.by_url.get(&url) {
+                let file = self.pages[*i].file.clone();
+                claim(format!("{url}index.html"), who, &mut problems, &file);
+            } else {
+                self.by_url.insert(url.clone(), Owner::Generated);
+            }
+        }
+        for asset in &self.assets {
+            claim(asset.rel.clone(), format!("`content/{}`", asset.rel), &mut problems, std::path::Path::new("content").join(&asset.rel).as_path());
+        }
+        for file in static_files {
+            claim(file.clone(), format!("`static/{file}`"), &mut problems, std::path::Path::new("static").join(file).as_path());
+        }
+        problems
+    }
+
+    /// URLs of the topic indexes, term pages and matrix in every language.
+    pub fn generated_urls(&self) -> Vec<String> {
+        let mut urls = Vec::new();
+        for lang in self.languages() {
+            let prefix = self.lang_prefix(lang);
+            for taxonomy in &self.config.taxonomies {
+                urls.push(format!("{prefix}{}/", taxonomy.path));
+                urls.extend(taxonomy.terms.iter().map(|t| format!("{prefix}{}/{}/", taxonomy.path, t.id)));
+            }
+            if let Some(matrix) = &self.config.matrix {
+                urls.push(format!("{prefix}{}/", matrix.path));
+            }
+        }
+        urls
+    }
+
+    /// `` for the main language, `zh/` for the others.
+    pub fn lang_prefix(&self, lang: &str) -> String {
+        if lang == self.default_lang() { String::new() } else { format!("{lang}/") }
+    }
+
+    fn render_bodies(&mut self) -> Vec<Diagnostic> {
+        let resolver = Resolver::new(&self.pages, &self.assets, &self.base, &self.config.book.language, &self.by_key, &self.by_url);
+        let allow_html = self.config.markdown.allow_html;
+        let pages = &self.pages;
+        let mut rendered: Vec<Rendered> = pages
+            .par_iter()
+            .map(|page| {
+                let input = markdown::Input { body: &page.body, body_line: page.body_line, references: &page.front.references, allow_html };
+                let mut out = markdown::render(&input, &|dest| resolver.resolve(page, dest));
+                if !allow_html {
+                    out.html = sanitise(&out.html);
+                }
+                out
+            })
+            .collect();
+        for (page, out) in self.pages.iter().zip(rendered.iter_mut()) {
+            out.ids.insert("references".into());
+            out.ids.extend(page.front.references.iter().enumerate().map(|(n, r)| match &r.id {
+                Some(id) => format!("ref-{id}"),
+                None => format!("ref-{}", n + 1),
+            }));
+        }
+        let mut problems = Vec::new();
+        for (page, out) in self.pages.iter().zip(&rendered) {
+            problems.extend(out.problems.iter().map(|p| Diagnostic::error(&page.file, p.line, p.col, p.message.clone())));
+            for anchor in &out.anchors {
+                let target = &rendered[anchor.page];
+                if !target.ids.contains(&anchor.anchor) {
+                    let hint = crate::diagnostics::suggest(&anchor.anchor, target.ids.iter().map(String::as_str));
+                    let message = format!("no heading `#{}` in `{}`", anchor.anchor, self.pages[anchor.page].file.display());
+                    problems.push(Diagnostic::error(&page.file, anchor.line, anchor.col, message).with_hint(hint));
+                }
+            }
+        }
+        self.rendered = rendered;
+        problems
+    }
+
+    /// For each page, the pages in its language that link to it, by title.
+    fn link_graph(&self) -> Vec<Vec<usize>> {
+        let mut backlinks = vec![BTreeSet::new(); self.pages.len()];
+        for (from, out) in self.rendered.iter().enumerate() {
+            for &to in &out.links_to {
+                if to != from && self.pages[to].lang == self.pages[from].lang {
+                    backlinks[to].insert(from);
+                }
+            }
+        }
+        backlinks
+            .into_iter()
+            .map(|set| {
+                let mut list: Vec<usize> = set.into_iter().collect();
+                list.sort_by(|&a, &b| (self.pages[a].title(), a).cmp(&(self.pages[b].title(), b)));
+                list
+            })
+            .collect()
+    }
+
+    fn collect_terms(&self) -> Vec<Vec<Vec<TermPages>>> {
+        let languages = self.languages();
+        let visible: Vec<Vec<usize>> = languages.iter().map(|lang| self.visible(lang).collect()).collect();
+        self.config
+            .taxonomies
+            .iter()
+            .map(|taxonomy| {
+                taxonomy
+                    .terms
+                    .iter()
+                    .map(|term| {
+                        visible
+                            .iter()
+                            .map(|pages| {
+                                let mut pages: Vec<usize> = pages
+                                    .iter()
+                                    .copied()
+                                    .filter(|&p| self.pages[p].front.terms.get(&taxonomy.key).is_some_and(|t| t.ids().contains(&term.id)))
+                                    .collect();
+                                pages.sort_by(|&a, &b| self.strongest_first(a, b));
+                                TermPages { pages }
+                            })
+                            .collect()
+                    })
+                    .collect()
+            })
+            .collect()
+    }
+
+    /// Order for term pages: strongest evidence first, then by title.
+    pub fn strongest_first(&self, a: usize, b: usize) -> std::cmp::Ordering {
+        let rank = |p: usize| self.strength(p).map(|(rank, _)| rank);
+        rank(b).cmp(&rank(a)).then_with(|| self.pages[a].title().to_lowercase().cmp(&self.pages[b].title().to_lowercase())).then(a.cmp(&b))
+    }
+
+    /// The index of `lang` in `config.languages()`.
+    pub fn lang_index(&self, lang: &str) -> usize {
+        self.languages().iter().position(|l| *l == lang).unwrap_or(0)
+    }
+}
+
+/// Cleans raw HTML out of a rendered body when `[markdown] allow-html = false`, keeping what
+/// cellbook itself generates (ids, classes, anchor labels).
+fn sanitise(html: &str) -> String {
+    ammonia::Builder::default()
+        .add_generic_attributes(["id", "class", "aria-label", "title", "lang"])
+        .add_tags(["input", "span", "sup"])
+        .add_tag_attributes("input", ["type", "checked", "disabled"])
+        .link_rel(None)
+        .url_relative(ammonia::UrlRelative::PassThrough)
+        .clean(html)
+        .to_string()
+}
