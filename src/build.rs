@@ -70,7 +70,8 @@ pub fn build(options: &Options) -> Result<Report, Failure> {
         compiled.extra.extend(search::index(&compiled.files, &base.path).map_err(Failure::Other)?);
     }
     let search_time = search_start.elapsed();
-    let files = write(&target, &compiled).map_err(|e| Failure::Other(format!("cannot write the site to `{}`: {e}", target.display())))?;
+    let files = write(&target, &compiled)
+        .map_err(|e| Failure::Other(format!("cannot write the site to `{}`: {e}", target.display())))?;
     Ok(Report {
         pages: compiled.pages,
         sections: compiled.sections,
@@ -87,8 +88,8 @@ pub fn base_url(options: &Options, config: &Config) -> BaseUrl {
     BaseUrl::parse(options.base_url.as_deref().or(config.output.html.site_url.as_deref()).unwrap_or("/"))
 }
 
-/// Everything but writing: load, check, model and render the site.
-pub fn compile(options: &Options, config: &Config) -> Result<Compiled, Failure> {
+/// Loads the content and builds the site model, with every problem found on the way.
+pub fn model<'c>(options: &Options, config: &'c Config) -> (Site<'c>, Diagnostics, Vec<(String, PathBuf)>) {
     let root = &options.root;
     let mut diagnostics = Diagnostics::default();
     let (content, problems) = content::load(root, config, options.drafts);
@@ -97,7 +98,23 @@ pub fn compile(options: &Options, config: &Config) -> Result<Compiled, Failure> 
     let static_paths: Vec<String> = statics.iter().map(|(rel, _)| rel.clone()).collect();
     let (site, problems) = Site::build(config, content, base_url(options, config), &static_paths);
     diagnostics.extend(problems);
-    let templates = render::load_templates(root);
+    (site, diagnostics, statics)
+}
+
+/// Everything but writing: load, check, model and render the site.
+pub fn compile(options: &Options, config: &Config) -> Result<Compiled, Failure> {
+    let (site, diagnostics, statics) = model(options, config);
+    render_model(options, &site, diagnostics, statics)
+}
+
+/// Renders a checked model; fails with all errors found so far and the templates' own.
+pub fn render_model(
+    options: &Options,
+    site: &Site<'_>,
+    mut diagnostics: Diagnostics,
+    statics: Vec<(String, PathBuf)>,
+) -> Result<Compiled, Failure> {
+    let templates = render::load_templates(&options.root);
     if let Err(problems) = &templates {
         diagnostics.extend(problems.iter().cloned());
     }
@@ -105,9 +122,9 @@ pub fn compile(options: &Options, config: &Config) -> Result<Compiled, Failure> 
         return Err(diagnostics.into());
     }
     let (tera, i18n) = templates.map_err(Failure::Diagnostics)?;
-    let dates = Dates::from_git(root);
-    let files = render::render_site(&site, tera, &i18n, &dates).map_err(Failure::Diagnostics)?;
-    let mut extra = generated_files(&site, &dates);
+    let dates = Dates::from_git(&options.root);
+    let files = render::render_site(site, tera, &i18n, &dates).map_err(Failure::Diagnostics)?;
+    let mut extra = generated_files(site, &dates);
     extra.sort();
     let mut copies: Vec<(String, PathBuf)> = statics;
     copies.extend(site.assets.iter().map(|a| (a.rel.clone(), a.source.clone())));
@@ -157,7 +174,7 @@ fn static_files(root: &Path) -> Vec<(String, PathBuf)> {
 }
 
 /// Writes a compiled site through a staging folder; returns the number of files written.
-fn write(target: &Path, compiled: &Compiled) -> std::io::Result<usize> {
+pub fn write(target: &Path, compiled: &Compiled) -> std::io::Result<usize> {
     let staging = Staging::new(target)?;
     let result = (|| {
         compiled.copies.par_iter().try_for_each(|(rel, source)| staging.copy(rel, source))?;

@@ -2,7 +2,7 @@
 //! into printed lines and an exit code: 0 on success, 1 when the site has errors, 2 on misuse.
 
 use cellbook::build::{self, Options};
-use clap::{Parser, Subcommand};
+use clap::{Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -30,35 +30,149 @@ enum Command {
         #[arg(long)]
         drafts: bool,
     },
+    /// Build, serve on 127.0.0.1, rebuild on change and reload open browser tabs.
+    Serve {
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        #[arg(long, default_value_t = 3000)]
+        port: u16,
+        /// The address to listen on; anything but loopback exposes the preview to the network.
+        #[arg(long, default_value = "127.0.0.1")]
+        bind: String,
+        /// Serve under this URL, e.g. http://127.0.0.1:3000/repo/ to preview a sub-path.
+        #[arg(long)]
+        base_url: Option<String>,
+        /// The output folder (default: `[build] build-dir` of book.toml).
+        #[arg(long)]
+        output: Option<PathBuf>,
+        /// Open the site in the default browser.
+        #[arg(long)]
+        open: bool,
+        /// Include pages marked `draft: true`.
+        #[arg(long)]
+        drafts: bool,
+    },
+    /// Create a new article with every front-matter field the site expects.
+    New {
+        /// `<section>/<slug>`, e.g. `trials/als/new-trial`.
+        path: String,
+        #[arg(long)]
+        title: Option<String>,
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+    },
+    /// Check the site without writing it: everything `build` checks, and more.
+    Check {
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Also check external links (slow; needs the network).
+        #[arg(long)]
+        external: bool,
+        /// Output format (default: github when GITHUB_ACTIONS=true, else human).
+        #[arg(long, value_enum)]
+        format: Option<Format>,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum Format {
+    Human,
+    Github,
+    Json,
 }
 
 pub fn run() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Build { root, output, base_url, drafts } => {
+            build_site(Options { root, output, base_url, drafts, no_search: false })
+        }
+        Command::Serve { root, port, bind, base_url, output, open, drafts } => {
             let options = Options { root, output, base_url, drafts, no_search: false };
-            match build::build(&options) {
-                Ok(report) => {
-                    for warning in &report.warnings {
-                        eprintln!("{warning}");
-                    }
-                    println!(
-                        "built {} pages, {} sections, {} terms ({} files) into {} in {:.2?} (search index {:.2?})",
-                        report.pages,
-                        report.sections,
-                        report.terms,
-                        report.files,
-                        report.output.display(),
-                        report.elapsed,
-                        report.search_time
-                    );
-                    ExitCode::SUCCESS
-                }
+            let serve = cellbook::serve::ServeOptions { build: options, port, bind, open };
+            match cellbook::serve::run(serve) {
+                Ok(()) => ExitCode::SUCCESS,
                 Err(failure) => {
                     eprintln!("{failure}");
                     ExitCode::FAILURE
                 }
             }
         }
+        Command::New { path, title, root } => match cellbook::scaffold::new_page(&root, &path, title.as_deref()) {
+            Ok(created) => {
+                println!("{}", created.display());
+                ExitCode::SUCCESS
+            }
+            Err(message) => {
+                eprintln!("error: {message}");
+                ExitCode::FAILURE
+            }
+        },
+        Command::Check { root, external, format } => {
+            let format = format.unwrap_or(if std::env::var("GITHUB_ACTIONS").is_ok_and(|v| v == "true") {
+                Format::Github
+            } else {
+                Format::Human
+            });
+            check_site(root, external, format)
+        }
     }
+}
+
+fn build_site(options: Options) -> ExitCode {
+    let progress = cellbook::progress::Progress::start("building");
+    let result = build::build(&options);
+    progress.finish();
+    match result {
+        Ok(report) => {
+            for warning in &report.warnings {
+                eprintln!("{warning}");
+            }
+            println!(
+                "built {} pages, {} sections, {} terms ({} files) into {} in {:.2?} (search index {:.2?})",
+                report.pages,
+                report.sections,
+                report.terms,
+                report.files,
+                report.output.display(),
+                report.elapsed,
+                report.search_time
+            );
+            ExitCode::SUCCESS
+        }
+        Err(failure) => {
+            eprintln!("{failure}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn check_site(root: PathBuf, external: bool, format: Format) -> ExitCode {
+    let progress = cellbook::progress::Progress::start("checking");
+    let findings = cellbook::check::run(&root, external);
+    progress.finish();
+    let findings = match findings {
+        Ok(findings) => findings,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return ExitCode::FAILURE;
+        }
+    };
+    for finding in &findings {
+        match format {
+            Format::Human => eprintln!("{finding}"),
+            Format::Github => println!("{}", finding.github()),
+            Format::Json => println!("{}", serde_json::to_string(finding).unwrap_or_default()),
+        }
+    }
+    let errors = findings.iter().filter(|f| f.is_error()).count();
+    let warnings = findings.len() - errors;
+    if let Format::Human = format {
+        eprintln!("checked: {errors} error{}, {warnings} warning{}", plural(errors), plural(warnings));
+    }
+    if errors > 0 { ExitCode::FAILURE } else { ExitCode::SUCCESS }
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
 }

@@ -11,8 +11,18 @@ use std::path::Path;
 
 /// Front-matter keys with a fixed meaning; a taxonomy may not reuse them.
 pub const FIXED_KEYS: &[&str] = &[
-    "title", "description", "tags", "date", "updated", "reviewed", "next_review", "references",
-    "trials", "draft", "weight", "slug",
+    "title",
+    "description",
+    "tags",
+    "date",
+    "updated",
+    "reviewed",
+    "next_review",
+    "references",
+    "trials",
+    "draft",
+    "weight",
+    "slug",
 ];
 
 #[derive(Debug, Deserialize)]
@@ -334,7 +344,11 @@ fn is_language_code(code: &str) -> bool {
 
 /// A single URL path segment that cannot climb out of its folder.
 pub fn is_url_segment(s: &str) -> bool {
-    !s.is_empty() && s != "." && s != ".." && !s.contains(['/', '\\', '?', '#', ':']) && !s.chars().any(char::is_whitespace)
+    !s.is_empty()
+        && s != "."
+        && s != ".."
+        && !s.contains(['/', '\\', '?', '#', ':'])
+        && !s.chars().any(char::is_whitespace)
 }
 
 #[cfg(test)]

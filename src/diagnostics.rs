@@ -57,12 +57,7 @@ impl Diagnostic {
             Severity::Warning => "warning",
         };
         let message = self.message.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A");
-        format!(
-            "::{kind} file={},line={},col={}::{message}",
-            self.path.display(),
-            self.line.max(1),
-            self.col.max(1)
-        )
+        format!("::{kind} file={},line={},col={}::{message}", self.path.display(), self.line.max(1), self.col.max(1))
     }
 }
 
@@ -105,9 +100,7 @@ impl Diagnostics {
 
     /// The findings in a stable order (path, line, column, message), duplicates removed.
     pub fn sorted(mut self) -> Vec<Diagnostic> {
-        self.items.sort_by(|a, b| {
-            (&a.path, a.line, a.col, &a.message).cmp(&(&b.path, b.line, b.col, &b.message))
-        });
+        self.items.sort_by(|a, b| (&a.path, a.line, a.col, &a.message).cmp(&(&b.path, b.line, b.col, &b.message)));
         self.items.dedup();
         self.items
     }

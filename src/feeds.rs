@@ -21,11 +21,14 @@ fn page_date(site: &Site<'_>, dates: &Dates, p: usize) -> Option<String> {
         .or_else(|| dates.last_commit(&site.pages[p].file).map(str::to_string))
 }
 
+/// A site path, its last change, and its translations as (language, site path).
+type SitemapUrl = (String, Option<String>, Vec<(String, String)>);
+
 pub fn sitemap(site: &Site<'_>, dates: &Dates) -> String {
     let mut xml = String::from(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\" xmlns:xhtml=\"http://www.w3.org/1999/xhtml\">\n",
     );
-    let mut urls: Vec<(String, Option<String>, Vec<(String, String)>)> = Vec::new();
+    let mut urls: Vec<SitemapUrl> = Vec::new();
     for (p, page) in site.pages.iter().enumerate() {
         let alternates = site
             .languages()
@@ -35,7 +38,11 @@ pub fn sitemap(site: &Site<'_>, dates: &Dates) -> String {
         let alternates = if alternates.len() > 1 { alternates } else { Vec::new() };
         urls.push((page.url.clone(), page_date(site, dates, p), alternates));
     }
-    for url in site.generated_urls().into_iter().chain(site.sections.iter().filter(|s| s.index.is_none()).map(|s| s.url.clone())) {
+    for url in site
+        .generated_urls()
+        .into_iter()
+        .chain(site.sections.iter().filter(|s| s.index.is_none()).map(|s| s.url.clone()))
+    {
         if !urls.iter().any(|(u, _, _)| *u == url) {
             urls.push((url, None, Vec::new()));
         }
@@ -48,7 +55,11 @@ pub fn sitemap(site: &Site<'_>, dates: &Dates) -> String {
             let _ = writeln!(xml, "    <lastmod>{date}</lastmod>");
         }
         for (lang, alternate) in alternates {
-            let _ = writeln!(xml, "    <xhtml:link rel=\"alternate\" hreflang=\"{lang}\" href=\"{}\"/>", escape(&site.base.absolute(&encode_path(&alternate))));
+            let _ = writeln!(
+                xml,
+                "    <xhtml:link rel=\"alternate\" hreflang=\"{lang}\" href=\"{}\"/>",
+                escape(&site.base.absolute(&encode_path(&alternate)))
+            );
         }
         xml.push_str("  </url>\n");
     }
@@ -67,14 +78,19 @@ pub fn atom(site: &Site<'_>, dates: &Dates) -> String {
     entries.truncate(FEED_ENTRIES);
     let updated = entries.first().map_or("1970-01-01".to_string(), |e| e.0.clone());
     let home = site.base.absolute("");
-    let mut xml = String::from("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\">\n");
+    let mut xml =
+        String::from("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\">\n");
     let _ = writeln!(xml, "  <title>{}</title>", escape(&site.config.book.title));
     let _ = writeln!(xml, "  <subtitle>{}</subtitle>", escape(&site.config.book.description));
     let _ = writeln!(xml, "  <link href=\"{}\" rel=\"self\"/>", escape(&site.base.absolute("atom.xml")));
     let _ = writeln!(xml, "  <link href=\"{}\"/>", escape(&home));
     let _ = writeln!(xml, "  <id>{}</id>", escape(&home));
     let _ = writeln!(xml, "  <updated>{updated}T00:00:00Z</updated>");
-    let authors = if site.config.book.authors.is_empty() { site.config.book.title.clone() } else { site.config.book.authors.join(", ") };
+    let authors = if site.config.book.authors.is_empty() {
+        site.config.book.title.clone()
+    } else {
+        site.config.book.authors.join(", ")
+    };
     let _ = writeln!(xml, "  <author><name>{}</name></author>", escape(&authors));
     for (date, p) in entries {
         let page = &site.pages[p];

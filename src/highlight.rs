@@ -76,6 +76,9 @@ mod tests {
 
     #[test]
     fn unknown_languages_are_escaped() {
-        assert_eq!(code_block("nope", "<b>"), "<pre class=\"code\"><code class=\"language-nope\">&lt;b&gt;</code></pre>\n");
+        assert_eq!(
+            code_block("nope", "<b>"),
+            "<pre class=\"code\"><code class=\"language-nope\">&lt;b&gt;</code></pre>\n"
+        );
     }
 }

@@ -7,6 +7,7 @@
 //! `output` (staging and swap). `build` runs them; `diagnostics` reports what goes wrong.
 
 pub mod build;
+pub mod check;
 pub mod config;
 pub mod content;
 pub mod dates;
@@ -15,7 +16,11 @@ pub mod feeds;
 pub mod highlight;
 pub mod markdown;
 pub mod output;
+pub mod progress;
 pub mod render;
+pub mod scaffold;
 pub mod search;
+pub mod serve;
+pub mod session;
 pub mod site;
 pub mod urls;

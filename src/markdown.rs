@@ -63,6 +63,8 @@ pub struct Rendered {
     pub problems: Vec<Problem>,
     /// Reference ids cited in the text.
     pub cited: BTreeSet<String>,
+    /// Links to other sites, with their line and column, for `check --external`.
+    pub external: Vec<(String, usize, usize)>,
     pub words: usize,
 }
 
@@ -95,7 +97,9 @@ pub fn render(input: &Input<'_>, resolve: &dyn Fn(&str) -> Target) -> Rendered {
     };
     // `[@id]` has no link definition, so pulldown-cmark asks us: answer with a citation marker.
     let cite = |link: BrokenLink<'_>| {
-        link.reference.strip_prefix('@').map(|id| (CowStr::from(format!("{CITE}{id}")), CowStr::from("")))
+        let keys = link.reference.trim();
+        let is_citation = keys.starts_with('@') && keys.split(';').all(|k| k.trim().starts_with('@'));
+        is_citation.then(|| (CowStr::from(format!("{CITE}{keys}")), CowStr::from("")))
     };
     let parser = Parser::new_with_broken_link_callback(input.body, options(), Some(cite)).into_offset_iter();
     let mut events: Vec<Event<'_>> = Vec::new();
@@ -177,22 +181,25 @@ fn with_hint(message: String, hint: Option<String>) -> String {
     }
 }
 
-/// The `<sup>` of an `[@id]` citation, numbered by the reference's place in the front matter.
-fn citation(key: &str, references: &[Reference], out: &mut Rendered, line: usize, col: usize) -> String {
-    match references.iter().position(|r| r.id.as_deref() == Some(key)) {
-        Some(index) => {
-            out.cited.insert(key.to_string());
-            let n = index + 1;
-            let key = escape(key);
-            format!("<sup class=\"cite\"><a href=\"#ref-{key}\" aria-label=\"Reference {n}\">[{n}]</a></sup>")
-        }
-        None => {
-            let hint = suggest(key, references.iter().filter_map(|r| r.id.as_deref()));
-            let message = with_hint(format!("citation `[@{key}]` matches no reference id in the front matter"), hint);
-            out.problems.push(Problem { line, col, message });
-            format!("[@{}]", escape(key))
+/// The `<sup>` of an `[@id]` or `[@a; @b]` citation, numbered by the references' places in the
+/// front matter.
+fn citation(keys: &str, references: &[Reference], out: &mut Rendered, line: usize, col: usize) -> String {
+    let mut links = Vec::new();
+    for key in keys.split(';').map(|k| k.trim().trim_start_matches('@')) {
+        match references.iter().position(|r| r.id.as_deref() == Some(key)) {
+            Some(index) => {
+                out.cited.insert(key.to_string());
+                let n = index + 1;
+                links.push(format!("<a href=\"#ref-{}\" aria-label=\"Reference {n}\">{n}</a>", escape(key)));
+            }
+            None => {
+                let hint = suggest(key, references.iter().filter_map(|r| r.id.as_deref()));
+                let message = with_hint(format!("citation `@{key}` matches no reference id in the front matter"), hint);
+                out.problems.push(Problem { line, col, message });
+            }
         }
     }
+    format!("<sup class=\"cite\">[{}]</sup>", links.join(", "))
 }
 
 /// The href to write for a link destination, recording what it points at.
@@ -209,7 +216,10 @@ fn link_target(
         return dest.to_string();
     }
     match resolve(dest) {
-        Target::External => dest.to_string(),
+        Target::External => {
+            out.external.push((dest.to_string(), line, col));
+            dest.to_string()
+        }
         Target::Site { href, page, anchor } => {
             if let Some(page) = page {
                 out.links_to.insert(page);
@@ -256,7 +266,9 @@ fn number_headings<'a>(events: Vec<Event<'a>>, out: &mut Rendered) -> Vec<Event<
                     attrs: attrs.clone(),
                 });
                 let label = escape(&format!("Link to this section: {}", text.trim()));
-                result.push(Event::Html(format!(" <a class=\"anchor\" href=\"#{}\" aria-label=\"{label}\">#</a>", escape(&id)).into()));
+                result.push(Event::Html(
+                    format!(" <a class=\"anchor\" href=\"#{}\" aria-label=\"{label}\">#</a>", escape(&id)).into(),
+                ));
                 result.push(Event::End(TagEnd::Heading(level)));
                 flat.push((level as u8, id, text.trim().to_string()));
             }
@@ -347,9 +359,24 @@ mod tests {
         let refs = vec![Reference { id: Some("a".into()), title: "A".into(), ..Default::default() }];
         let input = Input { body: "Claim [@a]. Other [@b].", body_line: 1, references: &refs, allow_html: true };
         let out = render(&input, &|_| Target::External);
-        assert!(out.html.contains("href=\"#ref-a\""), "{}", out.html);
-        assert!(out.html.contains("[1]"));
-        assert!(out.problems[0].message.contains("`[@b]`"));
+        assert!(
+            out.html.contains("<sup class=\"cite\">[<a href=\"#ref-a\" aria-label=\"Reference 1\">1</a>]</sup>"),
+            "{}",
+            out.html
+        );
+        assert!(out.problems[0].message.contains("`@b`"));
+    }
+
+    #[test]
+    fn several_keys_make_one_citation() {
+        let refs: Vec<Reference> = ["a", "b"]
+            .iter()
+            .map(|id| Reference { id: Some(id.to_string()), title: "T".into(), ..Default::default() })
+            .collect();
+        let input = Input { body: "Claim [@b; @a].", body_line: 1, references: &refs, allow_html: true };
+        let out = render(&input, &|_| Target::External);
+        assert!(out.html.contains(">2</a>, <a href=\"#ref-a\""), "{}", out.html);
+        assert!(out.problems.is_empty());
     }
 
     #[test]

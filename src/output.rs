@@ -65,7 +65,10 @@ pub fn check_target(root: &Path, target: &Path) -> Result<PathBuf, String> {
     if target.is_file() {
         return Err(format!("refusing to use `{shown}` as the output folder: it is a file"));
     }
-    if target.is_dir() && !target.join(MARKER).is_file() && fs::read_dir(&target).map_err(|e| e.to_string())?.next().is_some() {
+    if target.is_dir()
+        && !target.join(MARKER).is_file()
+        && fs::read_dir(&target).map_err(|e| e.to_string())?.next().is_some()
+    {
         return Err(format!(
             "refusing to write into `{shown}`: it is not empty and cellbook did not create it (no `{MARKER}` file); choose another folder or empty it"
         ));

@@ -8,11 +8,11 @@
 
 mod views;
 
+use crate::dates::Dates;
 use crate::diagnostics::Diagnostic;
 use crate::site::Site;
 use rayon::prelude::*;
 use std::path::Path;
-use crate::dates::Dates;
 use tera::{Context, Tera};
 
 /// A rendered output file: its path in the output folder and its bytes.
@@ -47,10 +47,17 @@ pub fn load_templates(root: &Path) -> Result<(Tera, toml::Table), Vec<Diagnostic
             files.push((path.to_path_buf(), name));
         }
     }
-    tera.add_template_files(files.iter().map(|(path, name)| (path, Some(name.as_str())))).map_err(|e| vec![template_error(&e)])?;
-    for required in ["page.html", "section.html", "index.html", "taxonomy.html", "term.html", "matrix.html", "404.html"] {
+    tera.add_template_files(files.iter().map(|(path, name)| (path, Some(name.as_str()))))
+        .map_err(|e| vec![template_error(&e)])?;
+    for required in ["page.html", "section.html", "index.html", "taxonomy.html", "term.html", "matrix.html", "404.html"]
+    {
         if !tera.contains_template(required) {
-            return Err(vec![Diagnostic::error(format!("templates/{required}"), 0, 0, "missing template: cellbook renders with it")]);
+            return Err(vec![Diagnostic::error(
+                format!("templates/{required}"),
+                0,
+                0,
+                "missing template: cellbook renders with it",
+            )]);
         }
     }
     let i18n_path = dir.join("i18n.toml");
@@ -70,12 +77,19 @@ pub fn template_error(error: &tera::Error) -> Diagnostic {
     match error.kind() {
         tera::ErrorKind::SyntaxError(report) | tera::ErrorKind::RenderingError(report) => {
             let span = report.span();
-            Diagnostic::error(format!("templates/{}", report.filename()), span.start_line, span.start_col + 1, report.message().to_string())
+            Diagnostic::error(
+                format!("templates/{}", report.filename()),
+                span.start_line,
+                span.start_col + 1,
+                report.message().to_string(),
+            )
         }
         tera::ErrorKind::MissingParent { current, parent } => {
             Diagnostic::error(format!("templates/{current}"), 1, 1, format!("extends `{parent}`, which does not exist"))
         }
-        tera::ErrorKind::TemplateNotFound(name) => Diagnostic::error(format!("templates/{name}"), 0, 0, "template not found"),
+        tera::ErrorKind::TemplateNotFound(name) => {
+            Diagnostic::error(format!("templates/{name}"), 0, 0, "template not found")
+        }
         _ => {
             let mut message = error.to_string();
             let mut source = error.source();
@@ -89,10 +103,16 @@ pub fn template_error(error: &tera::Error) -> Diagnostic {
 }
 
 /// Renders every document of the site.
-pub fn render_site(site: &Site<'_>, mut tera: Tera, i18n: &toml::Table, dates: &Dates) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
+pub fn render_site(
+    site: &Site<'_>,
+    mut tera: Tera,
+    i18n: &toml::Table,
+    dates: &Dates,
+) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
     views::fill_global_context(tera.global_context(), site, i18n);
     let jobs = jobs(site);
-    let results: Vec<Result<OutputFile, Diagnostic>> = jobs.par_iter().map(|job| render_job(&tera, site, dates, *job)).collect();
+    let results: Vec<Result<OutputFile, Diagnostic>> =
+        jobs.par_iter().map(|job| render_job(&tera, site, dates, *job)).collect();
     let mut files = Vec::with_capacity(results.len());
     let mut problems = Vec::new();
     for result in results {

@@ -62,7 +62,8 @@ impl BaseUrl {
 /// Normalises a relative path against a folder: `cells` + `../trials/a.md` -> `trials/a.md`.
 /// Returns `None` when the path climbs above the top.
 pub fn join(dir: &str, relative: &str) -> Option<String> {
-    let mut parts: Vec<&str> = if relative.starts_with('/') { Vec::new() } else { dir.split('/').filter(|s| !s.is_empty()).collect() };
+    let mut parts: Vec<&str> =
+        if relative.starts_with('/') { Vec::new() } else { dir.split('/').filter(|s| !s.is_empty()).collect() };
     for segment in relative.split('/') {
         match segment {
             "" | "." => {}

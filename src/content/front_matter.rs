@@ -7,6 +7,7 @@
 use jiff::civil::Date;
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde::{Deserialize, Serialize};
+use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::fmt;
 
@@ -38,12 +39,20 @@ impl Problem {
 /// Splits the text at the `---` lines that open and close the front matter.
 pub fn split(text: &str) -> Result<Split<'_>, Problem> {
     if text.trim().is_empty() {
-        return Err(Problem::new(1, 1, "empty file: a page starts with `---`, its front matter (at least `title`), and `---`"));
+        return Err(Problem::new(
+            1,
+            1,
+            "empty file: a page starts with `---`, its front matter (at least `title`), and `---`",
+        ));
     }
     let mut lines = text.split_inclusive('\n');
     let first = lines.next().unwrap_or("");
     if first.trim_end() != "---" {
-        return Err(Problem::new(1, 1, "no front matter: the file must start with a `---` line, then YAML with at least `title`, then `---`"));
+        return Err(Problem::new(
+            1,
+            1,
+            "no front matter: the file must start with a `---` line, then YAML with at least `title`, then `---`",
+        ));
     }
     let yaml_start = first.len();
     let mut offset = yaml_start;
@@ -97,8 +106,15 @@ pub const TRIAL_PHASES: &[&str] =
     &["early-phase-1", "phase-1", "phase-1-phase-2", "phase-2", "phase-2-phase-3", "phase-3", "phase-4"];
 
 pub const TRIAL_STATUSES: &[&str] = &[
-    "active-not-recruiting", "completed", "enrolling-by-invitation", "not-yet-recruiting", "recruiting",
-    "suspended", "terminated", "withdrawn", "unknown",
+    "active-not-recruiting",
+    "completed",
+    "enrolling-by-invitation",
+    "not-yet-recruiting",
+    "recruiting",
+    "suspended",
+    "terminated",
+    "withdrawn",
+    "unknown",
 ];
 
 /// The taxonomy values of one key, as written: one term or a list.
@@ -140,10 +156,21 @@ pub struct FrontMatter {
 
 /// Parses the YAML of a split file. `taxonomy_keys` are the extra keys `book.toml` declares.
 pub fn parse(split: &Split<'_>, taxonomy_keys: &[&str]) -> Result<FrontMatter, Problem> {
-    let seed = FrontMatterSeed { taxonomy_keys };
+    let current_key = RefCell::new(String::new());
+    let seed = FrontMatterSeed { taxonomy_keys, current_key: &current_key };
     let deserializer = yaml_serde::Deserializer::from_str(split.yaml);
     seed.deserialize(deserializer).map_err(|e| {
-        let (line, col) = e.location().map_or((split.yaml_line, 1), |l| (l.line() + split.yaml_line - 1, l.column()));
+        let (mut line, mut col) =
+            e.location().map_or((split.yaml_line, 1), |l| (l.line() + split.yaml_line - 1, l.column()));
+        // Errors raised by our own checks (an invalid date) carry the position of the document's
+        // start rather than the value's; the key being read is the better place to point at.
+        let key = current_key.borrow();
+        if !key.is_empty() {
+            let (key_line, key_col) = locate(split, &key, None);
+            if key_line > line {
+                (line, col) = (key_line, key_col);
+            }
+        }
         Problem::new(line, col, yaml_message(&e))
     })
 }
@@ -152,7 +179,7 @@ pub fn parse(split: &Split<'_>, taxonomy_keys: &[&str]) -> Result<FrontMatter, P
 fn yaml_message(error: &yaml_serde::Error) -> String {
     let text = error.to_string();
     let text = text.split(" at line ").next().unwrap_or(&text).trim();
-    let text = text.strip_prefix("invalid type: ").map_or(text.to_string(), |rest| format!("wrong type: {rest}"));
+    let text = text.replacen("invalid type: ", "wrong type: ", 1);
     if text.contains("repetition limit") || text.contains("recursion limit") {
         format!("{text}: the YAML is too deeply nested or expands too many aliases")
     } else {
@@ -197,6 +224,8 @@ fn find_token(text: &str, token: &str) -> Option<usize> {
 
 struct FrontMatterSeed<'a> {
     taxonomy_keys: &'a [&'a str],
+    /// The key whose value is being read, for placing errors.
+    current_key: &'a RefCell<String>,
 }
 
 impl<'de> DeserializeSeed<'de> for FrontMatterSeed<'_> {
@@ -222,6 +251,7 @@ impl<'de> Visitor<'de> for FrontMatterSeed<'_> {
         let mut fm = FrontMatter::default();
         let mut seen = std::collections::BTreeSet::new();
         while let Some(key) = map.next_key::<String>()? {
+            self.current_key.replace(key.clone());
             if !seen.insert(key.clone()) {
                 return Err(de::Error::custom(format!("`{key}` is given twice")));
             }
@@ -247,6 +277,7 @@ impl<'de> Visitor<'de> for FrontMatterSeed<'_> {
                 }
             }
         }
+        self.current_key.replace(String::new());
         Ok(fm)
     }
 }
@@ -311,6 +342,10 @@ impl<'de> Deserialize<'de> for Terms {
             }
             fn visit_str<E: de::Error>(self, v: &str) -> Result<Terms, E> {
                 Ok(Terms::One(v.to_string()))
+            }
+            /// `evidence:` with no value: no term yet (as `cellbook new` writes it).
+            fn visit_unit<E: de::Error>(self) -> Result<Terms, E> {
+                Ok(Terms::Many(Vec::new()))
             }
             fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Terms, A::Error> {
                 let mut ids = Vec::new();

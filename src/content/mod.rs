@@ -61,7 +61,8 @@ pub struct Content {
 pub fn load(root: &Path, config: &Config, drafts: bool) -> (Content, Vec<Diagnostic>) {
     let content_dir = root.join("content");
     let (files, mut problems) = walk(root, &content_dir);
-    let (markdown, others): (Vec<_>, Vec<_>) = files.into_iter().partition(|f| f.extension().is_some_and(|e| e == "md"));
+    let (markdown, others): (Vec<_>, Vec<_>) =
+        files.into_iter().partition(|f| f.extension().is_some_and(|e| e == "md"));
     let results: Vec<_> = markdown.par_iter().map(|path| load_page(root, &content_dir, path, config)).collect();
     let mut content = Content::default();
     for result in results {
@@ -76,10 +77,7 @@ pub fn load(root: &Path, config: &Config, drafts: bool) -> (Content, Vec<Diagnos
             Err(problem) => problems.push(problem),
         }
     }
-    content.assets = others
-        .into_iter()
-        .map(|source| Asset { rel: relative(&content_dir, &source), source })
-        .collect();
+    content.assets = others.into_iter().map(|source| Asset { rel: relative(&content_dir, &source), source }).collect();
     (content, problems)
 }
 
@@ -115,7 +113,11 @@ fn walk(root: &Path, dir: &Path) -> (Vec<PathBuf>, Vec<Diagnostic>) {
 
 /// Hidden files and the temporary files editors write beside the one being saved.
 pub fn is_ignored(name: &str) -> bool {
-    name.starts_with('.') || name.starts_with('#') || name.ends_with('~') || name.ends_with(".swp") || name.ends_with(".tmp")
+    name.starts_with('.')
+        || name.starts_with('#')
+        || name.ends_with('~')
+        || name.ends_with(".swp")
+        || name.ends_with(".tmp")
 }
 
 fn relative(base: &Path, path: &Path) -> String {
@@ -123,15 +125,20 @@ fn relative(base: &Path, path: &Path) -> String {
     rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/")
 }
 
-fn load_page(root: &Path, content_dir: &Path, path: &Path, config: &Config) -> Result<(Page, Vec<Diagnostic>), Diagnostic> {
+fn load_page(
+    root: &Path,
+    content_dir: &Path,
+    path: &Path,
+    config: &Config,
+) -> Result<(Page, Vec<Diagnostic>), Diagnostic> {
     let file = crate::diagnostics::display_path(root, path);
     let bytes = std::fs::read(path).map_err(|e| Diagnostic::error(&file, 0, 0, format!("cannot read: {e}")))?;
-    let text = decode(&bytes).map_err(|(line, col)| {
-        Diagnostic::error(&file, line, col, "not valid UTF-8: save the file as UTF-8")
-    })?;
+    let text = decode(&bytes)
+        .map_err(|(line, col)| Diagnostic::error(&file, line, col, "not valid UTF-8: save the file as UTF-8"))?;
     let split = front_matter::split(&text).map_err(|p| Diagnostic::error(&file, p.line, p.col, p.message))?;
     let taxonomy_keys: Vec<&str> = config.taxonomies.iter().map(|t| t.key.as_str()).collect();
-    let front = front_matter::parse(&split, &taxonomy_keys).map_err(|p| Diagnostic::error(&file, p.line, p.col, p.message))?;
+    let front =
+        front_matter::parse(&split, &taxonomy_keys).map_err(|p| Diagnostic::error(&file, p.line, p.col, p.message))?;
 
     let rel = relative(content_dir, path);
     let (dir, stem, lang) = name_parts(&rel, config);

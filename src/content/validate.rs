@@ -9,7 +9,13 @@ use crate::diagnostics::{Diagnostic, suggest};
 use std::collections::BTreeSet;
 use std::path::Path;
 
-pub fn front_matter(file: &Path, split: &Split<'_>, fm: &FrontMatter, config: &Config, is_index: bool) -> Vec<Diagnostic> {
+pub fn front_matter(
+    file: &Path,
+    split: &Split<'_>,
+    fm: &FrontMatter,
+    config: &Config,
+    is_index: bool,
+) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     let at = |key: &str, value: Option<&str>| locate(split, key, value);
     let error = |(line, col): (usize, usize), message: String| Diagnostic::error(file, line, col, message);
@@ -49,10 +55,17 @@ pub fn front_matter(file: &Path, split: &Split<'_>, fm: &FrontMatter, config: &C
     }
     check_references(fm, &mut |key, value, message, is_error| {
         let (line, col) = at(key, value);
-        out.push(if is_error { Diagnostic::error(file, line, col, message) } else { Diagnostic::warning(file, line, col, message) });
+        out.push(if is_error {
+            Diagnostic::error(file, line, col, message)
+        } else {
+            Diagnostic::warning(file, line, col, message)
+        });
     });
     out
 }
+
+/// An identifier field, what it should look like, and the test for it.
+type IdentifierCheck<'a> = (&'a Option<String>, &'static str, fn(&str) -> bool);
 
 type Report<'a> = dyn FnMut(&str, Option<&str>, String, bool) + 'a;
 
@@ -66,9 +79,14 @@ fn check_references(fm: &FrontMatter, report: &mut Report<'_>) {
             report("references", Some(id), format!("reference id `{id}` is used twice"), true);
         }
         if !reference.has_identifier() && reference.url.is_none() {
-            report("references", Some(title), format!("reference \"{title}\" has no identifier (pmid, doi, nct, isrctn or url)"), false);
+            report(
+                "references",
+                Some(title),
+                format!("reference \"{title}\" has no identifier (pmid, doi, nct, isrctn or url)"),
+                false,
+            );
         }
-        let checks: [(&Option<String>, &str, fn(&str) -> bool); 4] = [
+        let checks: [IdentifierCheck<'_>; 4] = [
             (&reference.pmid, "PMID (digits only)", |v| !v.is_empty() && v.bytes().all(|b| b.is_ascii_digit())),
             (&reference.doi, "DOI (starting `10.`)", |v| v.starts_with("10.") && v.contains('/')),
             (&reference.nct, "NCT id (`NCT` and 8 digits)", |v| {
@@ -87,7 +105,9 @@ fn check_references(fm: &FrontMatter, report: &mut Report<'_>) {
         }
     }
     for trial in &fm.trials {
-        for (value, allowed, what) in [(&trial.phase, TRIAL_PHASES, "trial phase"), (&trial.status, TRIAL_STATUSES, "trial status")] {
+        for (value, allowed, what) in
+            [(&trial.phase, TRIAL_PHASES, "trial phase"), (&trial.status, TRIAL_STATUSES, "trial status")]
+        {
             if let Some(value) = value
                 && !allowed.contains(&value.as_str())
             {

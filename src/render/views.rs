@@ -153,16 +153,32 @@ fn references(page: &Page) -> Vec<ReferenceView<'_>> {
         .map(|(i, r)| {
             let mut links = Vec::new();
             if let Some(pmid) = &r.pmid {
-                links.push(ReferenceLink { label: "PubMed", text: format!("PMID {pmid}"), href: format!("https://pubmed.ncbi.nlm.nih.gov/{pmid}/") });
+                links.push(ReferenceLink {
+                    label: "PubMed",
+                    text: format!("PMID {pmid}"),
+                    href: format!("https://pubmed.ncbi.nlm.nih.gov/{pmid}/"),
+                });
             }
             if let Some(doi) = &r.doi {
-                links.push(ReferenceLink { label: "DOI", text: format!("doi:{doi}"), href: format!("https://doi.org/{doi}") });
+                links.push(ReferenceLink {
+                    label: "DOI",
+                    text: format!("doi:{doi}"),
+                    href: format!("https://doi.org/{doi}"),
+                });
             }
             if let Some(nct) = &r.nct {
-                links.push(ReferenceLink { label: "ClinicalTrials.gov", text: nct.clone(), href: format!("https://clinicaltrials.gov/study/{nct}") });
+                links.push(ReferenceLink {
+                    label: "ClinicalTrials.gov",
+                    text: nct.clone(),
+                    href: format!("https://clinicaltrials.gov/study/{nct}"),
+                });
             }
             if let Some(isrctn) = &r.isrctn {
-                links.push(ReferenceLink { label: "ISRCTN", text: isrctn.clone(), href: format!("https://www.isrctn.com/{isrctn}") });
+                links.push(ReferenceLink {
+                    label: "ISRCTN",
+                    text: isrctn.clone(),
+                    href: format!("https://www.isrctn.com/{isrctn}"),
+                });
             }
             if let Some(url) = &r.url {
                 links.push(ReferenceLink { label: "Link", text: url.clone(), href: url.clone() });
@@ -181,7 +197,11 @@ fn registry_href(id: &str) -> String {
 }
 
 /// Every language version of the page with translation key `key` (pages and sections alike).
-fn translations<'a>(site: &'a Site<'_>, current_lang: &str, url_in: impl Fn(&str) -> Option<String>) -> Vec<Translation<'a>> {
+fn translations<'a>(
+    site: &'a Site<'_>,
+    current_lang: &str,
+    url_in: impl Fn(&str) -> Option<String>,
+) -> Vec<Translation<'a>> {
     site.languages()
         .into_iter()
         .filter_map(|lang| {
@@ -262,7 +282,12 @@ fn nav_section<'a>(site: &'a Site<'_>, s: usize) -> NavSection<'a> {
     NavSection {
         title: section_title(site, s),
         url: href(site, &section.url),
-        pages: section.pages.iter().take(NAV_PAGES).map(|&p| link(site, site.pages[p].title(), &site.pages[p].url)).collect(),
+        pages: section
+            .pages
+            .iter()
+            .take(NAV_PAGES)
+            .map(|&p| link(site, site.pages[p].title(), &site.pages[p].url))
+            .collect(),
         more: section.pages.len().saturating_sub(NAV_PAGES),
         children: section.children.iter().map(|&c| nav_section(site, c)).collect(),
     }
@@ -283,7 +308,15 @@ fn topic_links(site: &Site<'_>, lang: &str) -> Vec<serde_json::Value> {
 }
 
 /// The fields every render has: `lang`, `kind`, `url`, `permalink`, `title`, `description`, `feed_url`.
-fn common(context: &mut Context, site: &Site<'_>, kind: &str, lang: &str, site_path: &str, title: &str, description: &str) {
+fn common(
+    context: &mut Context,
+    site: &Site<'_>,
+    kind: &str,
+    lang: &str,
+    site_path: &str,
+    title: &str,
+    description: &str,
+) {
     context.insert("lang", lang);
     context.insert("kind", kind);
     context.insert("url", &href(site, site_path));
@@ -313,18 +346,35 @@ pub fn page_context(context: &mut Context, site: &Site<'_>, dates: &Dates, p: us
         neighbours.get(q).map(|&q| link(site, site.pages[q].title(), &site.pages[q].url))
     };
     let date = |d: &Option<jiff::civil::Date>| d.map(|d| d.to_string());
-    let last_modified = dates.last_commit(&page.file).map(str::to_string).or_else(|| date(&page.front.updated)).or_else(|| date(&page.front.date));
+    let last_modified = dates
+        .last_commit(&page.file)
+        .map(str::to_string)
+        .or_else(|| date(&page.front.updated))
+        .or_else(|| date(&page.front.date));
     let terms = terms_of(site, page, lang);
     let taxonomies: Vec<_> = site
         .config
         .taxonomies
         .iter()
         .filter_map(|t| {
-            let links: Vec<_> = page.front.terms.get(&t.key)?.ids().iter().filter_map(|id| term_link(site, t, id, lang)).collect();
-            Some(TaxonomyTerms { key: &t.key, title: t.title_in(lang), url: href(site, &format!("{}{}/", site.lang_prefix(lang), t.path)), ranked: t.ranked, terms: links })
+            let links: Vec<_> =
+                page.front.terms.get(&t.key)?.ids().iter().filter_map(|id| term_link(site, t, id, lang)).collect();
+            Some(TaxonomyTerms {
+                key: &t.key,
+                title: t.title_in(lang),
+                url: href(site, &format!("{}{}/", site.lang_prefix(lang), t.path)),
+                ranked: t.ranked,
+                terms: links,
+            })
         })
         .collect();
-    let edit_url = site.config.output.html.edit_url_template.as_ref().map(|t| t.replace("{path}", &page.file.to_string_lossy().replace('\\', "/")));
+    let edit_url = site
+        .config
+        .output
+        .html
+        .edit_url_template
+        .as_ref()
+        .map(|t| t.replace("{path}", &page.file.to_string_lossy().replace('\\', "/")));
     let view = json!({
         "title": page.title(),
         "description": page.front.description,
@@ -356,7 +406,10 @@ pub fn page_context(context: &mut Context, site: &Site<'_>, dates: &Dates, p: us
     common(context, site, "page", lang, &page.url, page.title(), page.front.description.as_deref().unwrap_or(""));
     context.insert("page", &view);
     context.insert("breadcrumbs", &breadcrumbs(site, Some(section)));
-    context.insert("translations", &translations(site, lang, |l| site.translation(&page.key, l).map(|q| href(site, &site.pages[q].url))));
+    context.insert(
+        "translations",
+        &translations(site, lang, |l| site.translation(&page.key, l).map(|q| href(site, &site.pages[q].url))),
+    );
     insert_json_ld(context, &page_json_ld(site, p, last_modified.as_deref()));
 }
 
@@ -367,7 +420,16 @@ fn page_json_ld(site: &Site<'_>, p: usize, last_modified: Option<&str>) -> serde
     let conditions: Vec<_> = site
         .config
         .taxonomy("diseases")
-        .map(|t| front.terms.get("diseases").map_or(&[][..], |d| d.ids()).iter().filter_map(|id| t.term(id)).map(|term| json!({ "@type": "MedicalCondition", "name": term.label_in(lang) })).collect())
+        .map(|t| {
+            front
+                .terms
+                .get("diseases")
+                .map_or(&[][..], |d| d.ids())
+                .iter()
+                .filter_map(|id| t.term(id))
+                .map(|term| json!({ "@type": "MedicalCondition", "name": term.label_in(lang) }))
+                .collect()
+        })
         .unwrap_or_default();
     let mut about = conditions.clone();
     for trial in &front.trials {
@@ -395,7 +457,11 @@ fn page_json_ld(site: &Site<'_>, p: usize, last_modified: Option<&str>) -> serde
         "about": about,
         "citation": front.references.iter().map(|r| r.title.as_str()).collect::<Vec<_>>(),
     });
-    let dates = [("lastReviewed", front.reviewed.map(|d| d.to_string())), ("datePublished", front.date.map(|d| d.to_string())), ("dateModified", last_modified.map(str::to_string))];
+    let dates = [
+        ("lastReviewed", front.reviewed.map(|d| d.to_string())),
+        ("datePublished", front.date.map(|d| d.to_string())),
+        ("dateModified", last_modified.map(str::to_string)),
+    ];
     for (key, date) in dates {
         if let Some(date) = date {
             value[key] = json!(date);
@@ -433,7 +499,9 @@ pub fn section_context(context: &mut Context, site: &Site<'_>, s: usize) {
     let lang = section.lang.as_str();
     let index = section.index.map(|i| &site.pages[i]);
     let title = section_title(site, s);
-    let description = index.and_then(|i| i.front.description.as_deref()).unwrap_or_else(|| if section.dir.is_empty() { site_description(site, lang) } else { "" });
+    let description = index
+        .and_then(|i| i.front.description.as_deref())
+        .unwrap_or_else(|| if section.dir.is_empty() { site_description(site, lang) } else { "" });
     let rendered = section.index.map(|i| &site.rendered[i]);
     let view = json!({
         "title": title,
@@ -454,20 +522,37 @@ pub fn section_context(context: &mut Context, site: &Site<'_>, s: usize) {
     common(context, site, kind, lang, &section.url, title, description);
     context.insert("section", &view);
     context.insert("breadcrumbs", &breadcrumbs(site, section.parent));
-    context.insert("translations", &translations(site, lang, |l| site.section(l, &section.dir).map(|t| href(site, &site.sections[t].url))));
+    context.insert(
+        "translations",
+        &translations(site, lang, |l| site.section(l, &section.dir).map(|t| href(site, &site.sections[t].url))),
+    );
     insert_json_ld(
         context,
         &json!({ "@context": "https://schema.org", "@type": if section.dir.is_empty() { "WebSite" } else { "CollectionPage" }, "name": title, "description": description, "url": site.base.absolute(&section.url), "inLanguage": lang }),
     );
 }
 
-fn generated_page(context: &mut Context, site: &Site<'_>, kind: &str, lang: &str, path: &str, title: &str, description: &str) {
+fn generated_page(
+    context: &mut Context,
+    site: &Site<'_>,
+    kind: &str,
+    lang: &str,
+    path: &str,
+    title: &str,
+    description: &str,
+) {
     common(context, site, kind, lang, &format!("{}{path}", site.lang_prefix(lang)), title, description);
     let home = site.section(lang, "");
     context.insert("breadcrumbs", &breadcrumbs(site, home));
-    context.insert("translations", &translations(site, lang, |l| Some(href(site, &format!("{}{path}", site.lang_prefix(l))))));
+    context.insert(
+        "translations",
+        &translations(site, lang, |l| Some(href(site, &format!("{}{path}", site.lang_prefix(l))))),
+    );
     let url = site.base.absolute(&format!("{}{path}", site.lang_prefix(lang)));
-    insert_json_ld(context, &json!({ "@context": "https://schema.org", "@type": "CollectionPage", "name": title, "description": description, "url": url, "inLanguage": lang }));
+    insert_json_ld(
+        context,
+        &json!({ "@context": "https://schema.org", "@type": "CollectionPage", "name": title, "description": description, "url": url, "inLanguage": lang }),
+    );
 }
 
 /// Returns the site path it renders.
@@ -516,11 +601,18 @@ pub fn term_context(context: &mut Context, site: &Site<'_>, t: usize, rank: usiz
 pub fn matrix_context(context: &mut Context, site: &Site<'_>, lang_index: usize) -> String {
     let Some(matrix) = &site.config.matrix else { return String::new() };
     let lang = site.languages()[lang_index];
-    let (Some(rows_t), Some(columns_t)) = (site.config.taxonomy(&matrix.rows), site.config.taxonomy(&matrix.columns)) else { return String::new() };
+    let (Some(rows_t), Some(columns_t)) = (site.config.taxonomy(&matrix.rows), site.config.taxonomy(&matrix.columns))
+    else {
+        return String::new();
+    };
     let row_index = site.config.taxonomies.iter().position(|t| t.key == matrix.rows).unwrap_or(0);
     let prefix = site.lang_prefix(lang);
     let term_href = |t: &Taxonomy, id: &str| href(site, &format!("{prefix}{}/{id}/", t.path));
-    let columns: Vec<_> = columns_t.terms.iter().map(|c| json!({ "id": c.id, "label": c.label_in(lang), "url": term_href(columns_t, &c.id) })).collect();
+    let columns: Vec<_> = columns_t
+        .terms
+        .iter()
+        .map(|c| json!({ "id": c.id, "label": c.label_in(lang), "url": term_href(columns_t, &c.id) }))
+        .collect();
     let rows: Vec<_> = rows_t
         .terms
         .iter()

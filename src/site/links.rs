@@ -86,7 +86,9 @@ impl<'s> Resolver<'s> {
                 self.by_key.get(&(stem.to_string(), lang.to_string()))
             });
         match found {
-            Some(&page) => Target::Site { href: self.href(&self.pages[page].url, anchor.as_deref()), page: Some(page), anchor },
+            Some(&page) => {
+                Target::Site { href: self.href(&self.pages[page].url, anchor.as_deref()), page: Some(page), anchor }
+            }
             None => {
                 let hint = suggest(&rel, self.pages.iter().map(|p| p.rel.as_str()));
                 let mut message = format!("broken link `{dest}`: there is no `content/{rel}`");
@@ -104,14 +106,19 @@ impl<'s> Resolver<'s> {
         if !url.is_empty() && !url.ends_with('/') && !is_file {
             url.push('/');
         }
-        let owner = self.by_url.get(&url).copied().or_else(|| self.assets.contains(url.as_str()).then_some(Owner::Generated));
+        let owner =
+            self.by_url.get(&url).copied().or_else(|| self.assets.contains(url.as_str()).then_some(Owner::Generated));
         match owner {
             Some(owner) => {
                 let page = match owner {
                     Owner::Page(page) => Some(page),
                     Owner::Generated => None,
                 };
-                Target::Site { href: self.href(&url, anchor.as_deref()), page, anchor: anchor.filter(|_| page.is_some()) }
+                Target::Site {
+                    href: self.href(&url, anchor.as_deref()),
+                    page,
+                    anchor: anchor.filter(|_| page.is_some()),
+                }
             }
             None => {
                 let hint = suggest(&url, self.by_url.keys().map(String::as_str)).map(|h| format!("/{h}"));

@@ -60,7 +60,12 @@ pub struct Site<'c> {
 
 impl<'c> Site<'c> {
     /// Builds the model. `static_files` are the output paths of `static/`, checked for clashes.
-    pub fn build(config: &'c Config, content: Content, base: BaseUrl, static_files: &[String]) -> (Site<'c>, Vec<Diagnostic>) {
+    pub fn build(
+        config: &'c Config,
+        content: Content,
+        base: BaseUrl,
+        static_files: &[String],
+    ) -> (Site<'c>, Vec<Diagnostic>) {
         let Content { pages, assets } = content;
         let mut problems = Vec::new();
         let by_key = pages.iter().enumerate().map(|(i, p)| ((p.key.clone(), p.lang.clone()), i)).collect();
@@ -101,7 +106,8 @@ impl<'c> Site<'c> {
         let lang = lang.to_string();
         self.pages.iter().enumerate().filter_map(move |(i, page)| {
             let shown = page.lang == lang
-                || (page.lang == self.config.book.language && !self.by_key.contains_key(&(page.key.clone(), lang.clone())));
+                || (page.lang == self.config.book.language
+                    && !self.by_key.contains_key(&(page.key.clone(), lang.clone())));
             (shown && !page.is_index).then_some(i)
         })
     }
@@ -138,7 +144,15 @@ impl<'c> Site<'c> {
                 let key = if dir.is_empty() { "_index".to_string() } else { format!("{dir}/_index") };
                 let index = self.translation(&key, lang).or_else(|| self.translation(&key, self.default_lang()));
                 let url = page_url(dir, None, lang, self.config);
-                let section = Section { lang: lang.clone(), dir: dir.clone(), index, url, pages: Vec::new(), children: Vec::new(), parent: None };
+                let section = Section {
+                    lang: lang.clone(),
+                    dir: dir.clone(),
+                    index,
+                    url,
+                    pages: Vec::new(),
+                    children: Vec::new(),
+                    parent: None,
+                };
                 self.sections.push(section);
             }
         }
@@ -161,11 +175,7 @@ impl<'c> Site<'c> {
             children.sort_by(|&a, &b| self.section_order(a, b));
             self.sections[i].children = children;
         }
-        self.section_of = self
-            .pages
-            .iter()
-            .map(|page| self.section(&page.lang, &page.dir).unwrap_or(0))
-            .collect();
+        self.section_of = self.pages.iter().map(|page| self.section(&page.lang, &page.dir).unwrap_or(0)).collect();
     }
 
     fn reading_order(&self, a: usize, b: usize) -> std::cmp::Ordering {
@@ -188,7 +198,9 @@ impl<'c> Site<'c> {
         let mut claims: BTreeMap<String, String> = BTreeMap::new();
         let mut claim = |output: String, who: String, problems: &mut Vec<Diagnostic>, file: &std::path::Path| {
             if let Some(first) = claims.get(&output) {
-                let message = format!("`{output}` would be written twice: by {first} and by {who}; change a `slug` or rename a file");
+                let message = format!(
+                    "`{output}` would be written twice: by {first} and by {who}; change a `slug` or rename a file"
+                );
                 problems.push(Diagnostic::error(file, 1, 1, message));
             } else {
                 claims.insert(output, who);
@@ -213,10 +225,20 @@ impl<'c> Site<'c> {
             }
         }
         for asset in &self.assets {
-            claim(asset.rel.clone(), format!("`content/{}`", asset.rel), &mut problems, std::path::Path::new("content").join(&asset.rel).as_path());
+            claim(
+                asset.rel.clone(),
+                format!("`content/{}`", asset.rel),
+                &mut problems,
+                std::path::Path::new("content").join(&asset.rel).as_path(),
+            );
         }
         for file in static_files {
-            claim(file.clone(), format!("`static/{file}`"), &mut problems, std::path::Path::new("static").join(file).as_path());
+            claim(
+                file.clone(),
+                format!("`static/{file}`"),
+                &mut problems,
+                std::path::Path::new("static").join(file).as_path(),
+            );
         }
         problems
     }
@@ -243,13 +265,25 @@ impl<'c> Site<'c> {
     }
 
     fn render_bodies(&mut self) -> Vec<Diagnostic> {
-        let resolver = Resolver::new(&self.pages, &self.assets, &self.base, &self.config.book.language, &self.by_key, &self.by_url);
+        let resolver = Resolver::new(
+            &self.pages,
+            &self.assets,
+            &self.base,
+            &self.config.book.language,
+            &self.by_key,
+            &self.by_url,
+        );
         let allow_html = self.config.markdown.allow_html;
         let pages = &self.pages;
         let mut rendered: Vec<Rendered> = pages
             .par_iter()
             .map(|page| {
-                let input = markdown::Input { body: &page.body, body_line: page.body_line, references: &page.front.references, allow_html };
+                let input = markdown::Input {
+                    body: &page.body,
+                    body_line: page.body_line,
+                    references: &page.front.references,
+                    allow_html,
+                };
                 let mut out = markdown::render(&input, &|dest| resolver.resolve(page, dest));
                 if !allow_html {
                     out.html = sanitise(&out.html);
@@ -266,12 +300,14 @@ impl<'c> Site<'c> {
         }
         let mut problems = Vec::new();
         for (page, out) in self.pages.iter().zip(&rendered) {
-            problems.extend(out.problems.iter().map(|p| Diagnostic::error(&page.file, p.line, p.col, p.message.clone())));
+            problems
+                .extend(out.problems.iter().map(|p| Diagnostic::error(&page.file, p.line, p.col, p.message.clone())));
             for anchor in &out.anchors {
                 let target = &rendered[anchor.page];
                 if !target.ids.contains(&anchor.anchor) {
                     let hint = crate::diagnostics::suggest(&anchor.anchor, target.ids.iter().map(String::as_str));
-                    let message = format!("no heading `#{}` in `{}`", anchor.anchor, self.pages[anchor.page].file.display());
+                    let message =
+                        format!("no heading `#{}` in `{}`", anchor.anchor, self.pages[anchor.page].file.display());
                     problems.push(Diagnostic::error(&page.file, anchor.line, anchor.col, message).with_hint(hint));
                 }
             }
@@ -317,7 +353,13 @@ impl<'c> Site<'c> {
                                 let mut pages: Vec<usize> = pages
                                     .iter()
                                     .copied()
-                                    .filter(|&p| self.pages[p].front.terms.get(&taxonomy.key).is_some_and(|t| t.ids().contains(&term.id)))
+                                    .filter(|&p| {
+                                        self.pages[p]
+                                            .front
+                                            .terms
+                                            .get(&taxonomy.key)
+                                            .is_some_and(|t| t.ids().contains(&term.id))
+                                    })
                                     .collect();
                                 pages.sort_by(|&a, &b| self.strongest_first(a, b));
                                 TermPages { pages }
@@ -332,7 +374,10 @@ impl<'c> Site<'c> {
     /// Order for term pages: strongest evidence first, then by title.
     pub fn strongest_first(&self, a: usize, b: usize) -> std::cmp::Ordering {
         let rank = |p: usize| self.strength(p).map(|(rank, _)| rank);
-        rank(b).cmp(&rank(a)).then_with(|| self.pages[a].title().to_lowercase().cmp(&self.pages[b].title().to_lowercase())).then(a.cmp(&b))
+        rank(b)
+            .cmp(&rank(a))
+            .then_with(|| self.pages[a].title().to_lowercase().cmp(&self.pages[b].title().to_lowercase()))
+            .then(a.cmp(&b))
     }
 
     /// The index of `lang` in `config.languages()`.

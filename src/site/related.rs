@@ -52,6 +52,7 @@ pub fn find(site: &Site<'_>) -> Vec<Vec<usize>> {
 }
 
 fn specific_terms(page: &crate::content::Page) -> impl Iterator<Item = &str> {
-    let terms = SPECIFIC.iter().filter_map(|key| page.front.terms.get(*key)).flat_map(|t| t.ids().iter().map(String::as_str));
+    let terms =
+        SPECIFIC.iter().filter_map(|key| page.front.terms.get(*key)).flat_map(|t| t.ids().iter().map(String::as_str));
     terms.chain(page.front.tags.iter().map(String::as_str))
 }

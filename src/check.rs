@@ -1,0 +1,134 @@
+//! `cellbook check`: everything `build` validates, plus editorial lints, without writing a file.
+//!
+//! In: the site root (and whether to check external links). Out: findings as [`Diagnostic`]s:
+//! errors for what would break the build; warnings for pages nothing links to, vocabulary terms no
+//! page uses, reviews past due, references without an identifier or never cited, and duplicate
+//! titles. With `--external`, links to other sites are fetched (concurrently, with a timeout and a
+//! cache file) and each failure is reported at the page and line that links there.
+
+use crate::build::{self, Options};
+use crate::config::Config;
+use crate::diagnostics::{Diagnostic, Diagnostics, Failure, LineIndex};
+use crate::site::Site;
+use std::collections::{BTreeMap, HashMap};
+use std::path::Path;
+
+mod external;
+
+pub fn run(root: &Path, check_external: bool) -> Result<Vec<Diagnostic>, String> {
+    let options = Options { root: root.to_path_buf(), no_search: true, ..Options::default() };
+    let config = match Config::load(root) {
+        Ok(config) => config,
+        Err(problems) => return Ok(problems),
+    };
+    let (site, mut diagnostics, statics) = build::model(&options, &config);
+    diagnostics.extend(lints(&site, root));
+    if check_external {
+        diagnostics.extend(external::check(&site, root));
+    }
+    let warnings_and_errors = match build::render_model(&options, &site, diagnostics, statics) {
+        Ok(compiled) => compiled.warnings,
+        Err(Failure::Diagnostics(all)) => all,
+        Err(Failure::Other(message)) => return Err(message),
+    };
+    let mut all = Diagnostics::default();
+    all.extend(warnings_and_errors);
+    Ok(all.sorted())
+}
+
+fn lints(site: &Site<'_>, root: &Path) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    let today = crate::dates::today();
+    let mut linked = vec![false; site.pages.len()];
+    for rendered in &site.rendered {
+        for &to in &rendered.links_to {
+            linked[to] = true;
+        }
+    }
+    let mut titles: BTreeMap<(&str, &str), Vec<usize>> = BTreeMap::new();
+    for (p, page) in site.pages.iter().enumerate() {
+        let file = &page.file;
+        if page.is_index {
+            continue;
+        }
+        // A translation is reached through its original's language switcher.
+        let is_translation = page.lang != site.default_lang();
+        if !linked[p] && !is_translation {
+            out.push(Diagnostic::warning(file, 1, 1, "no other page links here: link it from a related article"));
+        }
+        if let Some(due) = page.front.next_review
+            && due < today
+        {
+            out.push(Diagnostic::warning(
+                file,
+                line_of(root, file, "next_review"),
+                1,
+                format!("review overdue: next_review was {due}"),
+            ));
+        }
+        let cited = &site.rendered[p].cited;
+        for reference in &page.front.references {
+            if let Some(id) = &reference.id
+                && !cited.contains(id)
+            {
+                let line = line_of(root, file, &format!("id: {id}"));
+                out.push(Diagnostic::warning(
+                    file,
+                    line,
+                    1,
+                    format!("reference `{id}` is never cited; cite it as [@{id}] or remove it"),
+                ));
+            }
+        }
+        titles.entry((page.lang.as_str(), page.title())).or_default().push(p);
+    }
+    for pages in titles.values().filter(|pages| pages.len() > 1) {
+        for &p in pages {
+            let others: Vec<String> =
+                pages.iter().filter(|&&q| q != p).map(|&q| site.pages[q].file.display().to_string()).collect();
+            out.push(Diagnostic::warning(
+                &site.pages[p].file,
+                line_of(root, &site.pages[p].file, "title:"),
+                1,
+                format!("duplicate title, also used by {}", others.join(", ")),
+            ));
+        }
+    }
+    out.extend(unused_terms(site, root));
+    out
+}
+
+/// Vocabulary terms no page uses, at their line in book.toml.
+fn unused_terms(site: &Site<'_>, root: &Path) -> Vec<Diagnostic> {
+    let mut used: HashMap<(&str, &str), bool> = HashMap::new();
+    for page in &site.pages {
+        for (key, terms) in &page.front.terms {
+            for id in terms.ids() {
+                used.insert((key.as_str(), id.as_str()), true);
+            }
+        }
+    }
+    let text = std::fs::read_to_string(root.join("book.toml")).unwrap_or_default();
+    let lines = LineIndex::new(&text);
+    let mut out = Vec::new();
+    for taxonomy in &site.config.taxonomies {
+        for term in &taxonomy.terms {
+            if !used.contains_key(&(taxonomy.key.as_str(), term.id.as_str())) {
+                let (line, col) = text.find(&format!("id = \"{}\"", term.id)).map_or((0, 0), |o| lines.position(o));
+                out.push(Diagnostic::warning(
+                    "book.toml",
+                    line,
+                    col,
+                    format!("no page uses the {} term `{}`", taxonomy.key, term.id),
+                ));
+            }
+        }
+    }
+    out
+}
+
+/// The 1-based line of the first line of a file containing `needle`, or 1.
+fn line_of(root: &Path, file: &Path, needle: &str) -> usize {
+    let text = std::fs::read_to_string(root.join(file)).unwrap_or_default();
+    text.lines().position(|l| l.contains(needle)).map_or(1, |i| i + 1)
+}
