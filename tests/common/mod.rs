@@ -119,3 +119,65 @@ pub fn snapshot(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
     files.sort();
     files
 }
+
+/// Serves `dir` over HTTP on 127.0.0.1 under `prefix` only, as GitHub Pages serves a project site:
+/// `/prefix/a/` answers `a/index.html`, anything outside the prefix or missing answers 404.
+/// The server thread ends with the test process.
+pub fn serve_static(dir: &Path, prefix: &str) -> String {
+    use std::io::{BufRead, BufReader, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let address = format!("http://{}", listener.local_addr().unwrap());
+    let (dir, prefix) = (dir.to_path_buf(), prefix.to_string());
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { continue };
+            let mut line = String::new();
+            if BufReader::new(&stream).read_line(&mut line).is_err() {
+                continue;
+            }
+            let target = line.split_whitespace().nth(1).unwrap_or("/");
+            let path = percent_decode(target.split(['?', '#']).next().unwrap_or(""));
+            let file = path
+                .strip_prefix(&prefix)
+                .filter(|rel| !rel.split('/').any(|s| s == ".."))
+                .map(|rel| if rel.is_empty() || rel.ends_with('/') { dir.join(rel).join("index.html") } else { dir.join(rel) });
+            let (status, body) = match file.and_then(|f| fs::read(f).ok()) {
+                Some(body) => ("200 OK", body),
+                None => ("404 Not Found", b"not found".to_vec()),
+            };
+            let _ = write!(stream, "HTTP/1.1 {status}\r\ncontent-length: {}\r\nconnection: close\r\n\r\n", body.len());
+            let _ = stream.write_all(&body);
+        }
+    });
+    address
+}
+
+pub fn percent_decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%'
+            && i + 2 < bytes.len()
+            && let Ok(byte) = u8::from_str_radix(std::str::from_utf8(&bytes[i + 1..i + 3]).unwrap_or("zz"), 16)
+        {
+            out.push(byte);
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// The values of every `attr="..."` in an HTML text, entities `&amp;` decoded.
+pub fn attributes(html: &str, attr: &str) -> Vec<String> {
+    let needle = format!(" {attr}=\"");
+    html.match_indices(&needle)
+        .filter_map(|(i, _)| {
+            let rest = &html[i + needle.len()..];
+            rest.find('"').map(|end| rest[..end].replace("&amp;", "&"))
+        })
+        .collect()
+}
