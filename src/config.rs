@@ -174,6 +174,9 @@ pub struct Taxonomy {
     /// Whether the term order is a ranking, weakest first.
     #[serde(default)]
     pub ranked: bool,
+    /// Whether sharing a term makes two articles related. Broad vocabularies (a disease shared by
+    /// half the site) are better set to false: they then only break ties. Default: `multiple`.
+    pub relate: Option<bool>,
     #[serde(default)]
     pub translations: BTreeMap<String, Translation>,
     #[serde(default, rename = "term")]
@@ -209,6 +212,10 @@ fn default_matrix_path() -> String {
 }
 
 impl Taxonomy {
+    pub fn relates(&self) -> bool {
+        self.relate.unwrap_or(self.multiple)
+    }
+
     pub fn term(&self, id: &str) -> Option<&Term> {
         self.terms.iter().find(|t| t.id == id)
     }

@@ -12,7 +12,7 @@ use crate::highlight::{code_block, escape};
 use crate::urls::slugify;
 use pulldown_cmark::{BrokenLink, CodeBlockKind, CowStr, Event, Options, Parser, Tag, TagEnd};
 use serde::Serialize;
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 
 /// What a link in the text points at, as decided by the site model.
 #[derive(Debug, PartialEq, Eq)]
@@ -242,6 +242,7 @@ fn number_headings<'a>(events: Vec<Event<'a>>, out: &mut Rendered) -> Vec<Event<
     let mut result = Vec::with_capacity(events.len() + 8);
     let mut flat: Vec<(u8, String, String)> = Vec::new();
     let mut heading: Option<(usize, String)> = None;
+    let mut next_suffix = HashMap::new();
     for event in events {
         match event {
             Event::Start(Tag::Heading { .. }) => {
@@ -258,7 +259,8 @@ fn number_headings<'a>(events: Vec<Event<'a>>, out: &mut Rendered) -> Vec<Event<
                 let Some((start, text)) = heading.take() else { continue };
                 let Event::Start(Tag::Heading { id, classes, attrs, .. }) = &result[start] else { continue };
                 let base = id.as_deref().map(str::to_string).unwrap_or_else(|| slugify(&text));
-                let id = unique_id(if base.is_empty() { "section".into() } else { base }, &mut out.ids);
+                let id =
+                    unique_id(if base.is_empty() { "section".into() } else { base }, &mut out.ids, &mut next_suffix);
                 result[start] = Event::Start(Tag::Heading {
                     level,
                     id: Some(id.clone().into()),
@@ -279,15 +281,21 @@ fn number_headings<'a>(events: Vec<Event<'a>>, out: &mut Rendered) -> Vec<Event<
     result
 }
 
-fn unique_id(base: String, ids: &mut BTreeSet<String>) -> String {
-    let mut id = base.clone();
-    let mut n = 1;
-    while ids.contains(&id) {
-        id = format!("{base}-{n}");
-        n += 1;
+/// `base`, or `base-1`, `base-2`... the first not in `ids`. `next` remembers, per base, the
+/// suffix to try next (ids are only ever added), so a page with thousands of equal headings
+/// stays linear instead of quadratic.
+fn unique_id(base: String, ids: &mut BTreeSet<String>, next: &mut HashMap<String, usize>) -> String {
+    if ids.insert(base.clone()) {
+        return base;
     }
-    ids.insert(id.clone());
-    id
+    let n = next.entry(base.clone()).or_insert(1);
+    loop {
+        let id = format!("{base}-{n}");
+        *n += 1;
+        if ids.insert(id.clone()) {
+            return id;
+        }
+    }
 }
 
 /// Nests headings (h2-h4) under their parents for the table of contents.

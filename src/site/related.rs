@@ -1,23 +1,24 @@
 //! Related pages: the few articles in the same language that share the most specific terms.
 //!
-//! In: the site's pages and their taxonomy terms and tags. Out: for each page, up to
-//! [`MAX_RELATED`] others, best first. An inverted index keeps this linear in practice: only pages
-//! sharing a term are ever scored.
+//! In: the site's pages, their taxonomy terms and tags. Out: for each article, up to
+//! [`MAX_RELATED`] others, best first. Terms of vocabularies marked `relate` (and tags) score two
+//! points each; terms of broad vocabularies add one point to pages already related. An inverted
+//! index keeps the work proportional to the pages that actually share a term.
 
 use super::Site;
+use crate::config::Taxonomy;
+use crate::content::Page;
 use rayon::prelude::*;
 use std::collections::HashMap;
 
 pub const MAX_RELATED: usize = 5;
 
-/// Taxonomies that say what an article is about; broad ones (diseases, evidence) only break ties.
-const SPECIFIC: &[&str] = &["cell_types", "delivery"];
-
 pub fn find(site: &Site<'_>) -> Vec<Vec<usize>> {
-    let mut index: HashMap<(String, &str), Vec<usize>> = HashMap::new();
+    let taxonomies = &site.config.taxonomies;
+    let mut index: HashMap<(&str, &str), Vec<usize>> = HashMap::new();
     for (i, page) in site.pages.iter().enumerate().filter(|(_, p)| !p.is_index) {
-        for term in specific_terms(page) {
-            index.entry((page.lang.clone(), term)).or_default().push(i);
+        for term in specific_terms(page, taxonomies) {
+            index.entry((page.lang.as_str(), term)).or_default().push(i);
         }
     }
     (0..site.pages.len())
@@ -28,21 +29,15 @@ pub fn find(site: &Site<'_>) -> Vec<Vec<usize>> {
                 return Vec::new();
             }
             let mut scores: HashMap<usize, usize> = HashMap::new();
-            for term in specific_terms(page) {
-                for &other in index.get(&(page.lang.clone(), term)).map_or(&[][..], Vec::as_slice) {
+            for term in specific_terms(page, taxonomies) {
+                for &other in index.get(&(page.lang.as_str(), term)).map_or(&[][..], Vec::as_slice) {
                     if other != i {
                         *scores.entry(other).or_default() += 2;
                     }
                 }
             }
-            let diseases = page.front.terms.get("diseases");
             for (other, score) in scores.iter_mut() {
-                let shared = site.pages[*other].front.terms.get("diseases");
-                if let (Some(a), Some(b)) = (diseases, shared)
-                    && a.ids().iter().any(|id| b.ids().contains(id))
-                {
-                    *score += 1;
-                }
+                *score += shared_broad_terms(page, &site.pages[*other], taxonomies);
             }
             let mut ranked: Vec<(usize, usize)> = scores.into_iter().collect();
             ranked.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
@@ -51,8 +46,21 @@ pub fn find(site: &Site<'_>) -> Vec<Vec<usize>> {
         .collect()
 }
 
-fn specific_terms(page: &crate::content::Page) -> impl Iterator<Item = &str> {
-    let terms =
-        SPECIFIC.iter().filter_map(|key| page.front.terms.get(*key)).flat_map(|t| t.ids().iter().map(String::as_str));
+/// Terms of the `relate` vocabularies, and tags (a tag that equals a term id means the same thing).
+fn specific_terms<'p>(page: &'p Page, taxonomies: &'p [Taxonomy]) -> impl Iterator<Item = &'p str> {
+    let terms = taxonomies
+        .iter()
+        .filter(|t| t.relates())
+        .filter_map(|t| page.front.terms.get(&t.key))
+        .flat_map(|terms| terms.ids().iter().map(String::as_str));
     terms.chain(page.front.tags.iter().map(String::as_str))
+}
+
+fn shared_broad_terms(a: &Page, b: &Page, taxonomies: &[Taxonomy]) -> usize {
+    taxonomies
+        .iter()
+        .filter(|t| !t.relates())
+        .filter_map(|t| Some((a.front.terms.get(&t.key)?, b.front.terms.get(&t.key)?)))
+        .map(|(x, y)| x.ids().iter().filter(|id| y.ids().contains(id)).count())
+        .sum()
 }

@@ -1,0 +1,108 @@
+//! The thread that rebuilds: waits for changes, lets a burst of them settle, rebuilds once,
+//! and publishes the outcome for the server and the terminal.
+
+use super::state::Status;
+use super::watch::{Message, Watcher};
+use crate::build::Options;
+use crate::diagnostics::Failure;
+use crate::session::{Rebuild, Session};
+use std::path::{Path, PathBuf};
+use std::sync::mpsc::{Receiver, RecvTimeoutError};
+use std::time::{Duration, Instant};
+use tokio::sync::watch;
+
+/// After a change, how long the sources must stay quiet before the rebuild starts. Covers the
+/// events of one save that notify-debouncer-full reports a tick apart (it settles each path on
+/// its own), and editors that write a file in several steps.
+const SETTLE: Duration = Duration::from_millis(60);
+/// A stream of changes that never goes quiet (a long copy, a checkout) still rebuilds this often.
+const MAX_WAIT: Duration = Duration::from_secs(2);
+
+pub struct Builder {
+    pub root: PathBuf,
+    pub options: Options,
+    /// `None` until a first build has succeeded.
+    pub session: Option<Session>,
+    pub watcher: Watcher,
+    pub status: watch::Sender<Status>,
+}
+
+impl Builder {
+    /// Rebuilds after each settled burst of changes until told to stop.
+    pub fn run(mut self, messages: Receiver<Message>) {
+        while let Ok(Message::Changed(mut changed)) = messages.recv() {
+            let deadline = Instant::now() + MAX_WAIT;
+            loop {
+                let wait = SETTLE.min(deadline.saturating_duration_since(Instant::now()));
+                match messages.recv_timeout(wait) {
+                    Ok(Message::Changed(more)) => changed.extend(more),
+                    Ok(Message::Stop) | Err(RecvTimeoutError::Disconnected) => return,
+                    Err(RecvTimeoutError::Timeout) => break,
+                }
+            }
+            if self.watcher.touches_source_dir(&changed) {
+                self.watcher.watch_sources();
+            }
+            self.rebuild(&changed);
+        }
+    }
+
+    fn rebuild(&mut self, changed: &[PathBuf]) {
+        let start = Instant::now();
+        let result = match &mut self.session {
+            Some(session) => session.rebuild(),
+            None => Session::new(self.options.clone()).map(|(session, rebuild)| {
+                self.session = Some(session);
+                rebuild
+            }),
+        };
+        let previous = self.status.borrow().clone();
+        let status = match &result {
+            Ok(rebuild) => {
+                println!("{}", summary(&self.root, changed, rebuild, !previous.ok));
+                Status::succeeded(&previous, rebuild)
+            }
+            Err(failure) => {
+                eprintln!("{}", report_failure(failure));
+                Status::failed(&previous, failure, start.elapsed())
+            }
+        };
+        self.status.send_replace(status);
+    }
+}
+
+/// `rebuilt in 80ms after content/a.md changed: wrote a/index.html`.
+fn summary(root: &Path, changed: &[PathBuf], rebuild: &Rebuild, fixed: bool) -> String {
+    let mut sources: Vec<String> =
+        changed.iter().map(|p| p.strip_prefix(root).unwrap_or(p).to_string_lossy().replace('\\', "/")).collect();
+    sources.sort();
+    sources.dedup();
+    let what = if rebuild.written.is_empty() && rebuild.removed.is_empty() {
+        "nothing changed in the output".to_string()
+    } else {
+        let mut parts = Vec::new();
+        if !rebuild.written.is_empty() {
+            parts.push(format!("wrote {}", list(&rebuild.written)));
+        }
+        if !rebuild.removed.is_empty() {
+            parts.push(format!("removed {}", list(&rebuild.removed)));
+        }
+        parts.join("; ")
+    };
+    let fixed = if fixed { " (errors fixed)" } else { "" };
+    format!("rebuilt in {:.0?} after {} changed{fixed}: {what}", rebuild.elapsed, list(&sources))
+}
+
+pub fn report_failure(failure: &Failure) -> String {
+    format!("{failure}\nthe site has errors: still serving the last good build (the browser shows them too)")
+}
+
+/// A few names, then how many more.
+fn list(names: &[String]) -> String {
+    const SHOWN: usize = 4;
+    let mut text = names.iter().take(SHOWN).cloned().collect::<Vec<_>>().join(", ");
+    if names.len() > SHOWN {
+        text.push_str(&format!(" and {} more", names.len() - SHOWN));
+    }
+    text
+}
