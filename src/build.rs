@@ -15,6 +15,7 @@ use crate::{content, feeds, highlight, search};
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
+use tera::Tera;
 
 #[derive(Clone, Debug, Default)]
 pub struct Options {
@@ -41,16 +42,27 @@ pub struct Report {
     pub search_time: Duration,
 }
 
-/// A site rendered in memory: every output file, and what to copy.
+/// A site rendered in memory: the model it came from, every output file, and what to copy.
 pub struct Compiled {
+    pub site: Site,
+    /// The templates, with the global context of this model already set.
+    pub tera: Tera,
+    pub dates: Dates,
     pub files: Vec<OutputFile>,
     /// (output path, source) of static files and page assets.
     pub copies: Vec<(String, PathBuf)>,
     pub extra: Vec<(String, Vec<u8>)>,
-    pub pages: usize,
-    pub sections: usize,
-    pub terms: usize,
     pub warnings: Vec<Diagnostic>,
+}
+
+impl Compiled {
+    pub fn articles(&self) -> usize {
+        self.site.pages.iter().filter(|p| !p.is_index).count()
+    }
+
+    pub fn terms(&self) -> usize {
+        self.site.config.taxonomies.iter().map(|t| t.terms.len()).sum()
+    }
 }
 
 /// The output folder a build writes to, from the options or `book.toml`.
@@ -63,19 +75,18 @@ pub fn build(options: &Options) -> Result<Report, Failure> {
     let start = Instant::now();
     let config = Config::load(&options.root).map_err(Failure::Diagnostics)?;
     let target = check_target(&options.root, &output_dir(options, &config)).map_err(Failure::Other)?;
-    let mut compiled = compile(options, &config)?;
+    let mut compiled = compile(options, config)?;
     let search_start = Instant::now();
-    if config.search.enabled && !options.no_search {
-        let base = base_url(options, &config);
-        compiled.extra.extend(search::index(&compiled.files, &base.path).map_err(Failure::Other)?);
+    if compiled.site.config.search.enabled && !options.no_search {
+        compiled.extra.extend(search::index(&compiled.files, &compiled.site.base.path).map_err(Failure::Other)?);
     }
     let search_time = search_start.elapsed();
     let files = write(&target, &compiled)
         .map_err(|e| Failure::Other(format!("cannot write the site to `{}`: {e}", target.display())))?;
     Ok(Report {
-        pages: compiled.pages,
-        sections: compiled.sections,
-        terms: compiled.terms,
+        pages: compiled.articles(),
+        sections: compiled.site.sections.len(),
+        terms: compiled.terms(),
         files,
         warnings: compiled.warnings,
         elapsed: start.elapsed(),
@@ -89,28 +100,29 @@ pub fn base_url(options: &Options, config: &Config) -> BaseUrl {
 }
 
 /// Loads the content and builds the site model, with every problem found on the way.
-pub fn model<'c>(options: &Options, config: &'c Config) -> (Site<'c>, Diagnostics, Vec<(String, PathBuf)>) {
+pub fn model(options: &Options, config: Config) -> (Site, Diagnostics, Vec<(String, PathBuf)>) {
     let root = &options.root;
     let mut diagnostics = Diagnostics::default();
-    let (content, problems) = content::load(root, config, options.drafts);
+    let (content, problems) = content::load(root, &config, options.drafts);
     diagnostics.extend(problems);
     let statics = static_files(root);
     let static_paths: Vec<String> = statics.iter().map(|(rel, _)| rel.clone()).collect();
-    let (site, problems) = Site::build(config, content, base_url(options, config), &static_paths);
+    let base = base_url(options, &config);
+    let (site, problems) = Site::build(config, content, base, &static_paths);
     diagnostics.extend(problems);
     (site, diagnostics, statics)
 }
 
 /// Everything but writing: load, check, model and render the site.
-pub fn compile(options: &Options, config: &Config) -> Result<Compiled, Failure> {
+pub fn compile(options: &Options, config: Config) -> Result<Compiled, Failure> {
     let (site, diagnostics, statics) = model(options, config);
-    render_model(options, &site, diagnostics, statics)
+    render_model(options, site, diagnostics, statics)
 }
 
 /// Renders a checked model; fails with all errors found so far and the templates' own.
 pub fn render_model(
     options: &Options,
-    site: &Site<'_>,
+    site: Site,
     mut diagnostics: Diagnostics,
     statics: Vec<(String, PathBuf)>,
 ) -> Result<Compiled, Failure> {
@@ -122,26 +134,19 @@ pub fn render_model(
         return Err(diagnostics.into());
     }
     let (tera, i18n) = templates.map_err(Failure::Diagnostics)?;
+    let tera = render::prepare(&site, tera, &i18n);
     let dates = Dates::from_git(&options.root);
-    let files = render::render_site(site, tera, &i18n, &dates).map_err(Failure::Diagnostics)?;
-    let mut extra = generated_files(site, &dates);
+    let files = render::render(&tera, &site, &dates, &render::all_jobs(&site)).map_err(Failure::Diagnostics)?;
+    let mut extra = generated_files(&site, &dates);
     extra.sort();
     let mut copies: Vec<(String, PathBuf)> = statics;
     copies.extend(site.assets.iter().map(|a| (a.rel.clone(), a.source.clone())));
     let warnings = diagnostics.sorted().into_iter().filter(|d| !d.is_error()).collect();
-    Ok(Compiled {
-        pages: site.pages.iter().filter(|p| !p.is_index).count(),
-        sections: site.sections.len(),
-        terms: site.config.taxonomies.iter().map(|t| t.terms.len()).sum(),
-        files,
-        copies,
-        extra,
-        warnings,
-    })
+    Ok(Compiled { site, tera, dates, files, copies, extra, warnings })
 }
 
 /// Files made by the generator rather than templates.
-fn generated_files(site: &Site<'_>, dates: &Dates) -> Vec<(String, Vec<u8>)> {
+fn generated_files(site: &Site, dates: &Dates) -> Vec<(String, Vec<u8>)> {
     let (light, dark) = highlight::stylesheets();
     let mut files = vec![
         ("syntax-light.css".to_string(), light.into_bytes()),

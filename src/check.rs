@@ -21,12 +21,12 @@ pub fn run(root: &Path, check_external: bool) -> Result<Vec<Diagnostic>, String>
         Ok(config) => config,
         Err(problems) => return Ok(problems),
     };
-    let (site, mut diagnostics, statics) = build::model(&options, &config);
+    let (site, mut diagnostics, statics) = build::model(&options, config);
     diagnostics.extend(lints(&site, root));
     if check_external {
         diagnostics.extend(external::check(&site, root));
     }
-    let warnings_and_errors = match build::render_model(&options, &site, diagnostics, statics) {
+    let warnings_and_errors = match build::render_model(&options, site, diagnostics, statics) {
         Ok(compiled) => compiled.warnings,
         Err(Failure::Diagnostics(all)) => all,
         Err(Failure::Other(message)) => return Err(message),
@@ -36,7 +36,7 @@ pub fn run(root: &Path, check_external: bool) -> Result<Vec<Diagnostic>, String>
     Ok(all.sorted())
 }
 
-fn lints(site: &Site<'_>, root: &Path) -> Vec<Diagnostic> {
+fn lints(site: &Site, root: &Path) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     let today = crate::dates::today();
     let mut linked = vec![false; site.pages.len()];
@@ -99,7 +99,7 @@ fn lints(site: &Site<'_>, root: &Path) -> Vec<Diagnostic> {
 }
 
 /// Vocabulary terms no page uses, at their line in book.toml.
-fn unused_terms(site: &Site<'_>, root: &Path) -> Vec<Diagnostic> {
+fn unused_terms(site: &Site, root: &Path) -> Vec<Diagnostic> {
     let mut used: HashMap<(&str, &str), bool> = HashMap::new();
     for page in &site.pages {
         for (key, terms) in &page.front.terms {

@@ -12,7 +12,7 @@ use std::fmt::Write;
 /// How many articles the feed carries, newest first.
 const FEED_ENTRIES: usize = 50;
 
-fn page_date(site: &Site<'_>, dates: &Dates, p: usize) -> Option<String> {
+fn page_date(site: &Site, dates: &Dates, p: usize) -> Option<String> {
     let front = &site.pages[p].front;
     front
         .updated
@@ -24,7 +24,7 @@ fn page_date(site: &Site<'_>, dates: &Dates, p: usize) -> Option<String> {
 /// A site path, its last change, and its translations as (language, site path).
 type SitemapUrl = (String, Option<String>, Vec<(String, String)>);
 
-pub fn sitemap(site: &Site<'_>, dates: &Dates) -> String {
+pub fn sitemap(site: &Site, dates: &Dates) -> String {
     let mut xml = String::from(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\" xmlns:xhtml=\"http://www.w3.org/1999/xhtml\">\n",
     );
@@ -67,7 +67,7 @@ pub fn sitemap(site: &Site<'_>, dates: &Dates) -> String {
     xml
 }
 
-pub fn atom(site: &Site<'_>, dates: &Dates) -> String {
+pub fn atom(site: &Site, dates: &Dates) -> String {
     let lang = site.default_lang();
     let mut entries: Vec<(String, usize)> = site
         .visible(lang)
@@ -107,6 +107,6 @@ pub fn atom(site: &Site<'_>, dates: &Dates) -> String {
     xml
 }
 
-pub fn robots(site: &Site<'_>) -> String {
+pub fn robots(site: &Site) -> String {
     format!("User-agent: *\nAllow: /\nSitemap: {}\n", site.base.absolute("sitemap.xml"))
 }

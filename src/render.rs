@@ -24,8 +24,8 @@ pub struct OutputFile {
 }
 
 /// What to render; each variant is one output document.
-#[derive(Clone, Copy, Debug)]
-enum Job {
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Job {
     Page(usize),
     Section(usize),
     Taxonomy { taxonomy: usize, lang: usize },
@@ -102,17 +102,16 @@ pub fn template_error(error: &tera::Error) -> Diagnostic {
     }
 }
 
-/// Renders every document of the site.
-pub fn render_site(
-    site: &Site<'_>,
-    mut tera: Tera,
-    i18n: &toml::Table,
-    dates: &Dates,
-) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
+/// Sets the global context (site, navigation, strings) on the templates, once per model.
+pub fn prepare(site: &Site, mut tera: Tera, i18n: &toml::Table) -> Tera {
     views::fill_global_context(tera.global_context(), site, i18n);
-    let jobs = jobs(site);
+    tera
+}
+
+/// Renders the given documents in parallel; all template errors are returned together.
+pub fn render(tera: &Tera, site: &Site, dates: &Dates, jobs: &[Job]) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
     let results: Vec<Result<OutputFile, Diagnostic>> =
-        jobs.par_iter().map(|job| render_job(&tera, site, dates, *job)).collect();
+        jobs.par_iter().map(|job| render_job(tera, site, dates, *job)).collect();
     let mut files = Vec::with_capacity(results.len());
     let mut problems = Vec::new();
     for result in results {
@@ -124,7 +123,8 @@ pub fn render_site(
     if problems.is_empty() { Ok(files) } else { Err(problems) }
 }
 
-fn jobs(site: &Site<'_>) -> Vec<Job> {
+/// Every document of the site.
+pub fn all_jobs(site: &Site) -> Vec<Job> {
     let mut jobs: Vec<Job> = (0..site.pages.len()).filter(|&p| !site.pages[p].is_index).map(Job::Page).collect();
     jobs.extend((0..site.sections.len()).map(Job::Section));
     for lang in 0..site.languages().len() {
@@ -140,7 +140,7 @@ fn jobs(site: &Site<'_>) -> Vec<Job> {
     jobs
 }
 
-fn render_job(tera: &Tera, site: &Site<'_>, dates: &Dates, job: Job) -> Result<OutputFile, Diagnostic> {
+fn render_job(tera: &Tera, site: &Site, dates: &Dates, job: Job) -> Result<OutputFile, Diagnostic> {
     let mut context = Context::new();
     let (template, path, searchable) = match job {
         Job::Page(p) => {

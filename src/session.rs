@@ -1,14 +1,20 @@
-//! A long-lived build for the dev server: rebuild on change, write only what changed.
+//! A long-lived build for the dev server: rebuild on change, re-render only what depends on it,
+//! write only what changed.
 //!
 //! In: build options, then the paths an editor changed. Out: the output folder updated in place
-//! (the first build goes through staging like `build`), and a [`Rebuild`] saying which output
-//! files were written or removed. A failed rebuild writes nothing, so the last good site keeps
-//! being served.
+//! (the first build goes through staging like `build`) and a [`Rebuild`] saying which documents
+//! were re-rendered and which files were written or removed. An edit to an article's body (its
+//! front matter unchanged) re-renders that article and the pages whose "linked from" list changes;
+//! anything else (front matter, templates, static files, book.toml, added or removed files)
+//! rebuilds the whole site in memory and still writes only the files whose bytes changed. A failed
+//! rebuild writes nothing, so the last good site keeps being served.
 
 use crate::build::{self, Compiled, Options};
 use crate::config::Config;
 use crate::diagnostics::Failure;
 use crate::output::check_target;
+use crate::render::{self, Job, OutputFile};
+use crate::site::BodyEdit;
 use std::collections::BTreeMap;
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::path::{Path, PathBuf};
@@ -19,24 +25,37 @@ pub struct Session {
     target: PathBuf,
     /// Output path -> hash of the bytes last written there.
     written: BTreeMap<String, u64>,
+    /// The last good build, its rendered files kept only where search needs them.
+    last: Option<Compiled>,
+    /// Searchable pages as last rendered, for re-indexing: output path -> file.
+    searchable: BTreeMap<String, OutputFile>,
 }
 
 /// What one rebuild did.
 #[derive(Debug, Default)]
 pub struct Rebuild {
+    /// Documents rendered through the templates.
+    pub rendered: usize,
+    /// Whether the whole site was rebuilt (else only the edited pages and their dependants).
+    pub full: bool,
     /// Output paths whose bytes changed and were written, sorted.
     pub written: Vec<String>,
     /// Output paths that no longer exist in the site and were deleted, sorted.
     pub removed: Vec<String>,
+    /// Whether the search index is older than the pages (see [`Session::search_input`]).
+    pub search_stale: bool,
     pub elapsed: Duration,
 }
 
 impl Session {
-    /// Checks the output folder and makes the first build.
-    pub fn new(options: Options) -> Result<(Session, Rebuild), Failure> {
+    /// Checks the output folder and makes the first build (search index included).
+    pub fn new(mut options: Options) -> Result<(Session, Rebuild), Failure> {
+        // Watchers report absolute paths; an absolute root lets them be matched to pages.
+        options.root = crate::output::absolute(&options.root).map_err(|e| Failure::Other(e.to_string()))?;
         let config = Config::load(&options.root).map_err(Failure::Diagnostics)?;
         let target = check_target(&options.root, &build::output_dir(&options, &config)).map_err(Failure::Other)?;
-        let mut session = Session { options, target, written: BTreeMap::new() };
+        let mut session =
+            Session { options, target, written: BTreeMap::new(), last: None, searchable: BTreeMap::new() };
         let rebuild = session.rebuild()?;
         Ok((session, rebuild))
     }
@@ -49,67 +68,150 @@ impl Session {
         &self.options
     }
 
-    /// Rebuilds the site and writes the files whose bytes differ from the last build.
+    /// Rebuilds after `changed` paths changed: incrementally when only article bodies changed.
+    pub fn update(&mut self, changed: &[PathBuf]) -> Result<Rebuild, Failure> {
+        match self.body_edits(changed) {
+            Some(edits) if !edits.is_empty() => self.rebuild_bodies(edits),
+            _ => self.rebuild(),
+        }
+    }
+
+    /// Rebuilds the whole site (search index included) and writes the files whose bytes differ.
     pub fn rebuild(&mut self) -> Result<Rebuild, Failure> {
         let start = Instant::now();
         let config = Config::load(&self.options.root).map_err(Failure::Diagnostics)?;
-        let mut compiled = build::compile(&self.options, &config)?;
-        if config.search.enabled && !self.options.no_search {
-            let base = build::base_url(&self.options, &config);
-            compiled.extra.extend(crate::search::index(&compiled.files, &base.path).map_err(Failure::Other)?);
+        let mut compiled = build::compile(&self.options, config)?;
+        let search = compiled.site.config.search.enabled && !self.options.no_search;
+        if search {
+            compiled
+                .extra
+                .extend(crate::search::index(&compiled.files, &compiled.site.base.path).map_err(Failure::Other)?);
         }
-        let files = all_files(&compiled).map_err(|e| Failure::Other(e.to_string()))?;
-        let first = self.written.is_empty();
-        let mut rebuild = Rebuild::default();
-        let io = |e: std::io::Error| Failure::Other(format!("cannot write to `{}`: {e}", self.target.display()));
-        if first {
-            build::write(&self.target, &compiled).map_err(io)?;
+        let mut files: Vec<(String, Vec<u8>)> =
+            compiled.files.iter().map(|f| (f.path.clone(), f.contents.clone().into_bytes())).collect();
+        files.extend(compiled.extra.iter().cloned());
+        for (rel, source) in &compiled.copies {
+            files.push((
+                rel.clone(),
+                std::fs::read(source).map_err(|e| Failure::Other(format!("{}: {e}", source.display())))?,
+            ));
         }
-        let mut next = BTreeMap::new();
-        for (path, bytes) in &files {
-            let hash = hash(bytes);
-            if !first && self.written.get(path) != Some(&hash) {
-                write_file(&self.target.join(path), bytes).map_err(io)?;
-                rebuild.written.push(path.clone());
+        let mut rebuild = Rebuild { rendered: compiled.files.len(), full: true, ..Rebuild::default() };
+        if self.last.is_none() {
+            build::write(&self.target, &compiled).map_err(|e| self.io_failure(e))?;
+            rebuild.written = files.iter().map(|(path, _)| path.clone()).collect();
+            self.written = files.iter().map(|(path, bytes)| (path.clone(), hash(bytes))).collect();
+        } else {
+            let paths: Vec<&String> = files.iter().map(|(path, _)| path).collect();
+            let stale: Vec<String> = self.written.keys().filter(|p| !paths.contains(p)).cloned().collect();
+            rebuild.written = self.write_changed(files)?;
+            for old in stale {
+                let path = self.target.join(&old);
+                if path.is_file() {
+                    std::fs::remove_file(&path).map_err(|e| self.io_failure(e))?;
+                }
+                self.written.remove(&old);
+                rebuild.removed.push(old);
             }
-            next.insert(path.clone(), hash);
         }
-        if first {
-            rebuild.written = next.keys().cloned().collect();
-        }
-        for old in self.written.keys().filter(|p| !next.contains_key(*p)) {
-            let path = self.target.join(old);
-            if path.is_file() {
-                std::fs::remove_file(&path).map_err(io)?;
-            }
-            rebuild.removed.push(old.clone());
-        }
-        self.written = next;
+        self.searchable = std::mem::take(&mut compiled.files)
+            .into_iter()
+            .filter(|f| f.searchable)
+            .map(|f| (f.path.clone(), f))
+            .collect();
+        self.last = Some(compiled);
         rebuild.elapsed = start.elapsed();
         Ok(rebuild)
     }
-}
 
-/// Every output file with its bytes (copied files read from their source).
-fn all_files(compiled: &Compiled) -> std::io::Result<Vec<(String, Vec<u8>)>> {
-    let mut files: Vec<(String, Vec<u8>)> =
-        compiled.files.iter().map(|f| (f.path.clone(), f.contents.clone().into_bytes())).collect();
-    files.extend(compiled.extra.iter().cloned());
-    for (rel, source) in &compiled.copies {
-        files.push((rel.clone(), std::fs::read(source)?));
+    /// The edits when every changed path is an existing page whose front matter is unchanged.
+    fn body_edits(&self, changed: &[PathBuf]) -> Option<Vec<BodyEdit>> {
+        let site = &self.last.as_ref()?.site;
+        let mut edits = Vec::new();
+        for path in changed {
+            let file = path.strip_prefix(&self.options.root).unwrap_or(path);
+            let p = site.pages.iter().position(|page| page.file == file)?;
+            let (page, problems) =
+                crate::content::load_one(&self.options.root, &self.options.root.join(file), &site.config).ok()?;
+            if !problems.is_empty() || page.front != site.pages[p].front {
+                return None;
+            }
+            edits.push(BodyEdit { page: p, body: page.body, body_line: page.body_line });
+        }
+        Some(edits)
     }
-    Ok(files)
+
+    fn rebuild_bodies(&mut self, edits: Vec<BodyEdit>) -> Result<Rebuild, Failure> {
+        let start = Instant::now();
+        let Some(last) = self.last.as_mut() else { return self.rebuild() };
+        let changed = last.site.edit_bodies(edits).map_err(Failure::Diagnostics)?;
+        let site = &last.site;
+        let mut jobs = Vec::new();
+        for p in changed {
+            if site.pages[p].is_index {
+                jobs.extend((0..site.sections.len()).filter(|&s| site.sections[s].index == Some(p)).map(Job::Section));
+            } else {
+                jobs.push(Job::Page(p));
+            }
+        }
+        let files = render::render(&last.tera, site, &last.dates, &jobs).map_err(Failure::Diagnostics)?;
+        let rendered = files.len();
+        let mut outputs = Vec::with_capacity(files.len());
+        for file in files {
+            outputs.push((file.path.clone(), file.contents.as_bytes().to_vec()));
+            if file.searchable {
+                self.searchable.insert(file.path.clone(), file);
+            }
+        }
+        let written = self.write_changed(outputs)?;
+        let search_stale = self.last.as_ref().is_some_and(|l| l.site.config.search.enabled) && !self.options.no_search;
+        Ok(Rebuild { rendered, full: false, written, removed: Vec::new(), search_stale, elapsed: start.elapsed() })
+    }
+
+    /// What a search re-index needs: the searchable pages and the base path. Indexing takes long
+    /// on a large site, so the server runs it outside any lock and hands the result to
+    /// [`Session::write_search`].
+    pub fn search_input(&self) -> Option<(Vec<OutputFile>, String)> {
+        let last = self.last.as_ref()?;
+        let files = self
+            .searchable
+            .values()
+            .map(|f| OutputFile { path: f.path.clone(), contents: f.contents.clone(), searchable: true })
+            .collect();
+        Some((files, last.site.base.path.clone()))
+    }
+
+    /// Writes a search bundle made from [`Session::search_input`]; returns the paths written.
+    pub fn write_search(&mut self, bundle: Vec<(String, Vec<u8>)>) -> Result<Vec<String>, Failure> {
+        self.write_changed(bundle)
+    }
+
+    /// Writes the files whose bytes differ from what was last written; returns their paths.
+    fn write_changed(&mut self, files: Vec<(String, Vec<u8>)>) -> Result<Vec<String>, Failure> {
+        let mut written = Vec::new();
+        for (path, bytes) in files {
+            let hash = hash(&bytes);
+            if self.written.get(&path) != Some(&hash) {
+                let full = self.target.join(&path);
+                if let Some(parent) = full.parent() {
+                    std::fs::create_dir_all(parent).map_err(|e| self.io_failure(e))?;
+                }
+                std::fs::write(&full, &bytes).map_err(|e| self.io_failure(e))?;
+                self.written.insert(path.clone(), hash);
+                written.push(path);
+            }
+        }
+        written.sort();
+        Ok(written)
+    }
+
+    fn io_failure(&self, error: std::io::Error) -> Failure {
+        Failure::Other(format!("cannot write to `{}`: {error}", self.target.display()))
+    }
 }
 
 fn hash(bytes: &[u8]) -> u64 {
     let mut hasher = DefaultHasher::new();
     bytes.hash(&mut hasher);
     hasher.finish()
-}
-
-fn write_file(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    if let Some(parent) = path.parent() {
-        std::fs::create_dir_all(parent)?;
-    }
-    std::fs::write(path, bytes)
 }

@@ -59,6 +59,37 @@ impl BaseUrl {
     }
 }
 
+/// Decodes the `%XX` escapes of a link destination, as a browser does before asking for the file:
+/// `my%20page.md` -> `my page.md`, `%E7%BB%86%E8%83%9E.md` -> `细胞.md`. Escapes that would change
+/// the link's structure (`%2F` /, `%23` #, `%3F` ?) stay as they are, and so does the whole text
+/// when the bytes do not decode to UTF-8.
+pub fn percent_decode(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.contains('%') {
+        return text.into();
+    }
+    let hex = |b: u8| (b as char).to_digit(16).map(|d| d as u8);
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let escaped = match bytes.get(i..i + 3) {
+            Some([b'%', hi, lo]) => hex(*hi).zip(hex(*lo)).map(|(hi, lo)| hi << 4 | lo),
+            _ => None,
+        };
+        match escaped {
+            Some(byte) if !matches!(byte, b'/' | b'#' | b'?') => {
+                out.push(byte);
+                i += 3;
+            }
+            _ => {
+                out.push(bytes[i]);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8(out).map_or(text.into(), Into::into)
+}
+
 /// Normalises a relative path against a folder: `cells` + `../trials/a.md` -> `trials/a.md`.
 /// Returns `None` when the path climbs above the top.
 pub fn join(dir: &str, relative: &str) -> Option<String> {
@@ -93,6 +124,17 @@ mod tests {
         assert_eq!(BaseUrl::parse("https://o.github.io/repo").absolute("a/"), "https://o.github.io/repo/a/");
         assert_eq!(BaseUrl::parse("").path, "/");
         assert_eq!(BaseUrl::parse("/x/../y/").path, "/x/y/");
+    }
+
+    #[test]
+    fn percent_escapes_are_decoded_except_structural_ones() {
+        assert_eq!(percent_decode("my%20page.md"), "my page.md");
+        assert_eq!(percent_decode("../%E7%BB%86%E8%83%9E.md"), "../细胞.md");
+        assert_eq!(percent_decode("a%2Fb%23c%3fd"), "a%2Fb%23c%3fd");
+        assert_eq!(percent_decode("100%"), "100%");
+        assert_eq!(percent_decode("%zz%4"), "%zz%4");
+        assert_eq!(percent_decode("%ff.md"), "%ff.md", "not UTF-8: left as written");
+        assert_eq!(percent_decode("%25"), "%");
     }
 
     #[test]

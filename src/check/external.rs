@@ -22,7 +22,7 @@ struct Entry {
     checked: String,
 }
 
-pub fn check(site: &Site<'_>, root: &Path) -> Vec<Diagnostic> {
+pub fn check(site: &Site, root: &Path) -> Vec<Diagnostic> {
     let mut links: BTreeMap<&str, Vec<(usize, usize, usize)>> = BTreeMap::new();
     for (p, rendered) in site.rendered.iter().enumerate() {
         for (url, line, col) in &rendered.external {

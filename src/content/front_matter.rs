@@ -7,7 +7,7 @@
 use jiff::civil::Date;
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde::{Deserialize, Serialize};
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::collections::BTreeMap;
 use std::fmt;
 
@@ -71,7 +71,7 @@ pub fn split(text: &str) -> Result<Split<'_>, Problem> {
 }
 
 /// A reference to a source: at least one identifier links it (PubMed, doi.org, a trial registry).
-#[derive(Clone, Debug, Default, Deserialize, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Reference {
     /// A short key, cited in the text as `[@id]`.
@@ -92,7 +92,7 @@ impl Reference {
 }
 
 /// A registered trial an article describes, for the reader and for schema.org's MedicalTrial.
-#[derive(Clone, Debug, Deserialize, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Trial {
     /// The registry id (NCT..., ISRCTN...).
@@ -134,7 +134,7 @@ impl Terms {
 }
 
 /// The typed front matter of a page or section.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct FrontMatter {
     pub title: Option<String>,
     pub description: Option<String>,
@@ -157,59 +157,233 @@ pub struct FrontMatter {
 /// Parses the YAML of a split file. `taxonomy_keys` are the extra keys `book.toml` declares.
 pub fn parse(split: &Split<'_>, taxonomy_keys: &[&str]) -> Result<FrontMatter, Problem> {
     let current_key = RefCell::new(String::new());
-    let seed = FrontMatterSeed { taxonomy_keys, current_key: &current_key };
-    let deserializer = yaml_serde::Deserializer::from_str(split.yaml);
-    seed.deserialize(deserializer).map_err(|e| {
-        let (mut line, mut col) =
-            e.location().map_or((split.yaml_line, 1), |l| (l.line() + split.yaml_line - 1, l.column()));
+    let on_error = |e: yaml_serde::Error| {
+        let mut at = e.location().map_or((split.yaml_line, 1), |l| (l.line() + split.yaml_line - 1, l.column()));
+        let (message, context_at) = yaml_message(&e, split);
         // Errors raised by our own checks (an invalid date) carry the position of the document's
         // start rather than the value's; the key being read is the better place to point at.
         let key = current_key.borrow();
         if !key.is_empty() {
-            let (key_line, key_col) = locate(split, &key, None);
-            if key_line > line {
-                (line, col) = (key_line, key_col);
+            // A key given twice is wrong where it is given the second time.
+            let nth = if message.ends_with("is given twice") { 1 } else { 0 };
+            if let Some(key_at) = key_position(split, &key, nth)
+                && key_at.0 > at.0
+            {
+                at = key_at;
             }
         }
-        Problem::new(line, col, yaml_message(&e))
-    })
+        let (line, col) = context_at.unwrap_or(at);
+        Problem::new(line, col, message)
+    };
+    // An anchor and an alias can make a few bytes of YAML stand for gigabytes ("billion laughs"):
+    // measure what the aliases expand to, without keeping it, before building anything.
+    if split.yaml.contains('&') && split.yaml.contains('*') {
+        let budget = Cell::new(EXPANSION_FACTOR * split.yaml.len() + EXPANSION_ALLOWANCE);
+        let meter = Meter { budget: &budget, current_key: Some(&current_key) };
+        meter.deserialize(yaml_serde::Deserializer::from_str(split.yaml)).map_err(on_error)?;
+        current_key.replace(String::new());
+    }
+    let seed = FrontMatterSeed { taxonomy_keys, current_key: &current_key };
+    seed.deserialize(yaml_serde::Deserializer::from_str(split.yaml)).map_err(on_error)
 }
 
-/// yaml_serde's message without its own "at line N column M", which counts from the fragment.
-fn yaml_message(error: &yaml_serde::Error) -> String {
+/// How much bigger than its text the front matter may become once aliases are expanded.
+const EXPANSION_FACTOR: usize = 8;
+const EXPANSION_ALLOWANCE: usize = 64 * 1024;
+
+/// yaml_serde's message in the words of a front-matter editor, without its own "at line N column
+/// M" (which counts from the fragment, not the file); and, when the real mistake is where YAML's
+/// context began (the opening quote of a value never closed), that position in the file.
+fn yaml_message(error: &yaml_serde::Error, split: &Split<'_>) -> (String, Option<(usize, usize)>) {
     let text = error.to_string();
-    let text = text.split(" at line ").next().unwrap_or(&text).trim();
-    let text = text.replacen("invalid type: ", "wrong type: ", 1);
-    if text.contains("repetition limit") || text.contains("recursion limit") {
-        format!("{text}: the YAML is too deeply nested or expands too many aliases")
-    } else {
-        text
+    let (problem, context) = match text.split_once(", while ") {
+        Some((problem, context)) => (problem, Some(context)),
+        None => (text.as_str(), None),
+    };
+    let problem = strip_position(problem).trim();
+    let context_at = context.and_then(|c| {
+        let (_, mark) = c.rsplit_once(" at line ")?;
+        let (line, col) = mark.split_once(" column ")?;
+        Some((line.trim().parse::<usize>().ok()? + split.yaml_line - 1, col.trim().parse::<usize>().ok()?))
+    });
+    let context = context.map(strip_position);
+    let problem = problem.replacen("invalid type: ", "wrong type: ", 1);
+    match (problem.as_str(), context) {
+        ("found unexpected end of stream", Some(c)) if c.starts_with("scanning a quoted scalar") => {
+            let message = "unclosed quote: this quoted value has no closing quote before the `---` that ends the \
+                           front matter";
+            (message.to_string(), context_at)
+        }
+        (p, _) if p.contains("tab character") => (format!("{p}: indent YAML with spaces, not tabs"), None),
+        (p, _) if p.starts_with("mapping values are not allowed") => {
+            (format!("{p}: quote a value that contains `: `, or check that the key is not indented"), None)
+        }
+        (p, _) if p.contains("repetition limit") || p.contains("recursion limit") => {
+            (format!("{p}: the YAML is too deeply nested or expands too many aliases"), None)
+        }
+        (p, Some(c)) => {
+            let line = context_at.map_or(String::new(), |(line, _)| format!(" that starts on line {line}"));
+            (format!("{p} while {c}{line}"), None)
+        }
+        (p, None) => (p.to_string(), None),
     }
+}
+
+/// `text` without a trailing " at line N column M" or " at position N".
+fn strip_position(text: &str) -> &str {
+    [" at line ", " at position "].iter().fold(text, |text, marker| text.rsplit_once(marker).map_or(text, |(t, _)| t))
+}
+
+/// The file position of the `nth` (0-based) top-level line that gives `key`.
+fn key_position(split: &Split<'_>, key: &str, nth: usize) -> Option<(usize, usize)> {
+    split
+        .yaml
+        .lines()
+        .enumerate()
+        .filter(|(_, line)| top_level_key(line) == Some(key))
+        .nth(nth)
+        .map(|(index, _)| (split.yaml_line + index, 1))
+}
+
+/// The key a top-level `key: value` line gives, unquoted.
+fn top_level_key(line: &str) -> Option<&str> {
+    let top_level = !line.starts_with([' ', '\t', '-', '#']) && !line.trim().is_empty();
+    top_level.then(|| line.split(':').next().unwrap_or("").trim().trim_matches(['"', '\'']))
 }
 
 /// Finds where a key (and optionally one of its values) is written in the YAML, as a file position.
 /// serde gives no spans for values that parsed fine but are wrong for the site (an unknown term),
-/// so those are found by reading the text.
+/// so those are found by reading the text. A value that cannot be found (YAML folded it into
+/// another) is placed at its key.
 pub fn locate(split: &Split<'_>, key: &str, value: Option<&str>) -> (usize, usize) {
     let mut in_key = false;
+    let mut key_at = None;
     for (index, line) in split.yaml.lines().enumerate() {
-        let top_level = !line.starts_with([' ', '\t', '-', '#']) && !line.trim().is_empty();
-        if top_level {
-            let this_key = line.split(':').next().unwrap_or("").trim().trim_matches(['"', '\'']);
+        let this_key = top_level_key(line);
+        if let Some(this_key) = this_key {
             in_key = this_key == key;
-            if in_key && value.is_none() {
-                return (split.yaml_line + index, 1);
+            if in_key && key_at.is_none() {
+                key_at = Some((split.yaml_line + index, 1));
+                if value.is_none() {
+                    break;
+                }
             }
         }
         if let (true, Some(value)) = (in_key, value) {
-            let rest = if top_level { line.split_once(':').map_or("", |(_, v)| v) } else { line };
+            let rest = if this_key.is_some() { line.split_once(':').map_or("", |(_, v)| v) } else { line };
             if let Some(found) = find_token(rest, value) {
                 let col = line.len() - rest.len() + found;
                 return (split.yaml_line + index, line[..col].chars().count() + 1);
             }
         }
     }
-    (split.yaml_line.saturating_sub(1).max(1), 1)
+    key_at.unwrap_or((split.yaml_line.saturating_sub(1).max(1), 1))
+}
+
+/// Walks a YAML value through every alias, counting its scalar bytes and nodes against a budget
+/// and keeping nothing. Depth is bounded by yaml_serde's recursion limit.
+struct Meter<'a> {
+    budget: &'a Cell<usize>,
+    /// Set at the top level, so that an error points at the key whose value is too big.
+    current_key: Option<&'a RefCell<String>>,
+}
+
+impl Meter<'_> {
+    fn spend<E: de::Error>(&self, amount: usize) -> Result<(), E> {
+        match self.budget.get().checked_sub(amount.saturating_add(1)) {
+            Some(left) => {
+                self.budget.set(left);
+                Ok(())
+            }
+            None => Err(E::custom(
+                "YAML aliases (`*name`) expand this front matter to far more than its own size: write the \
+                 values out instead of repeating an alias",
+            )),
+        }
+    }
+
+    fn inner(&self) -> Meter<'_> {
+        Meter { budget: self.budget, current_key: None }
+    }
+}
+
+impl<'de> DeserializeSeed<'de> for Meter<'_> {
+    type Value = ();
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Meter<'_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("any YAML value")
+    }
+
+    fn visit_bool<E: de::Error>(self, _: bool) -> Result<(), E> {
+        self.spend(1)
+    }
+
+    fn visit_i64<E: de::Error>(self, _: i64) -> Result<(), E> {
+        self.spend(8)
+    }
+
+    fn visit_u64<E: de::Error>(self, _: u64) -> Result<(), E> {
+        self.spend(8)
+    }
+
+    fn visit_f64<E: de::Error>(self, _: f64) -> Result<(), E> {
+        self.spend(8)
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<(), E> {
+        self.spend(v.len())
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
+        self.spend(0)
+    }
+
+    fn visit_some<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        self.inner().deserialize(deserializer)
+    }
+
+    fn visit_newtype_struct<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        self.inner().deserialize(deserializer)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        self.spend(0)?;
+        while seq.next_element_seed(self.inner())?.is_some() {}
+        Ok(())
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        self.spend(0)?;
+        loop {
+            let key = match self.current_key {
+                Some(current_key) => {
+                    let Some(key) = map.next_key::<Text>()? else { break };
+                    self.spend(key.0.len())?;
+                    current_key.replace(key.0);
+                    true
+                }
+                None => map.next_key_seed(self.inner())?.is_some(),
+            };
+            if !key {
+                break;
+            }
+            map.next_value_seed(self.inner())?;
+        }
+        Ok(())
+    }
+
+    fn visit_enum<A: de::EnumAccess<'de>>(self, data: A) -> Result<(), A::Error> {
+        let ((), variant) = data.variant_seed(self.inner())?;
+        de::VariantAccess::newtype_variant_seed(variant, self.inner())
+    }
 }
 
 /// Byte offset of `token` in `text` where it is not part of a longer word.
@@ -393,6 +567,63 @@ mod tests {
         let err = parse_text("---\ntitle: A\ndate: 2024-02-30\n---\n").unwrap_err();
         assert_eq!(err.line, 3);
         assert!(err.message.contains("invalid date"), "{}", err.message);
+    }
+
+    #[test]
+    fn an_unclosed_quote_is_reported_where_it_opens() {
+        let err = parse_text("---\ntitle: \"A\ndescription: d\n---\n").unwrap_err();
+        assert_eq!((err.line, err.col), (2, 8), "{err:?}");
+        assert!(err.message.starts_with("unclosed quote"), "{}", err.message);
+    }
+
+    #[test]
+    fn yaml_syntax_errors_say_what_to_do() {
+        let err = parse_text("---\ntitle: A\n\tdescription: d\n---\n").unwrap_err();
+        assert_eq!(err.line, 3);
+        assert!(err.message.ends_with("indent YAML with spaces, not tabs"), "{}", err.message);
+        let err = parse_text("---\ntitle: A\ndescription: d: e\n---\n").unwrap_err();
+        assert_eq!(err.line, 3);
+        assert!(err.message.contains("quote a value that contains `: `"), "{}", err.message);
+        let err = parse_text("---\ntitle: A\n: x\n---\n").unwrap_err();
+        assert!(err.message.contains("while parsing a block mapping that starts on line 2"), "{}", err.message);
+        assert!(!err.message.contains("column"), "no fragment-relative position: {}", err.message);
+    }
+
+    #[test]
+    fn a_key_given_twice_is_reported_at_its_second_line() {
+        let err = parse_text("---\ntitle: A\ndescription: d\ntitle: B\n---\n").unwrap_err();
+        assert_eq!((err.line, err.message.as_str()), (4, "`title` is given twice"));
+    }
+
+    #[test]
+    fn an_alias_bomb_is_refused_quickly_without_expanding_it() {
+        // 100 kB of text that would expand to 300 MB of tags.
+        let big = "x".repeat(100_000);
+        let text = format!("---\ntitle: A\nbig: &a \"{big}\"\ntags: [{}]\n---\n", vec!["*a"; 3000].join(", "));
+        let start = std::time::Instant::now();
+        let err = parse_text(&text).unwrap_err();
+        assert!(start.elapsed() < std::time::Duration::from_secs(2), "took {:?}", start.elapsed());
+        assert_eq!(err.line, 4, "{err:?}");
+        assert!(err.message.contains("YAML aliases"), "{}", err.message);
+        // The classic nested form is refused too, and a modest alias still works.
+        let mut nested = String::from("---\ntitle: A\na: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n");
+        for (name, previous) in
+            ["b", "c", "d", "e", "f", "g", "h", "i"].iter().zip(["a", "b", "c", "d", "e", "f", "g", "h"])
+        {
+            nested.push_str(&format!("{name}: &{name} [{}]\n", vec![format!("*{previous}"); 9].join(", ")));
+        }
+        nested.push_str("---\n");
+        assert!(parse_text(&nested).is_err());
+        let fm = parse_text("---\ntitle: &t Same\ndescription: *t\n---\n").unwrap();
+        assert_eq!(fm.description.as_deref(), Some("Same"));
+    }
+
+    #[test]
+    fn a_value_yaml_folded_into_another_is_placed_at_its_key() {
+        // `- msc` indented one space more continues the scalar `hsc`: the term is `hsc - msc`.
+        let text = "---\ntitle: A\ncell_types:\n  - hsc\n   - msc\n---\n";
+        let s = split(text).unwrap();
+        assert_eq!(locate(&s, "cell_types", Some("hsc - msc")), (3, 1));
     }
 
     #[test]

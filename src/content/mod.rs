@@ -38,6 +38,22 @@ pub struct Page {
 }
 
 impl Page {
+    /// A copy of everything but the body and front matter (for replacing a body).
+    pub fn clone_meta(&self) -> Page {
+        Page {
+            file: self.file.clone(),
+            rel: self.rel.clone(),
+            key: self.key.clone(),
+            dir: self.dir.clone(),
+            lang: self.lang.clone(),
+            is_index: self.is_index,
+            front: FrontMatter::default(),
+            body: String::new(),
+            body_line: self.body_line,
+            url: self.url.clone(),
+        }
+    }
+
     pub fn title(&self) -> &str {
         self.front.title.as_deref().unwrap_or("")
     }
@@ -123,6 +139,11 @@ pub fn is_ignored(name: &str) -> bool {
 fn relative(base: &Path, path: &Path) -> String {
     let rel = path.strip_prefix(base).unwrap_or(path);
     rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/")
+}
+
+/// Loads one Markdown file under `root/content`.
+pub fn load_one(root: &Path, path: &Path, config: &Config) -> Result<(Page, Vec<Diagnostic>), Diagnostic> {
+    load_page(root, &root.join("content"), path, config)
 }
 
 fn load_page(

@@ -94,15 +94,15 @@ struct NavSection<'a> {
     children: Vec<NavSection<'a>>,
 }
 
-fn link<'a>(site: &Site<'_>, title: &'a str, site_path: &str) -> Link<'a> {
+fn link<'a>(site: &Site, title: &'a str, site_path: &str) -> Link<'a> {
     Link { title, url: href(site, site_path) }
 }
 
-fn href(site: &Site<'_>, site_path: &str) -> String {
+fn href(site: &Site, site_path: &str) -> String {
     site.base.link(&crate::site::links::encode_path(site_path))
 }
 
-fn term_link<'a>(site: &Site<'_>, taxonomy: &'a Taxonomy, id: &str, lang: &str) -> Option<TermLink<'a>> {
+fn term_link<'a>(site: &Site, taxonomy: &'a Taxonomy, id: &str, lang: &str) -> Option<TermLink<'a>> {
     let rank = taxonomy.term_index(id)?;
     let term = &taxonomy.terms[rank];
     Some(TermLink {
@@ -116,7 +116,7 @@ fn term_link<'a>(site: &Site<'_>, taxonomy: &'a Taxonomy, id: &str, lang: &str) 
 }
 
 /// A page's terms by taxonomy key, labelled in `lang`.
-fn terms_of<'a>(site: &'a Site<'_>, page: &'a Page, lang: &str) -> BTreeMap<&'a str, Vec<TermLink<'a>>> {
+fn terms_of<'a>(site: &'a Site, page: &'a Page, lang: &str) -> BTreeMap<&'a str, Vec<TermLink<'a>>> {
     site.config
         .taxonomies
         .iter()
@@ -128,12 +128,12 @@ fn terms_of<'a>(site: &'a Site<'_>, page: &'a Page, lang: &str) -> BTreeMap<&'a 
         .collect()
 }
 
-fn strength<'a>(site: &'a Site<'_>, p: usize, lang: &str) -> Option<TermLink<'a>> {
+fn strength<'a>(site: &'a Site, p: usize, lang: &str) -> Option<TermLink<'a>> {
     let (rank, taxonomy) = site.strength(p)?;
     term_link(site, taxonomy, &taxonomy.terms[rank].id, lang)
 }
 
-fn summary<'a>(site: &'a Site<'_>, p: usize, lang: &str) -> Summary<'a> {
+fn summary<'a>(site: &'a Site, p: usize, lang: &str) -> Summary<'a> {
     let page = &site.pages[p];
     Summary {
         title: page.title(),
@@ -198,7 +198,7 @@ fn registry_href(id: &str) -> String {
 
 /// Every language version of the page with translation key `key` (pages and sections alike).
 fn translations<'a>(
-    site: &'a Site<'_>,
+    site: &'a Site,
     current_lang: &str,
     url_in: impl Fn(&str) -> Option<String>,
 ) -> Vec<Translation<'a>> {
@@ -212,7 +212,7 @@ fn translations<'a>(
         .collect()
 }
 
-fn breadcrumbs<'a>(site: &'a Site<'_>, mut section: Option<usize>) -> Vec<Link<'a>> {
+fn breadcrumbs<'a>(site: &'a Site, mut section: Option<usize>) -> Vec<Link<'a>> {
     let mut crumbs = Vec::new();
     while let Some(s) = section {
         crumbs.push(link(site, section_title(site, s), &site.sections[s].url));
@@ -222,7 +222,7 @@ fn breadcrumbs<'a>(site: &'a Site<'_>, mut section: Option<usize>) -> Vec<Link<'
     crumbs
 }
 
-fn section_title<'a>(site: &'a Site<'_>, s: usize) -> &'a str {
+fn section_title(site: &Site, s: usize) -> &str {
     let section = &site.sections[s];
     match section.index {
         Some(i) => site.pages[i].title(),
@@ -231,17 +231,17 @@ fn section_title<'a>(site: &'a Site<'_>, s: usize) -> &'a str {
     }
 }
 
-fn site_title<'a>(site: &'a Site<'_>, lang: &str) -> &'a str {
+fn site_title<'a>(site: &'a Site, lang: &str) -> &'a str {
     site.config.language.get(lang).and_then(|l| l.title.as_deref()).unwrap_or(&site.config.book.title)
 }
 
-fn site_description<'a>(site: &'a Site<'_>, lang: &str) -> &'a str {
+fn site_description<'a>(site: &'a Site, lang: &str) -> &'a str {
     site.config.language.get(lang).and_then(|l| l.description.as_deref()).unwrap_or(&site.config.book.description)
 }
 
 /// Sets what every template shares: `site`, `i18n`, `navs`, `topics`.
-pub fn fill_global_context(global: &mut Context, site: &Site<'_>, i18n: &toml::Table) {
-    let config = site.config;
+pub fn fill_global_context(global: &mut Context, site: &Site, i18n: &toml::Table) {
+    let config = &site.config;
     let languages: Vec<_> = site
         .languages()
         .into_iter()
@@ -277,7 +277,7 @@ pub fn fill_global_context(global: &mut Context, site: &Site<'_>, i18n: &toml::T
     global.insert("topics", &topics);
 }
 
-fn nav_section<'a>(site: &'a Site<'_>, s: usize) -> NavSection<'a> {
+fn nav_section<'a>(site: &'a Site, s: usize) -> NavSection<'a> {
     let section = &site.sections[s];
     NavSection {
         title: section_title(site, s),
@@ -293,7 +293,7 @@ fn nav_section<'a>(site: &'a Site<'_>, s: usize) -> NavSection<'a> {
     }
 }
 
-fn topic_links(site: &Site<'_>, lang: &str) -> Vec<serde_json::Value> {
+fn topic_links(site: &Site, lang: &str) -> Vec<serde_json::Value> {
     let prefix = site.lang_prefix(lang);
     let mut topics: Vec<_> = site
         .config
@@ -308,15 +308,7 @@ fn topic_links(site: &Site<'_>, lang: &str) -> Vec<serde_json::Value> {
 }
 
 /// The fields every render has: `lang`, `kind`, `url`, `permalink`, `title`, `description`, `feed_url`.
-fn common(
-    context: &mut Context,
-    site: &Site<'_>,
-    kind: &str,
-    lang: &str,
-    site_path: &str,
-    title: &str,
-    description: &str,
-) {
+fn common(context: &mut Context, site: &Site, kind: &str, lang: &str, site_path: &str, title: &str, description: &str) {
     context.insert("lang", lang);
     context.insert("kind", kind);
     context.insert("url", &href(site, site_path));
@@ -334,7 +326,7 @@ fn insert_json_ld(context: &mut Context, value: &serde_json::Value) {
 
 const AUDIENCE: [&str; 3] = ["Patient", "Clinician", "MedicalResearcher"];
 
-pub fn page_context(context: &mut Context, site: &Site<'_>, dates: &Dates, p: usize) {
+pub fn page_context(context: &mut Context, site: &Site, dates: &Dates, p: usize) {
     let page = &site.pages[p];
     let lang = page.lang.as_str();
     let rendered = &site.rendered[p];
@@ -413,7 +405,7 @@ pub fn page_context(context: &mut Context, site: &Site<'_>, dates: &Dates, p: us
     insert_json_ld(context, &page_json_ld(site, p, last_modified.as_deref()));
 }
 
-fn page_json_ld(site: &Site<'_>, p: usize, last_modified: Option<&str>) -> serde_json::Value {
+fn page_json_ld(site: &Site, p: usize, last_modified: Option<&str>) -> serde_json::Value {
     let page = &site.pages[p];
     let front = &page.front;
     let lang = page.lang.as_str();
@@ -494,7 +486,7 @@ fn schema_status(status: &str) -> Option<&'static str> {
     })
 }
 
-pub fn section_context(context: &mut Context, site: &Site<'_>, s: usize) {
+pub fn section_context(context: &mut Context, site: &Site, s: usize) {
     let section = &site.sections[s];
     let lang = section.lang.as_str();
     let index = section.index.map(|i| &site.pages[i]);
@@ -534,7 +526,7 @@ pub fn section_context(context: &mut Context, site: &Site<'_>, s: usize) {
 
 fn generated_page(
     context: &mut Context,
-    site: &Site<'_>,
+    site: &Site,
     kind: &str,
     lang: &str,
     path: &str,
@@ -556,7 +548,7 @@ fn generated_page(
 }
 
 /// Returns the site path it renders.
-pub fn taxonomy_context(context: &mut Context, site: &Site<'_>, t: usize, lang_index: usize) -> String {
+pub fn taxonomy_context(context: &mut Context, site: &Site, t: usize, lang_index: usize) -> String {
     let taxonomy = &site.config.taxonomies[t];
     let lang = site.languages()[lang_index];
     let path = format!("{}/", taxonomy.path);
@@ -580,7 +572,7 @@ pub fn taxonomy_context(context: &mut Context, site: &Site<'_>, t: usize, lang_i
 }
 
 /// Returns the site path it renders.
-pub fn term_context(context: &mut Context, site: &Site<'_>, t: usize, rank: usize, lang_index: usize) -> String {
+pub fn term_context(context: &mut Context, site: &Site, t: usize, rank: usize, lang_index: usize) -> String {
     let taxonomy = &site.config.taxonomies[t];
     let term = &taxonomy.terms[rank];
     let lang = site.languages()[lang_index];
@@ -598,7 +590,7 @@ pub fn term_context(context: &mut Context, site: &Site<'_>, t: usize, rank: usiz
 }
 
 /// Returns the site path it renders.
-pub fn matrix_context(context: &mut Context, site: &Site<'_>, lang_index: usize) -> String {
+pub fn matrix_context(context: &mut Context, site: &Site, lang_index: usize) -> String {
     let Some(matrix) = &site.config.matrix else { return String::new() };
     let lang = site.languages()[lang_index];
     let (Some(rows_t), Some(columns_t)) = (site.config.taxonomy(&matrix.rows), site.config.taxonomy(&matrix.columns))
@@ -643,7 +635,7 @@ pub fn matrix_context(context: &mut Context, site: &Site<'_>, lang_index: usize)
     format!("{prefix}{path}")
 }
 
-pub fn not_found_context(context: &mut Context, site: &Site<'_>) {
+pub fn not_found_context(context: &mut Context, site: &Site) {
     let lang = site.default_lang();
     common(context, site, "404", lang, "404.html", "404", "");
     context.insert("breadcrumbs", &Vec::<Link<'_>>::new());

@@ -32,14 +32,21 @@ pub struct Section {
     pub parent: Option<usize>,
 }
 
+/// A new body for an existing page whose front matter did not change.
+pub struct BodyEdit {
+    pub page: usize,
+    pub body: String,
+    pub body_line: usize,
+}
+
 /// One taxonomy term's pages in one language, strongest evidence first.
 #[derive(Debug, Default)]
 pub struct TermPages {
     pub pages: Vec<usize>,
 }
 
-pub struct Site<'c> {
-    pub config: &'c Config,
+pub struct Site {
+    pub config: Config,
     pub base: BaseUrl,
     pub pages: Vec<Page>,
     pub assets: Vec<Asset>,
@@ -58,14 +65,9 @@ pub struct Site<'c> {
     pub by_url: HashMap<String, Owner>,
 }
 
-impl<'c> Site<'c> {
+impl Site {
     /// Builds the model. `static_files` are the output paths of `static/`, checked for clashes.
-    pub fn build(
-        config: &'c Config,
-        content: Content,
-        base: BaseUrl,
-        static_files: &[String],
-    ) -> (Site<'c>, Vec<Diagnostic>) {
+    pub fn build(config: Config, content: Content, base: BaseUrl, static_files: &[String]) -> (Site, Vec<Diagnostic>) {
         let Content { pages, assets } = content;
         let mut problems = Vec::new();
         let by_key = pages.iter().enumerate().map(|(i, p)| ((p.key.clone(), p.lang.clone()), i)).collect();
@@ -143,7 +145,7 @@ impl<'c> Site<'c> {
             for dir in &dirs {
                 let key = if dir.is_empty() { "_index".to_string() } else { format!("{dir}/_index") };
                 let index = self.translation(&key, lang).or_else(|| self.translation(&key, self.default_lang()));
-                let url = page_url(dir, None, lang, self.config);
+                let url = page_url(dir, None, lang, &self.config);
                 let section = Section {
                     lang: lang.clone(),
                     dir: dir.clone(),
@@ -264,56 +266,111 @@ impl<'c> Site<'c> {
         if lang == self.default_lang() { String::new() } else { format!("{lang}/") }
     }
 
-    fn render_bodies(&mut self) -> Vec<Diagnostic> {
-        let resolver = Resolver::new(
-            &self.pages,
-            &self.assets,
-            &self.base,
-            &self.config.book.language,
-            &self.by_key,
-            &self.by_url,
-        );
+    fn resolver(&self) -> Resolver<'_> {
+        Resolver::new(&self.pages, &self.assets, &self.base, &self.config.book.language, &self.by_key, &self.by_url)
+    }
+
+    /// Markdown -> HTML for one page, with the ids its references list adds.
+    fn render_body(&self, page: &Page, resolver: &Resolver<'_>) -> Rendered {
         let allow_html = self.config.markdown.allow_html;
-        let pages = &self.pages;
-        let mut rendered: Vec<Rendered> = pages
-            .par_iter()
-            .map(|page| {
-                let input = markdown::Input {
-                    body: &page.body,
-                    body_line: page.body_line,
-                    references: &page.front.references,
-                    allow_html,
-                };
-                let mut out = markdown::render(&input, &|dest| resolver.resolve(page, dest));
-                if !allow_html {
-                    out.html = sanitise(&out.html);
-                }
-                out
-            })
-            .collect();
-        for (page, out) in self.pages.iter().zip(rendered.iter_mut()) {
-            out.ids.insert("references".into());
-            out.ids.extend(page.front.references.iter().enumerate().map(|(n, r)| match &r.id {
-                Some(id) => format!("ref-{id}"),
-                None => format!("ref-{}", n + 1),
-            }));
+        let input = markdown::Input {
+            body: &page.body,
+            body_line: page.body_line,
+            references: &page.front.references,
+            allow_html,
+        };
+        let mut out = markdown::render(&input, &|dest| resolver.resolve(page, dest));
+        if !allow_html {
+            out.html = sanitise(&out.html);
         }
+        out.ids.insert("references".into());
+        out.ids.extend(page.front.references.iter().enumerate().map(|(n, r)| match &r.id {
+            Some(id) => format!("ref-{id}"),
+            None => format!("ref-{}", n + 1),
+        }));
+        out
+    }
+
+    fn render_bodies(&mut self) -> Vec<Diagnostic> {
+        let resolver = self.resolver();
+        let rendered: Vec<Rendered> = self.pages.par_iter().map(|page| self.render_body(page, &resolver)).collect();
         let mut problems = Vec::new();
-        for (page, out) in self.pages.iter().zip(&rendered) {
-            problems
-                .extend(out.problems.iter().map(|p| Diagnostic::error(&page.file, p.line, p.col, p.message.clone())));
-            for anchor in &out.anchors {
-                let target = &rendered[anchor.page];
-                if !target.ids.contains(&anchor.anchor) {
-                    let hint = crate::diagnostics::suggest(&anchor.anchor, target.ids.iter().map(String::as_str));
-                    let message =
-                        format!("no heading `#{}` in `{}`", anchor.anchor, self.pages[anchor.page].file.display());
-                    problems.push(Diagnostic::error(&page.file, anchor.line, anchor.col, message).with_hint(hint));
-                }
-            }
+        for p in 0..self.pages.len() {
+            problems.extend(self.body_problems(p, &rendered));
         }
         self.rendered = rendered;
         problems
+    }
+
+    /// The problems of page `p`'s body: its own, and links from it to anchors that do not exist.
+    fn body_problems(&self, p: usize, rendered: &[Rendered]) -> Vec<Diagnostic> {
+        let page = &self.pages[p];
+        let out = &rendered[p];
+        let mut problems: Vec<Diagnostic> = out
+            .problems
+            .iter()
+            .map(|problem| Diagnostic::error(&page.file, problem.line, problem.col, problem.message.clone()))
+            .collect();
+        for anchor in &out.anchors {
+            let target = &rendered[anchor.page];
+            if !target.ids.contains(&anchor.anchor) {
+                let hint = crate::diagnostics::suggest(&anchor.anchor, target.ids.iter().map(String::as_str));
+                let message =
+                    format!("no heading `#{}` in `{}`", anchor.anchor, self.pages[anchor.page].file.display());
+                problems.push(Diagnostic::error(&page.file, anchor.line, anchor.col, message).with_hint(hint));
+            }
+        }
+        problems
+    }
+
+    /// Replaces the bodies of pages whose front matter is unchanged: re-renders their Markdown,
+    /// re-checks every link into them, and updates backlinks. Returns the pages whose output
+    /// changes (the edited ones, and those whose "linked from" list changed). On error the model
+    /// is left as it was.
+    pub fn edit_bodies(&mut self, edits: Vec<BodyEdit>) -> Result<Vec<usize>, Vec<Diagnostic>> {
+        let mut pages_after: Vec<(usize, Page)> = Vec::new();
+        for edit in edits {
+            let old = &self.pages[edit.page];
+            let page =
+                Page { body: edit.body, body_line: edit.body_line, front: old.front.clone(), ..old.clone_meta() };
+            pages_after.push((edit.page, page));
+        }
+        let resolver = self.resolver();
+        let fresh: Vec<(usize, Rendered)> =
+            pages_after.iter().map(|(p, page)| (*p, self.render_body(page, &resolver))).collect();
+        drop(resolver);
+        let mut rendered = std::mem::take(&mut self.rendered);
+        let mut old_rendered = Vec::new();
+        for (p, out) in fresh {
+            old_rendered.push((p, std::mem::replace(&mut rendered[p], out)));
+        }
+        let edited: BTreeSet<usize> = old_rendered.iter().map(|(p, _)| *p).collect();
+        let mut problems = Vec::new();
+        for p in 0..self.pages.len() {
+            let links_into_edit = rendered[p].anchors.iter().any(|a| edited.contains(&a.page));
+            if edited.contains(&p) || links_into_edit {
+                problems.extend(self.body_problems(p, &rendered));
+            }
+        }
+        if !problems.is_empty() {
+            for (p, out) in old_rendered {
+                rendered[p] = out;
+            }
+            self.rendered = rendered;
+            return Err(problems);
+        }
+        self.rendered = rendered;
+        let mut changed = edited.clone();
+        for (p, old) in &old_rendered {
+            for &target in old.links_to.symmetric_difference(&self.rendered[*p].links_to) {
+                changed.insert(target);
+            }
+        }
+        for (p, page) in pages_after {
+            self.pages[p] = page;
+        }
+        self.backlinks = self.link_graph();
+        Ok(changed.into_iter().collect())
     }
 
     /// For each page, the pages in its language that link to it, by title.

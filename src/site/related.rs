@@ -13,7 +13,7 @@ use std::collections::HashMap;
 
 pub const MAX_RELATED: usize = 5;
 
-pub fn find(site: &Site<'_>) -> Vec<Vec<usize>> {
+pub fn find(site: &Site) -> Vec<Vec<usize>> {
     let taxonomies = &site.config.taxonomies;
     let mut index: HashMap<(&str, &str), Vec<usize>> = HashMap::new();
     for (i, page) in site.pages.iter().enumerate().filter(|(_, p)| !p.is_index) {

@@ -1,0 +1,88 @@
+//! The dev server's build session: an edit re-renders only what depends on it, and a broken edit
+//! changes nothing on disk.
+
+mod common;
+
+use cellbook::build::Options;
+use cellbook::session::Session;
+use common::{Site, snapshot};
+
+fn session(site: &Site) -> Session {
+    let options = Options { root: site.root().to_path_buf(), no_search: true, ..Options::default() };
+    let (session, first) = Session::new(options).expect("first build");
+    assert!(first.full && first.written.len() > 30);
+    session
+}
+
+#[test]
+fn a_body_edit_re_renders_only_that_page() {
+    let site = Site::fixture("basic");
+    let mut session = session(&site);
+    let file = site.path("content/trials/lab.md");
+    let text = std::fs::read_to_string(&file).unwrap();
+    std::fs::write(&file, format!("{text}\nA new sentence about mice.\n")).unwrap();
+    let rebuild = session.update(std::slice::from_ref(&file)).unwrap();
+    assert!(!rebuild.full);
+    assert_eq!(rebuild.rendered, 1);
+    assert_eq!(rebuild.written, vec!["trials/lab/index.html".to_string()]);
+    assert!(site.output("trials/lab/index.html").contains("A new sentence about mice."));
+}
+
+#[test]
+fn a_new_link_re_renders_the_target_for_its_backlinks() {
+    let site = Site::fixture("basic");
+    let mut session = session(&site);
+    let file = site.path("content/trials/lab.md");
+    let text = std::fs::read_to_string(&file).unwrap();
+    std::fs::write(&file, format!("{text}\nSee [the trial](trial-a.md).\n")).unwrap();
+    let rebuild = session.update(std::slice::from_ref(&file)).unwrap();
+    assert_eq!(rebuild.written, vec!["trials/lab/index.html".to_string(), "trials/trial-a/index.html".to_string()]);
+    let target = site.output("trials/trial-a/index.html");
+    let backlinks = target.split(r#"<ul class="backlinks">"#).nth(1).unwrap().split("</ul>").next().unwrap();
+    assert!(backlinks.contains("Lab work"), "{backlinks}");
+}
+
+#[test]
+fn a_front_matter_edit_rebuilds_everything_but_writes_only_changes() {
+    let site = Site::fixture("basic");
+    let mut session = session(&site);
+    let file = site.path("content/trials/lab.md");
+    let text = std::fs::read_to_string(&file).unwrap();
+    std::fs::write(&file, text.replace("title: Lab work", "title: Lab studies")).unwrap();
+    let rebuild = session.update(std::slice::from_ref(&file)).unwrap();
+    assert!(rebuild.full);
+    assert!(rebuild.written.contains(&"trials/lab/index.html".to_string()));
+    assert!(rebuild.written.contains(&"cell-types/hsc/index.html".to_string()), "term page lists the title");
+    for unchanged in ["css/site.css", "syntax-light.css", "sitemap.xml", "robots.txt"] {
+        assert!(!rebuild.written.contains(&unchanged.to_string()), "{unchanged} rewritten: {:?}", rebuild.written);
+    }
+}
+
+#[test]
+fn a_broken_edit_writes_nothing_and_the_fix_recovers() {
+    let site = Site::fixture("basic");
+    let mut session = session(&site);
+    let before = snapshot(&site.path("book"));
+    let file = site.path("content/trials/trial-a.md");
+    let text = std::fs::read_to_string(&file).unwrap();
+    std::fs::write(&file, text.replace("## Results", "## Findings")).unwrap();
+    let error = session.update(std::slice::from_ref(&file)).unwrap_err().to_string();
+    assert!(
+        error.contains("content/cells/msc.md:19:31: error: no heading `#results` in `content/trials/trial-a.md`"),
+        "the link into the edited page is reported where it is written: {error}"
+    );
+    assert_eq!(before, snapshot(&site.path("book")));
+    std::fs::write(&file, &text).unwrap();
+    let rebuild = session.update(std::slice::from_ref(&file)).unwrap();
+    assert!(rebuild.written.is_empty(), "back to the same bytes: {:?}", rebuild.written);
+}
+
+#[test]
+fn removed_pages_are_removed_from_the_output() {
+    let site = Site::fixture("basic");
+    let mut session = session(&site);
+    site.remove("content/trials/lab.md");
+    let rebuild = session.update(&[site.path("content/trials/lab.md")]).unwrap();
+    assert!(rebuild.removed.contains(&"trials/lab/index.html".to_string()));
+    assert!(!site.path("book/trials/lab/index.html").exists());
+}
