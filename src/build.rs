@@ -78,7 +78,7 @@ pub fn build(options: &Options) -> Result<Report, Failure> {
     let mut compiled = compile(options, config)?;
     let search_start = Instant::now();
     if compiled.site.config.search.enabled && !options.no_search {
-        compiled.extra.extend(search::index(&compiled.files, &compiled.site.base.path).map_err(Failure::Other)?);
+        compiled.extra.extend(search::index(search::documents(&compiled.site)).map_err(Failure::Other)?);
     }
     let search_time = search_start.elapsed();
     let files = write(&target, &compiled)

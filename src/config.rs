@@ -253,12 +253,18 @@ impl Config {
     /// Reads and validates `book.toml` under `root`. A missing file gives the defaults.
     pub fn load(root: &Path) -> Result<Config, Vec<Diagnostic>> {
         let path = root.join("book.toml");
-        let text = match std::fs::read_to_string(&path) {
-            Ok(text) => text,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
+        let bytes = match std::fs::read(&path) {
+            Ok(bytes) => bytes,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Vec::new(),
             Err(e) => return Err(vec![Diagnostic::error("book.toml", 0, 0, format!("cannot read: {e}"))]),
         };
-        Config::parse(&text)
+        let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
+        let text = std::str::from_utf8(bytes).map_err(|e| {
+            let valid = std::str::from_utf8(&bytes[..e.valid_up_to()]).unwrap_or("");
+            let (line, col) = LineIndex::new(valid).position(valid.len());
+            vec![Diagnostic::error("book.toml", line, col, "not valid UTF-8: save the file as UTF-8")]
+        })?;
+        Config::parse(text)
     }
 
     /// Parses the text of a `book.toml`; diagnostics name the file `book.toml`.
@@ -354,7 +360,8 @@ pub fn is_url_segment(s: &str) -> bool {
     !s.is_empty()
         && s != "."
         && s != ".."
-        && !s.contains(['/', '\\', '?', '#', ':'])
+        // `%2e%2e` is `..` to a browser.
+        && !s.contains(['/', '\\', '?', '#', ':', '%'])
         && !s.chars().any(char::is_whitespace)
 }
 

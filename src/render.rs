@@ -19,8 +19,6 @@ use tera::{Context, Tera};
 pub struct OutputFile {
     pub path: String,
     pub contents: String,
-    /// Whether the page goes into the search index (articles, sections, home pages).
-    pub searchable: bool,
 }
 
 /// What to render; each variant is one output document.
@@ -142,31 +140,31 @@ pub fn all_jobs(site: &Site) -> Vec<Job> {
 
 fn render_job(tera: &Tera, site: &Site, dates: &Dates, job: Job) -> Result<OutputFile, Diagnostic> {
     let mut context = Context::new();
-    let (template, path, searchable) = match job {
+    let (template, path) = match job {
         Job::Page(p) => {
             views::page_context(&mut context, site, dates, p);
-            ("page.html", format!("{}index.html", site.pages[p].url), true)
+            ("page.html", format!("{}index.html", site.pages[p].url))
         }
         Job::Section(s) => {
             views::section_context(&mut context, site, s);
             let template = if site.sections[s].dir.is_empty() { "index.html" } else { "section.html" };
-            (template, format!("{}index.html", site.sections[s].url), true)
+            (template, format!("{}index.html", site.sections[s].url))
         }
         Job::Taxonomy { taxonomy, lang } => {
             let url = views::taxonomy_context(&mut context, site, taxonomy, lang);
-            ("taxonomy.html", format!("{url}index.html"), false)
+            ("taxonomy.html", format!("{url}index.html"))
         }
         Job::Term { taxonomy, term, lang } => {
             let url = views::term_context(&mut context, site, taxonomy, term, lang);
-            ("term.html", format!("{url}index.html"), false)
+            ("term.html", format!("{url}index.html"))
         }
         Job::Matrix { lang } => {
             let url = views::matrix_context(&mut context, site, lang);
-            ("matrix.html", format!("{url}index.html"), false)
+            ("matrix.html", format!("{url}index.html"))
         }
         Job::NotFound => {
             views::not_found_context(&mut context, site);
-            ("404.html", "404.html".to_string(), false)
+            ("404.html", "404.html".to_string())
         }
     };
     let contents = tera.render(template, &context).map_err(|e| {
@@ -176,5 +174,5 @@ fn render_job(tera: &Tera, site: &Site, dates: &Dates, job: Job) -> Result<Outpu
         }
         diagnostic
     })?;
-    Ok(OutputFile { path, contents, searchable })
+    Ok(OutputFile { path, contents })
 }

@@ -1,29 +1,70 @@
 //! The search index, built with pagefind used as a library.
 //!
-//! In: the rendered HTML of articles, sections and home pages, with their URLs. Out: pagefind's
-//! bundle (index, fragments, its JavaScript and UI) as files for `pagefind/`. pagefind's
-//! extended segmentation splits Chinese into words, and it keeps one index per `<html lang>`.
+//! In: the site model. Out: pagefind's bundle (index, fragments, its JavaScript and UI) as files
+//! for `pagefind/`. Each article and section is given to pagefind as a compact document made from
+//! the model (title, rendered body, filters for cell type, disease and evidence) rather than the
+//! full themed page: the index does not depend on the templates, and pagefind parses a fraction
+//! of the HTML. pagefind's extended segmentation splits Chinese into words; it keeps one index per
+//! language.
 
-use crate::render::OutputFile;
+use crate::highlight::escape;
+use crate::site::Site;
 use pagefind::api::PagefindIndex;
 use pagefind::options::PagefindServiceConfig;
 
-/// Indexes the searchable pages; returns (path inside the output, contents).
-pub fn index(files: &[OutputFile], base_path: &str) -> Result<Vec<(String, Vec<u8>)>, String> {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
+/// Vocabularies offered as search filters.
+const FILTERS: &[&str] = &["cell_types", "diseases", "evidence"];
+
+/// A page as pagefind sees it.
+pub struct Document {
+    pub url: String,
+    pub html: String,
+}
+
+/// The searchable documents of a site: articles, and sections with an introduction.
+pub fn documents(site: &Site) -> Vec<Document> {
+    site.pages
+        .iter()
+        .enumerate()
+        .filter(|(p, page)| !page.is_index || !site.rendered[*p].html.trim().is_empty())
+        .map(|(p, page)| {
+            let mut filters = String::new();
+            for key in FILTERS {
+                let (Some(taxonomy), Some(terms)) = (site.config.taxonomy(key), page.front.terms.get(*key)) else {
+                    continue;
+                };
+                for term in terms.ids().iter().filter_map(|id| taxonomy.term(id)) {
+                    let label = escape(term.label_in(&page.lang));
+                    filters.push_str(&format!("<span data-pagefind-filter=\"{key}\">{label}</span>"));
+                }
+            }
+            let html = format!(
+                "<html lang=\"{lang}\"><head><title>{title}</title></head><body><main data-pagefind-body><h1>{title}</h1><p>{description}</p>{body}</main>{filters}</body></html>",
+                lang = escape(&page.lang),
+                title = escape(page.title()),
+                description = escape(page.front.description.as_deref().unwrap_or("")),
+                body = site.rendered[p].html,
+            );
+            Document { url: site.base.link(&crate::site::links::encode_path(&page.url)), html }
+        })
+        .collect()
+}
+
+/// Indexes the documents; returns (path inside the output, contents) of the bundle.
+pub fn index(documents: Vec<Document>) -> Result<Vec<(String, Vec<u8>)>, String> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .map_err(|e| format!("search index: cannot start the runtime: {e}"))?;
     runtime.block_on(async {
         let options = PagefindServiceConfig::builder().keep_index_url(false).build();
         let mut index = PagefindIndex::new(Some(options)).map_err(|e| format!("search index: {e}"))?;
-        for file in files.iter().filter(|f| f.searchable) {
-            let url = format!("{base_path}{}", file.path.trim_end_matches("index.html"));
+        for document in documents {
+            let url = document.url.clone();
             index
-                .add_html_file(None, Some(url), file.contents.clone())
+                .add_html_file(None, Some(document.url), document.html)
                 .await
-                .map_err(|e| format!("search index: {}: {e}", file.path))?;
+                .map_err(|e| format!("search index: {url}: {e}"))?;
         }
         let bundle = index.get_files().await.map_err(|e| format!("search index: {e}"))?;
         Ok(bundle

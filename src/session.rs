@@ -13,7 +13,7 @@ use crate::build::{self, Compiled, Options};
 use crate::config::Config;
 use crate::diagnostics::Failure;
 use crate::output::check_target;
-use crate::render::{self, Job, OutputFile};
+use crate::render::{self, Job};
 use crate::site::BodyEdit;
 use std::collections::BTreeMap;
 use std::hash::{DefaultHasher, Hash, Hasher};
@@ -25,10 +25,8 @@ pub struct Session {
     target: PathBuf,
     /// Output path -> hash of the bytes last written there.
     written: BTreeMap<String, u64>,
-    /// The last good build, its rendered files kept only where search needs them.
+    /// The last good build (its rendered files dropped once written).
     last: Option<Compiled>,
-    /// Searchable pages as last rendered, for re-indexing: output path -> file.
-    searchable: BTreeMap<String, OutputFile>,
 }
 
 /// What one rebuild did.
@@ -54,8 +52,7 @@ impl Session {
         options.root = crate::output::absolute(&options.root).map_err(|e| Failure::Other(e.to_string()))?;
         let config = Config::load(&options.root).map_err(Failure::Diagnostics)?;
         let target = check_target(&options.root, &build::output_dir(&options, &config)).map_err(Failure::Other)?;
-        let mut session =
-            Session { options, target, written: BTreeMap::new(), last: None, searchable: BTreeMap::new() };
+        let mut session = Session { options, target, written: BTreeMap::new(), last: None };
         let rebuild = session.rebuild()?;
         Ok((session, rebuild))
     }
@@ -85,7 +82,7 @@ impl Session {
         if search {
             compiled
                 .extra
-                .extend(crate::search::index(&compiled.files, &compiled.site.base.path).map_err(Failure::Other)?);
+                .extend(crate::search::index(crate::search::documents(&compiled.site)).map_err(Failure::Other)?);
         }
         let mut files: Vec<(String, Vec<u8>)> =
             compiled.files.iter().map(|f| (f.path.clone(), f.contents.clone().into_bytes())).collect();
@@ -114,11 +111,7 @@ impl Session {
                 rebuild.removed.push(old);
             }
         }
-        self.searchable = std::mem::take(&mut compiled.files)
-            .into_iter()
-            .filter(|f| f.searchable)
-            .map(|f| (f.path.clone(), f))
-            .collect();
+        compiled.files = Vec::new();
         self.last = Some(compiled);
         rebuild.elapsed = start.elapsed();
         Ok(rebuild)
@@ -156,29 +149,17 @@ impl Session {
         }
         let files = render::render(&last.tera, site, &last.dates, &jobs).map_err(Failure::Diagnostics)?;
         let rendered = files.len();
-        let mut outputs = Vec::with_capacity(files.len());
-        for file in files {
-            outputs.push((file.path.clone(), file.contents.as_bytes().to_vec()));
-            if file.searchable {
-                self.searchable.insert(file.path.clone(), file);
-            }
-        }
+        let outputs = files.into_iter().map(|f| (f.path, f.contents.into_bytes())).collect();
         let written = self.write_changed(outputs)?;
         let search_stale = self.last.as_ref().is_some_and(|l| l.site.config.search.enabled) && !self.options.no_search;
         Ok(Rebuild { rendered, full: false, written, removed: Vec::new(), search_stale, elapsed: start.elapsed() })
     }
 
-    /// What a search re-index needs: the searchable pages and the base path. Indexing takes long
-    /// on a large site, so the server runs it outside any lock and hands the result to
+    /// The documents a search re-index needs. Indexing takes long on a large site, so the server
+    /// runs [`crate::search::index`] outside any lock and hands the result to
     /// [`Session::write_search`].
-    pub fn search_input(&self) -> Option<(Vec<OutputFile>, String)> {
-        let last = self.last.as_ref()?;
-        let files = self
-            .searchable
-            .values()
-            .map(|f| OutputFile { path: f.path.clone(), contents: f.contents.clone(), searchable: true })
-            .collect();
-        Some((files, last.site.base.path.clone()))
+    pub fn search_input(&self) -> Option<Vec<crate::search::Document>> {
+        self.last.as_ref().map(|last| crate::search::documents(&last.site))
     }
 
     /// Writes a search bundle made from [`Session::search_input`]; returns the paths written.

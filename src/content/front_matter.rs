@@ -201,10 +201,19 @@ fn yaml_message(error: &yaml_serde::Error, split: &Split<'_>) -> (String, Option
         None => (text.as_str(), None),
     };
     let problem = strip_position(problem).trim();
+    // libyaml writes a mark as "line L column C", or as "position I" (a byte index) on line 1.
     let context_at = context.and_then(|c| {
-        let (_, mark) = c.rsplit_once(" at line ")?;
-        let (line, col) = mark.split_once(" column ")?;
-        Some((line.trim().parse::<usize>().ok()? + split.yaml_line - 1, col.trim().parse::<usize>().ok()?))
+        let (line, col) = match c.rsplit_once(" at line ") {
+            Some((_, mark)) => {
+                let (line, col) = mark.split_once(" column ")?;
+                (line.trim().parse::<usize>().ok()?, col.trim().parse::<usize>().ok()?)
+            }
+            None => {
+                let index = c.rsplit_once(" at position ")?.1.trim().parse::<usize>().ok()?;
+                crate::diagnostics::LineIndex::new(split.yaml).position(index)
+            }
+        };
+        Some((line + split.yaml_line - 1, col))
     });
     let context = context.map(strip_position);
     let problem = problem.replacen("invalid type: ", "wrong type: ", 1);
@@ -223,7 +232,7 @@ fn yaml_message(error: &yaml_serde::Error, split: &Split<'_>) -> (String, Option
         }
         (p, Some(c)) => {
             let line = context_at.map_or(String::new(), |(line, _)| format!(" that starts on line {line}"));
-            (format!("{p} while {c}{line}"), None)
+            (format!("{p} while {c}{line}: check the indentation and that each line is `key: value`"), None)
         }
         (p, None) => (p.to_string(), None),
     }
@@ -585,7 +594,9 @@ mod tests {
         assert_eq!(err.line, 3);
         assert!(err.message.contains("quote a value that contains `: `"), "{}", err.message);
         let err = parse_text("---\ntitle: A\n: x\n---\n").unwrap_err();
-        assert!(err.message.contains("while parsing a block mapping that starts on line 2"), "{}", err.message);
+        assert!(err.message.starts_with("did not find expected key while parsing a block mapping"), "{}", err.message);
+        let err = parse_text("---\ntitle: A\ntags:\n  - a\n  b: c\n---\n").unwrap_err();
+        assert!(err.message.contains("that starts on line 4: check the indentation"), "{}", err.message);
         assert!(!err.message.contains("column"), "no fragment-relative position: {}", err.message);
     }
 

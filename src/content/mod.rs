@@ -112,7 +112,15 @@ fn walk(root: &Path, dir: &Path) -> (Vec<PathBuf>, Vec<Diagnostic>) {
     for entry in entries {
         match entry {
             Ok(entry) if entry.file_type().is_file() => files.push(entry.into_path()),
-            Ok(_) => {}
+            Ok(entry) if entry.file_type().is_dir() => {}
+            // A named pipe would block the build on reading it, and a socket or device is no
+            // page: say so rather than leave it out silently.
+            Ok(entry) => problems.push(Diagnostic::error(
+                crate::diagnostics::display_path(root, entry.path()),
+                0,
+                0,
+                "cannot read: not a regular file (a named pipe, socket or device); replace it with a file",
+            )),
             Err(error) => {
                 let path = error.path().map(|p| crate::diagnostics::display_path(root, p)).unwrap_or_default();
                 let message = if error.loop_ancestor().is_some() {

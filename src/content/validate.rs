@@ -33,7 +33,10 @@ pub fn front_matter(
     if let Some(slug) = &fm.slug
         && !is_url_segment(slug)
     {
-        out.push(error(at("slug", None), format!("slug `{slug}` must be one URL segment, without `/`, `\\` or `..`")));
+        out.push(error(
+            at("slug", None),
+            format!("slug `{slug}` must be one URL segment, without `/`, `\\`, `%` or `..`"),
+        ));
     }
     for (key, terms) in &fm.terms {
         let Some(taxonomy) = config.taxonomy(key) else { continue };

@@ -50,24 +50,50 @@ impl Builder {
     fn rebuild(&mut self, changed: &[PathBuf]) {
         let start = Instant::now();
         let result = match &mut self.session {
-            Some(session) => session.rebuild(),
+            Some(session) => session.update(changed),
             None => Session::new(self.options.clone()).map(|(session, rebuild)| {
                 self.session = Some(session);
                 rebuild
             }),
         };
         let previous = self.status.borrow().clone();
-        let status = match &result {
+        match result {
             Ok(rebuild) => {
-                println!("{}", summary(&self.root, changed, rebuild, !previous.ok));
-                Status::succeeded(&previous, rebuild)
+                println!("{}", summary(&self.root, changed, &rebuild, !previous.ok));
+                let mut status = Status::succeeded(&previous, &rebuild);
+                status.search_pending = rebuild.search_stale;
+                // Pages first: open tabs reload now, the search index follows.
+                self.status.send_replace(status);
+                if rebuild.search_stale {
+                    self.reindex();
+                }
             }
             Err(failure) => {
-                eprintln!("{}", report_failure(failure));
-                Status::failed(&previous, failure, start.elapsed())
+                eprintln!("{}", report_failure(&failure));
+                self.status.send_replace(Status::failed(&previous, &failure, start.elapsed()));
             }
+        }
+    }
+
+    /// Brings the search index up to date after an incremental rebuild.
+    fn reindex(&mut self) {
+        let Some(session) = &mut self.session else { return };
+        let start = Instant::now();
+        let written = match session.search_input().map(crate::search::index) {
+            Some(Ok(bundle)) => session.write_search(bundle).map_err(|f| f.to_string()),
+            Some(Err(message)) => Err(message),
+            None => Ok(Vec::new()),
         };
-        self.status.send_replace(status);
+        let written = written.unwrap_or_else(|message| {
+            eprintln!("warning: the search index was not updated: {message}");
+            Vec::new()
+        });
+        self.status.send_modify(|status| {
+            status.search_pending = false;
+            status.written.extend(written);
+            status.written.sort();
+            status.elapsed_ms += u64::try_from(start.elapsed().as_millis()).unwrap_or(u64::MAX);
+        });
     }
 }
 

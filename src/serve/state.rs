@@ -17,6 +17,9 @@ pub struct Status {
     /// Output paths the last build deleted.
     pub removed: Vec<String>,
     pub elapsed_ms: u64,
+    /// Whether the search index is still being brought up to date after this build (pages are
+    /// written first so that tabs reload at once; `written` grows by the index files after).
+    pub search_pending: bool,
     /// The generation of the last build that changed what a browser shows: it wrote or removed
     /// files, or it fixed a failed build. Open tabs reload when this moves.
     #[serde(skip)]
@@ -35,6 +38,7 @@ impl Status {
             written: rebuild.written.clone(),
             removed: rebuild.removed.clone(),
             elapsed_ms: millis(rebuild.elapsed),
+            search_pending: false,
             changed: if visible { generation } else { previous.changed },
         }
     }
@@ -48,6 +52,7 @@ impl Status {
             written: Vec::new(),
             removed: Vec::new(),
             elapsed_ms: millis(elapsed),
+            search_pending: false,
             changed: previous.changed,
         }
     }
