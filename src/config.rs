@@ -203,6 +203,11 @@ pub struct Matrix {
     /// Taxonomy keys for the rows and the columns.
     pub rows: String,
     pub columns: String,
+    /// A taxonomy key (e.g. `result`): only pages with a term in it count toward a cell's
+    /// strongest evidence, so an overview tagged with many cell types cannot lend its label to
+    /// cell types it only mentions. Every page is still listed.
+    #[serde(rename = "evidence-from")]
+    pub evidence_from: Option<String>,
     #[serde(default)]
     pub translations: BTreeMap<String, Translation>,
 }
@@ -331,7 +336,7 @@ impl Config {
             }
         }
         if let Some(matrix) = &self.matrix {
-            for axis in [&matrix.rows, &matrix.columns] {
+            for axis in [&matrix.rows, &matrix.columns].into_iter().chain(matrix.evidence_from.as_ref()) {
                 if self.taxonomy(axis).is_none() {
                     let hint = suggest(axis, self.taxonomies.iter().map(|t| t.key.as_str()));
                     let (line, col) = locate(text, &format!("\"{axis}\""));

@@ -7,7 +7,7 @@
 //! of it, the source folders, or a non-empty folder it did not create.
 
 use std::fs;
-use std::io;
+use std::io::{self, Write};
 use std::path::{Component, Path, PathBuf};
 
 /// The file that marks a folder as cellbook's output.
@@ -58,8 +58,15 @@ pub fn check_target(root: &Path, target: &Path) -> Result<PathBuf, String> {
         return Err(format!("refusing to use `{shown}` as the output folder: it contains the site's sources"));
     }
     for source in ["content", "templates", "static"] {
-        if real_target.starts_with(real_root.join(source)) {
+        // Through symbolic links too: a `static` that links into the output would be deleted with it.
+        let real_source = real(&real_root.join(source));
+        if real_target.starts_with(real_root.join(source)) || real_target.starts_with(&real_source) {
             return Err(format!("refusing to use `{shown}` as the output folder: it is inside `{source}/`"));
+        }
+        if real_source.starts_with(&real_target) {
+            return Err(format!(
+                "refusing to use `{shown}` as the output folder: `{source}/` links to a folder inside it"
+            ));
         }
     }
     if target.is_file() {
@@ -88,6 +95,7 @@ impl Staging {
         let parent = target.parent().ok_or_else(|| io::Error::other("the output folder has no parent"))?;
         fs::create_dir_all(parent)?;
         let name = target.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        recover(parent, &name, target)?;
         remove_stale(parent, &name)?;
         let dir = parent.join(format!(".{name}.cellbook-staging-{}", std::process::id()));
         if dir.exists() {
@@ -102,22 +110,48 @@ impl Staging {
         &self.dir
     }
 
-    /// Writes a file at a relative path inside the staging folder.
+    /// Writes a file at a relative path inside the staging folder. Each path is written once: a
+    /// second file for the same path (a `static/robots.txt` and the generated one) is an error
+    /// naming the path, never a silent overwrite.
     pub fn write(&self, rel: &str, contents: &[u8]) -> io::Result<()> {
-        let path = self.dir.join(rel);
-        if let Some(parent) = path.parent() {
-            fs::create_dir_all(parent)?;
-        }
-        fs::write(path, contents)
+        self.create(rel)?.write_all(contents).map_err(|e| at(rel, e))
     }
 
-    /// Copies a file into the staging folder.
+    /// Copies a file into the staging folder, once, like [`Staging::write`].
     pub fn copy(&self, rel: &str, source: &Path) -> io::Result<()> {
-        let path = self.dir.join(rel);
-        if let Some(parent) = path.parent() {
-            fs::create_dir_all(parent)?;
+        let mut from =
+            fs::File::open(source).map_err(|e| io::Error::new(e.kind(), format!("`{}`: {e}", source.display())))?;
+        io::copy(&mut from, &mut self.create(rel)?).map(|_| ()).map_err(|e| at(rel, e))
+    }
+
+    /// A new file at `rel`, with its folders.
+    fn create(&self, rel: &str) -> io::Result<fs::File> {
+        if rel.is_empty() || Path::new(rel).components().any(|c| !matches!(c, Component::Normal(_))) {
+            return Err(io::Error::other(format!("`{rel}` is not a path inside the output folder")));
         }
-        fs::copy(source, path).map(|_| ())
+        let path = self.dir.join(rel);
+        let clash = |kind: io::ErrorKind, what: &str| {
+            io::Error::new(kind, format!("`{rel}` {what}; rename or remove one of the two"))
+        };
+        if let Some(parent) = path.parent() {
+            fs::create_dir_all(parent).map_err(|e| match e.kind() {
+                io::ErrorKind::AlreadyExists | io::ErrorKind::NotADirectory => {
+                    clash(e.kind(), "cannot be written: another output file has the name of one of its folders")
+                }
+                _ => at(rel, e),
+            })?;
+        }
+        fs::OpenOptions::new().write(true).create_new(true).open(&path).map_err(|e| match e.kind() {
+            io::ErrorKind::AlreadyExists | io::ErrorKind::IsADirectory if path.is_dir() => {
+                clash(e.kind(), "cannot be written: other output files need a folder of that name")
+            }
+            io::ErrorKind::AlreadyExists => clash(
+                e.kind(),
+                "would be written twice: a page or a generated file (a section or term page, `404.html`, \
+                 `robots.txt`, `sitemap.xml`...) and a file of `static/` or `content/` want that output path",
+            ),
+            _ => at(rel, e),
+        })
     }
 
     /// Puts the staged site in place of the output folder and removes the old one.
@@ -149,6 +183,30 @@ impl Staging {
 
 const MARKER_TEXT: &str = "This folder is written by cellbook and replaced on every build.\n";
 
+/// The error of writing `rel`, naming it.
+fn at(rel: &str, error: io::Error) -> io::Error {
+    io::Error::new(error.kind(), format!("`{rel}`: {error}"))
+}
+
+/// Puts the previous site back when a build was killed inside [`Staging::commit`], between moving
+/// the output aside and moving the new site in: the output is missing and the old one is there.
+fn recover(parent: &Path, name: &str, target: &Path) -> io::Result<()> {
+    if target.exists() || target.is_symlink() {
+        return Ok(());
+    }
+    let prefix = format!(".{name}.cellbook-old-");
+    let mut old: Vec<PathBuf> = fs::read_dir(parent)?
+        .filter_map(Result::ok)
+        .filter(|e| e.file_name().to_string_lossy().starts_with(prefix.as_str()) && e.path().join(MARKER).is_file())
+        .map(|e| e.path())
+        .collect();
+    old.sort();
+    match old.first() {
+        Some(previous) => fs::rename(previous, target),
+        None => Ok(()),
+    }
+}
+
 /// Removes staging and old folders that killed builds left behind: only folders named as
 /// cellbook names them and carrying its marker.
 fn remove_stale(parent: &Path, name: &str) -> io::Result<()> {
@@ -174,6 +232,57 @@ mod tests {
         assert!(check_target(root.path(), &root.path().join("content/out")).is_err());
         assert!(check_target(root.path(), root.path().parent().unwrap()).is_err());
         assert!(check_target(root.path(), &root.path().join("book")).is_ok());
+    }
+
+    #[test]
+    fn refuses_an_output_that_a_source_folder_links_into() {
+        let root = tempfile::tempdir().unwrap();
+        fs::create_dir_all(root.path().join("book/assets")).unwrap();
+        fs::write(root.path().join("book").join(MARKER), "").unwrap();
+        std::os::unix::fs::symlink(root.path().join("book/assets"), root.path().join("static")).unwrap();
+        let err = check_target(root.path(), &root.path().join("book")).unwrap_err();
+        assert!(err.contains("`static/` links to a folder inside it"), "{err}");
+        std::os::unix::fs::symlink(root.path().join("book"), root.path().join("content")).unwrap();
+        assert!(check_target(root.path(), &root.path().join("book/x")).unwrap_err().contains("inside `content/`"));
+    }
+
+    #[test]
+    fn a_path_is_staged_once_and_clashes_name_it() {
+        let parent = tempfile::tempdir().unwrap();
+        let staging = Staging::new(&parent.path().join("book")).unwrap();
+        staging.write("robots.txt", b"mine").unwrap();
+        let err = staging.write("robots.txt", b"generated").unwrap_err().to_string();
+        assert!(err.starts_with("`robots.txt` would be written twice"), "{err}");
+        assert_eq!(fs::read(staging.dir().join("robots.txt")).unwrap(), b"mine");
+        staging.write("trials", b"a file").unwrap();
+        let err = staging.write("trials/index.html", b"").unwrap_err().to_string();
+        assert!(err.contains("another output file has the name of one of its folders"), "{err}");
+        staging.write("index.html/index.html", b"").unwrap();
+        let err = staging.write("index.html", b"").unwrap_err().to_string();
+        assert!(err.contains("other output files need a folder of that name"), "{err}");
+        for escape in ["../x", "/etc/x", "a/../../x", ""] {
+            assert!(staging.write(escape, b"").is_err(), "{escape}");
+        }
+        assert!(!parent.path().join("x").exists());
+        staging.abandon();
+    }
+
+    #[test]
+    fn a_build_killed_inside_the_swap_gets_its_previous_site_back() {
+        let parent = tempfile::tempdir().unwrap();
+        let target = parent.path().join("book");
+        let old = parent.path().join(".book.cellbook-old-99999");
+        fs::create_dir(&old).unwrap();
+        fs::write(old.join(MARKER), MARKER_TEXT).unwrap();
+        fs::write(old.join("index.html"), "previous").unwrap();
+        let staging = Staging::new(&target).unwrap();
+        assert_eq!(fs::read_to_string(target.join("index.html")).unwrap(), "previous");
+        assert!(!old.exists());
+        staging.write("index.html", b"next").unwrap();
+        staging.commit().unwrap();
+        assert_eq!(fs::read_to_string(target.join("index.html")).unwrap(), "next");
+        let names: Vec<_> = fs::read_dir(parent.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+        assert_eq!(names, ["book"]);
     }
 
     #[test]

@@ -93,6 +93,23 @@ fn matrix_shows_strongest_evidence_per_cell() {
 }
 
 #[test]
+fn matrix_strength_can_come_from_trial_articles_only() {
+    let site = Site::fixture("basic");
+    let config = std::fs::read_to_string(site.path("book.toml")).unwrap();
+    site.write(
+        "book.toml",
+        &config.replace("columns = \"diseases\"\n", "columns = \"diseases\"\nevidence-from = \"result\"\n"),
+    );
+    site.build().success();
+    let matrix = site.output("matrix/index.html");
+    let msc_row = matrix.split("<th>MSC (bone marrow)</th>").nth(1).unwrap().split("</tr>").next().unwrap();
+    assert!(
+        msc_row.starts_with(r#"<td data-count="2">Phase 2 (Primary endpoint met) <a href="/atlas/cells/msc/">"#),
+        "the phase 3 overview without a result does not set the cell's strength: {msc_row}"
+    );
+}
+
+#[test]
 fn translations_link_each_other_and_resolve_links_in_their_language() {
     let site = Site::fixture("basic");
     site.build().success();

@@ -616,11 +616,21 @@ pub fn matrix_context(context: &mut Context, site: &Site, lang_index: usize) -> 
                 .iter()
                 .map(|column| {
                     let pages: Vec<usize> = in_row.iter().copied().filter(|&p| site.pages[p].front.terms.get(&columns_t.key).is_some_and(|t| t.ids().contains(&column.id))).collect();
-                    let strongest = pages.first().and_then(|&p| strength(site, p, lang));
+                    let counted = pages.iter().copied().find(|&p| match &matrix.evidence_from {
+                        Some(key) => site.pages[p].front.terms.get(key).is_some_and(|t| !t.ids().is_empty()),
+                        None => true,
+                    });
+                    let strongest = counted.and_then(|p| strength(site, p, lang));
+                    let result = counted.zip(matrix.evidence_from.as_ref()).and_then(|(p, key)| {
+                        let taxonomy = site.config.taxonomy(key)?;
+                        let id = site.pages[p].front.terms.get(key)?.ids().first()?;
+                        term_link(site, taxonomy, id, lang)
+                    });
                     json!({
                         "column_id": column.id,
                         "count": pages.len(),
                         "strongest": strongest,
+                        "result": result,
                         "pages": pages.iter().map(|&p| link(site, site.pages[p].title(), &site.pages[p].url)).collect::<Vec<_>>(),
                     })
                 })
