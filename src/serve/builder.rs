@@ -6,6 +6,7 @@ use super::watch::{Message, Watcher};
 use crate::build::Options;
 use crate::diagnostics::Failure;
 use crate::session::{Rebuild, Session};
+use std::panic::AssertUnwindSafe;
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{Receiver, RecvTimeoutError};
 use std::time::{Duration, Instant};
@@ -14,7 +15,7 @@ use tokio::sync::watch;
 /// After a change, how long the sources must stay quiet before the rebuild starts. Covers the
 /// events of one save that notify-debouncer-full reports a tick apart (it settles each path on
 /// its own), and editors that write a file in several steps.
-const SETTLE: Duration = Duration::from_millis(60);
+const SETTLE: Duration = Duration::from_millis(100);
 /// A stream of changes that never goes quiet (a long copy, a checkout) still rebuilds this often.
 const MAX_WAIT: Duration = Duration::from_secs(2);
 
@@ -49,13 +50,19 @@ impl Builder {
 
     fn rebuild(&mut self, changed: &[PathBuf]) {
         let start = Instant::now();
-        let result = match &mut self.session {
+        let (session, options) = (&mut self.session, &self.options);
+        // A bug in the build must not end live reload: report it and start afresh next time.
+        let result = std::panic::catch_unwind(AssertUnwindSafe(|| match session {
             Some(session) => session.update(changed),
-            None => Session::new(self.options.clone()).map(|(session, rebuild)| {
-                self.session = Some(session);
+            None => Session::new(options.clone()).map(|(new, rebuild)| {
+                *session = Some(new);
                 rebuild
             }),
-        };
+        }))
+        .unwrap_or_else(|_| {
+            self.session = None;
+            Err(Failure::Other("cellbook failed while rebuilding (a bug; the message is above)".into()))
+        });
         let previous = self.status.borrow().clone();
         match result {
             Ok(rebuild) => {
@@ -64,8 +71,9 @@ impl Builder {
                 status.search_pending = rebuild.search_stale;
                 // Pages first: open tabs reload now, the search index follows.
                 self.status.send_replace(status);
-                if rebuild.search_stale {
-                    self.reindex();
+                if rebuild.search_stale && std::panic::catch_unwind(AssertUnwindSafe(|| self.reindex())).is_err() {
+                    self.session = None;
+                    self.status.send_modify(|status| status.search_pending = false);
                 }
             }
             Err(failure) => {
@@ -97,7 +105,7 @@ impl Builder {
     }
 }
 
-/// `rebuilt in 80ms after content/a.md changed: wrote a/index.html`.
+/// `rebuilt 1 page in 2ms after content/a.md changed: wrote a/index.html`.
 fn summary(root: &Path, changed: &[PathBuf], rebuild: &Rebuild, fixed: bool) -> String {
     let mut sources: Vec<String> =
         changed.iter().map(|p| p.strip_prefix(root).unwrap_or(p).to_string_lossy().replace('\\', "/")).collect();
@@ -116,7 +124,12 @@ fn summary(root: &Path, changed: &[PathBuf], rebuild: &Rebuild, fixed: bool) -> 
         parts.join("; ")
     };
     let fixed = if fixed { " (errors fixed)" } else { "" };
-    format!("rebuilt in {:.0?} after {} changed{fixed}: {what}", rebuild.elapsed, list(&sources))
+    let scope = if rebuild.full {
+        "the site".to_string()
+    } else {
+        format!("{} page{}", rebuild.rendered, if rebuild.rendered == 1 { "" } else { "s" })
+    };
+    format!("rebuilt {scope} in {:.0?} after {} changed{fixed}: {what}", rebuild.elapsed, list(&sources))
 }
 
 pub fn report_failure(failure: &Failure) -> String {

@@ -46,11 +46,8 @@ pub fn run(options: ServeOptions) -> Result<(), Failure> {
 
     let listener = listen(&bind, port)?;
     let address = listener.local_addr().map_err(|e| Failure::Other(format!("cannot listen: {e}")))?;
-    if !address.ip().is_loopback() {
-        eprintln!(
-            "warning: listening on {address}: this preview is exposed to every machine that can reach this one \
-             (drafts included with --drafts); use --bind 127.0.0.1 to keep it local"
-        );
+    if let Some(warning) = exposure_warning(address) {
+        eprintln!("{warning}");
     }
     // Links and feeds point at this server unless --base-url says otherwise; its path is where
     // the site is served.
@@ -173,6 +170,16 @@ fn listen(bind: &str, port: u16) -> Result<TcpListener, Failure> {
     }))
 }
 
+/// The warning for an address other machines can reach.
+fn exposure_warning(address: SocketAddr) -> Option<String> {
+    (!address.ip().is_loopback()).then(|| {
+        format!(
+            "warning: listening on {address}: this preview is exposed to every machine that can reach this one \
+             (drafts included with --drafts); use --bind 127.0.0.1 to keep it local"
+        )
+    })
+}
+
 /// Resolves on Ctrl-C (or, on Unix, when asked to terminate).
 async fn stop_signal() {
     #[cfg(unix)]
@@ -218,4 +225,26 @@ fn shown(root: &Path, output: &Path) -> PathBuf {
 fn instance_id() -> String {
     let nanos = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_nanos()).unwrap_or(0);
     format!("{:x}{:x}", std::process::id(), nanos & 0xffff_ffff)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_loopback_is_private() {
+        assert!(exposure_warning("127.0.0.1:3000".parse().unwrap()).is_none());
+        assert!(exposure_warning("[::1]:3000".parse().unwrap()).is_none());
+        assert!(exposure_warning("0.0.0.0:3000".parse().unwrap()).unwrap().contains("exposed"));
+        assert!(exposure_warning("192.168.1.5:3000".parse().unwrap()).unwrap().contains("exposed"));
+    }
+
+    #[test]
+    fn a_taken_port_says_which_to_try() {
+        let taken = TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = taken.local_addr().unwrap().port();
+        let message = listen("127.0.0.1", port).unwrap_err().to_string();
+        assert_eq!(message, format!("port {port} is in use; try --port {}", port + 1));
+        assert!(listen("localhost", 0).is_ok(), "names are resolved");
+    }
 }
