@@ -163,7 +163,18 @@ impl Session {
     }
 
     /// Writes a search bundle made from [`Session::search_input`]; returns the paths written.
+    /// Files of the previous bundle that the new one no longer has are removed.
     pub fn write_search(&mut self, bundle: Vec<(String, Vec<u8>)>) -> Result<Vec<String>, Failure> {
+        let fresh: std::collections::HashSet<&String> = bundle.iter().map(|(path, _)| path).collect();
+        let stale: Vec<String> =
+            self.written.keys().filter(|p| p.starts_with("pagefind/") && !fresh.contains(p)).cloned().collect();
+        for old in stale {
+            let path = self.target.join(&old);
+            if path.is_file() {
+                std::fs::remove_file(&path).map_err(|e| self.io_failure(e))?;
+            }
+            self.written.remove(&old);
+        }
         self.write_changed(bundle)
     }
 
@@ -177,7 +188,14 @@ impl Session {
                 if let Some(parent) = full.parent() {
                     std::fs::create_dir_all(parent).map_err(|e| self.io_failure(e))?;
                 }
-                std::fs::write(&full, &bytes).map_err(|e| self.io_failure(e))?;
+                // Write beside and rename, so the server never reads a half-written file.
+                let partial = full.with_file_name(format!(
+                    ".{}.cellbook-partial",
+                    full.file_name().unwrap_or_default().to_string_lossy()
+                ));
+                std::fs::write(&partial, &bytes)
+                    .and_then(|()| std::fs::rename(&partial, &full))
+                    .map_err(|e| self.io_failure(e))?;
                 self.written.insert(path.clone(), hash);
                 written.push(path);
             }

@@ -86,3 +86,17 @@ fn removed_pages_are_removed_from_the_output() {
     assert!(rebuild.removed.contains(&"trials/lab/index.html".to_string()));
     assert!(!site.path("book/trials/lab/index.html").exists());
 }
+
+#[test]
+fn a_new_search_bundle_replaces_the_old_one() {
+    let site = Site::fixture("basic");
+    let mut session = session(&site);
+    session.write_search(vec![("pagefind/a.pf_fragment".into(), b"a".to_vec())]).unwrap();
+    assert!(site.path("book/pagefind/a.pf_fragment").is_file());
+    let written = session.write_search(vec![("pagefind/b.pf_fragment".into(), b"b".to_vec())]).unwrap();
+    assert_eq!(written, vec!["pagefind/b.pf_fragment".to_string()]);
+    assert!(!site.path("book/pagefind/a.pf_fragment").exists(), "stale fragment removed");
+    let leftovers: Vec<_> =
+        snapshot(&site.path("book")).into_iter().filter(|(p, _)| p.to_string_lossy().contains("partial")).collect();
+    assert!(leftovers.is_empty());
+}
