@@ -18,6 +18,9 @@ use tokio::sync::watch;
 const SETTLE: Duration = Duration::from_millis(100);
 /// A stream of changes that never goes quiet (a long copy, a checkout) still rebuilds this often.
 const MAX_WAIT: Duration = Duration::from_secs(2);
+/// After an incremental rebuild, how long the sources must stay quiet before the search index is
+/// rebuilt: indexing a large site takes seconds, and an editor saving again soon should not wait.
+const SEARCH_QUIET: Duration = Duration::from_secs(1);
 
 pub struct Builder {
     pub root: PathBuf,
@@ -31,7 +34,25 @@ pub struct Builder {
 impl Builder {
     /// Rebuilds after each settled burst of changes until told to stop.
     pub fn run(mut self, messages: Receiver<Message>) {
-        while let Ok(Message::Changed(mut changed)) = messages.recv() {
+        let mut reindex_due = false;
+        loop {
+            let message = if reindex_due {
+                match messages.recv_timeout(SEARCH_QUIET) {
+                    Ok(message) => message,
+                    Err(RecvTimeoutError::Timeout) => {
+                        self.reindex_guarded();
+                        reindex_due = false;
+                        continue;
+                    }
+                    Err(RecvTimeoutError::Disconnected) => return,
+                }
+            } else {
+                match messages.recv() {
+                    Ok(message) => message,
+                    Err(_) => return,
+                }
+            };
+            let Message::Changed(mut changed) = message else { return };
             let deadline = Instant::now() + MAX_WAIT;
             loop {
                 let wait = SETTLE.min(deadline.saturating_duration_since(Instant::now()));
@@ -44,11 +65,12 @@ impl Builder {
             if self.watcher.touches_source_dir(&changed) {
                 self.watcher.watch_sources();
             }
-            self.rebuild(&changed);
+            reindex_due |= self.rebuild(&changed);
         }
     }
 
-    fn rebuild(&mut self, changed: &[PathBuf]) {
+    /// Rebuilds; returns whether the search index is now older than the pages.
+    fn rebuild(&mut self, changed: &[PathBuf]) -> bool {
         let start = Instant::now();
         let (session, options) = (&mut self.session, &self.options);
         // A bug in the build must not end live reload: report it and start afresh next time.
@@ -69,17 +91,22 @@ impl Builder {
                 println!("{}", summary(&self.root, changed, &rebuild, !previous.ok));
                 let mut status = Status::succeeded(&previous, &rebuild);
                 status.search_pending = rebuild.search_stale;
-                // Pages first: open tabs reload now, the search index follows.
+                // Pages first: open tabs reload now, the search index follows once edits pause.
                 self.status.send_replace(status);
-                if rebuild.search_stale && std::panic::catch_unwind(AssertUnwindSafe(|| self.reindex())).is_err() {
-                    self.session = None;
-                    self.status.send_modify(|status| status.search_pending = false);
-                }
+                rebuild.search_stale
             }
             Err(failure) => {
                 eprintln!("{}", report_failure(&failure));
                 self.status.send_replace(Status::failed(&previous, &failure, start.elapsed()));
+                false
             }
+        }
+    }
+
+    fn reindex_guarded(&mut self) {
+        if std::panic::catch_unwind(AssertUnwindSafe(|| self.reindex())).is_err() {
+            self.session = None;
+            self.status.send_modify(|status| status.search_pending = false);
         }
     }
 
