@@ -70,28 +70,60 @@ pub fn output_dir(options: &Options, config: &Config) -> PathBuf {
     options.output.clone().unwrap_or_else(|| options.root.join(&config.build.build_dir))
 }
 
-/// Builds the site and swaps it into the output folder.
+/// Builds the site and swaps it into the output folder. The search index is built on a thread
+/// of its own while the pages are rendered and written: pagefind indexes on one core, and the
+/// rest of the build keeps the other busy.
 pub fn build(options: &Options) -> Result<Report, Failure> {
     let start = Instant::now();
     let config = Config::load(&options.root).map_err(Failure::Diagnostics)?;
     let target = check_target(&options.root, &output_dir(options, &config)).map_err(Failure::Other)?;
-    let mut compiled = compile(options, config)?;
-    let search_start = Instant::now();
-    if compiled.site.config.search.enabled && !options.no_search {
-        compiled.extra.extend(search::index(search::documents(&compiled.site)).map_err(Failure::Other)?);
+    let (site, diagnostics, statics) = model(options, config);
+    if diagnostics.has_errors() {
+        return Err(diagnostics.into());
     }
-    let search_time = search_start.elapsed();
-    let files = write(&target, &compiled)
-        .map_err(|e| Failure::Other(format!("cannot write the site to `{}`: {e}", target.display())))?;
-    Ok(Report {
-        pages: compiled.articles(),
-        sections: compiled.site.sections.len(),
-        terms: compiled.terms(),
-        files,
-        warnings: compiled.warnings,
-        elapsed: start.elapsed(),
-        output: target,
-        search_time,
+    let documents = (site.config.search.enabled && !options.no_search).then(|| search::documents(&site));
+    let write_failure =
+        |e: std::io::Error| Failure::Other(format!("cannot write the site to `{}`: {e}", target.display()));
+    std::thread::scope(|scope| {
+        let search = documents.map(|documents| {
+            scope.spawn(move || {
+                let search_start = Instant::now();
+                search::index(documents).map(|bundle| (bundle, search_start.elapsed()))
+            })
+        });
+        let compiled = render_model(options, site, diagnostics, statics)?;
+        let staging = Staging::new(&target).map_err(write_failure)?;
+        let mut files = stage(&staging, &compiled).map_err(write_failure);
+        let mut search_time = Duration::ZERO;
+        if let Some(search) = search {
+            let (bundle, time) = search
+                .join()
+                .map_err(|_| Failure::Other("the search indexer failed".into()))?
+                .map_err(Failure::Other)?;
+            search_time = time;
+            files = files.and_then(|n| {
+                bundle.par_iter().try_for_each(|(rel, bytes)| staging.write(rel, bytes)).map_err(write_failure)?;
+                Ok(n + bundle.len())
+            });
+        }
+        let files = match files {
+            Ok(files) => files,
+            Err(failure) => {
+                staging.abandon();
+                return Err(failure);
+            }
+        };
+        staging.commit().map_err(write_failure)?;
+        Ok(Report {
+            pages: compiled.articles(),
+            sections: compiled.site.sections.len(),
+            terms: compiled.terms(),
+            files,
+            warnings: compiled.warnings,
+            elapsed: start.elapsed(),
+            output: target.clone(),
+            search_time,
+        })
     })
 }
 
@@ -181,19 +213,22 @@ fn static_files(root: &Path) -> Vec<(String, PathBuf)> {
 /// Writes a compiled site through a staging folder; returns the number of files written.
 pub fn write(target: &Path, compiled: &Compiled) -> std::io::Result<usize> {
     let staging = Staging::new(target)?;
-    let result = (|| {
-        compiled.copies.par_iter().try_for_each(|(rel, source)| staging.copy(rel, source))?;
-        compiled.files.par_iter().try_for_each(|f| staging.write(&f.path, f.contents.as_bytes()))?;
-        compiled.extra.par_iter().try_for_each(|(rel, bytes)| staging.write(rel, bytes))
-    })();
-    match result {
-        Ok(()) => {
+    match stage(&staging, compiled) {
+        Ok(files) => {
             staging.commit()?;
-            Ok(compiled.copies.len() + compiled.files.len() + compiled.extra.len())
+            Ok(files)
         }
         Err(e) => {
             staging.abandon();
             Err(e)
         }
     }
+}
+
+/// Writes every file of a compiled site into the staging folder; returns how many.
+fn stage(staging: &Staging, compiled: &Compiled) -> std::io::Result<usize> {
+    compiled.copies.par_iter().try_for_each(|(rel, source)| staging.copy(rel, source))?;
+    compiled.files.par_iter().try_for_each(|f| staging.write(&f.path, f.contents.as_bytes()))?;
+    compiled.extra.par_iter().try_for_each(|(rel, bytes)| staging.write(rel, bytes))?;
+    Ok(compiled.copies.len() + compiled.files.len() + compiled.extra.len())
 }

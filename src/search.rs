@@ -43,11 +43,28 @@ pub fn documents(site: &Site) -> Vec<Document> {
                 lang = escape(&page.lang),
                 title = escape(page.title()),
                 description = escape(page.front.description.as_deref().unwrap_or("")),
-                body = site.rendered[p].html,
+                body = without_code(&site.rendered[p].html),
             );
             Document { url: site.base.link(&crate::site::links::encode_path(&page.url)), html }
         })
         .collect()
+}
+
+/// The HTML without its highlighted code blocks: readers search for words, not code, and the
+/// highlighting spans would make pagefind parse several times more HTML.
+fn without_code(html: &str) -> String {
+    const OPEN: &str = "<pre class=\"code\">";
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(start) = rest.find(OPEN) {
+        out.push_str(&rest[..start]);
+        match rest[start..].find("</pre>") {
+            Some(end) => rest = &rest[start + end + "</pre>".len()..],
+            None => rest = "",
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 /// Indexes the documents; returns (path inside the output, contents) of the bundle.
@@ -76,4 +93,13 @@ pub fn index(documents: Vec<Document>) -> Result<Vec<(String, Vec<u8>)>, String>
             })
             .collect())
     })
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn code_blocks_are_left_out() {
+        let html = "<p>a</p><pre class=\"code\"><code><span>x</span></code></pre><p>b</p>";
+        assert_eq!(super::without_code(html), "<p>a</p><p>b</p>");
+    }
 }
