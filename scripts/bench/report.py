@@ -1,0 +1,410 @@
+#!/usr/bin/env python3
+"""Results of scripts/bench.sh -> bench/results/size-N.json -> BENCHMARKS.md and bench/scaling.svg.
+
+    report.py collect --raw RUN/size-N --out bench/results/size-N.json
+    report.py render --results bench/results --md BENCHMARKS.md --svg bench/scaling.svg [--planned "1000 10000 50000"]
+
+`collect` turns one size's raw files (hyperfine JSON, `/usr/bin/time -v` output, cellbook's
+summary lines, edit-latency JSON, key=value metadata) into one JSON record. `render` rewrites
+BENCHMARKS.md from every record, keeping its "## Profile notes" section as it is. stdlib only.
+"""
+from __future__ import annotations
+
+import argparse
+import glob
+import html
+import json
+import os
+import re
+import statistics
+import sys
+
+TOOL_ORDER = ["cellbook", "cellbook-nosearch", "hugo", "mdbook"]
+LABEL = {"cellbook": "cellbook", "cellbook-nosearch": "cellbook, `[search] enabled = false`",
+         "hugo": "Hugo", "mdbook": "mdBook"}
+# Edit-latency series: file suffix -> label.
+EDIT_SERIES = {"cellbook-idle": "cellbook, server idle before each edit",
+               "cellbook-rapid": "cellbook, edits 1 s apart",
+               "cellbook": "cellbook", "hugo": "Hugo, edits 1 s apart"}
+NOTES_HEADING = "## Profile notes"
+NOTES_PLACEHOLDER = ("_Left for the lead: where the time goes (profiles, flame graphs), what was "
+                     "changed, and the before/after numbers._\n")
+
+
+def read_kv(path: str) -> dict:
+    out = {}
+    if os.path.exists(path):
+        with open(path, encoding="utf-8") as fh:
+            for line in fh:
+                line = line.rstrip("\n")
+                if "=" in line:
+                    k, v = line.split("=", 1)
+                    out[k.strip()] = v
+    return out
+
+
+def read_text(path: str) -> str | None:
+    if not os.path.exists(path):
+        return None
+    with open(path, encoding="utf-8", errors="replace") as fh:
+        return fh.read().strip()
+
+
+DUR = re.compile(r"([0-9.]+)(ns|µs|us|ms|s)\b")
+UNIT = {"ns": 1e-9, "µs": 1e-6, "us": 1e-6, "ms": 1e-3, "s": 1.0}
+SUMMARY = re.compile(r"built (\d+) pages.*\((\d+) files\).* in ([0-9.]+(?:ns|µs|us|ms|s)) \(search index ([0-9.]+(?:ns|µs|us|ms|s))\)")
+
+
+def seconds(text: str) -> float:
+    m = DUR.fullmatch(text)
+    if not m:
+        raise ValueError(text)
+    return float(m.group(1)) * UNIT[m.group(2)]
+
+
+def summaries(path: str) -> list[dict]:
+    out = []
+    if os.path.exists(path):
+        with open(path, encoding="utf-8", errors="replace") as fh:
+            for line in fh:
+                m = SUMMARY.search(line)
+                if m:
+                    out.append({"pages": int(m.group(1)), "files": int(m.group(2)),
+                                "total_s": seconds(m.group(3)), "search_s": seconds(m.group(4))})
+    return out
+
+
+def max_rss_mib(path: str) -> float | None:
+    text = read_text(path)
+    if not text:
+        return None
+    m = re.search(r"Maximum resident set size \(kbytes\): (\d+)", text)
+    return int(m.group(1)) / 1024 if m else None
+
+
+def cpu_percent(path: str) -> int | None:
+    text = read_text(path)
+    m = re.search(r"Percent of CPU this job got: (\d+)%", text or "")
+    return int(m.group(1)) if m else None
+
+
+def collect(raw: str, out: str) -> None:
+    meta = read_kv(os.path.join(raw, "meta.txt"))
+    size = int(meta["size"])
+    rec = {
+        "size": size,
+        "date": meta.get("date"),
+        "commit": meta.get("commit"),
+        "runs": int(meta.get("runs", "0") or 0),
+        "load_before": meta.get("load_before"),
+        "load_after": meta.get("load_after"),
+        "machine": {k[8:]: v for k, v in meta.items() if k.startswith("machine_")},
+        "versions": {k[8:]: v for k, v in meta.items() if k.startswith("version_")},
+        "tools": {},
+        "search": None,
+        "edit": {},
+    }
+    hf = {}
+    hf_path = os.path.join(raw, "hyperfine.json")
+    if os.path.exists(hf_path):
+        with open(hf_path, encoding="utf-8") as fh:
+            for r in json.load(fh).get("results", []):
+                hf[r["command"]] = r
+    for tool in TOOL_ORDER:
+        state = read_text(os.path.join(raw, f"state-{tool}.txt"))
+        if state is None:
+            continue
+        t = {"state": state}
+        r = hf.get(tool)
+        if r:
+            times = r.get("times") or []
+            t.update({"median_s": r.get("median", statistics.median(times) if times else None),
+                      "mean_s": r.get("mean"), "stddev_s": r.get("stddev"), "min_s": r.get("min"),
+                      "max_s": r.get("max"), "times_s": times})
+        t["peak_rss_mib"] = max_rss_mib(os.path.join(raw, f"mem-{tool}.txt"))
+        t["cpu_percent"] = cpu_percent(os.path.join(raw, f"mem-{tool}.txt"))
+        outkv = read_kv(os.path.join(raw, f"output-{tool}.txt"))
+        if outkv:
+            t["output_files"] = int(outkv.get("files", 0))
+            t["output_mib"] = round(int(outkv.get("bytes", 0)) / 2**20, 1)
+        rec["tools"][tool] = t
+    runs = summaries(os.path.join(raw, "summary-cellbook.log"))
+    if runs:
+        total = statistics.median(r["total_s"] for r in runs)
+        search = statistics.median(r["search_s"] for r in runs)
+        rec["search"] = {"builds": len(runs), "internal_total_s": total, "search_s": search,
+                         "share": search / total if total else None,
+                         "samples": runs}
+    for key in EDIT_SERIES:
+        path = os.path.join(raw, f"edit-{key}.json")
+        if os.path.exists(path):
+            with open(path, encoding="utf-8") as fh:
+                rec["edit"][key] = json.load(fh)
+    for tool in ("cellbook", "hugo"):
+        note = read_text(os.path.join(raw, f"edit-{tool}.note"))
+        if note and not any(k.startswith(tool) for k in rec["edit"]):
+            rec["edit"][tool] = {"unavailable": note}
+    os.makedirs(os.path.dirname(os.path.abspath(out)), exist_ok=True)
+    with open(out, "w", encoding="utf-8") as fh:
+        json.dump(rec, fh, indent=1, ensure_ascii=False)
+        fh.write("\n")
+
+
+# ---------------------------------------------------------------- render
+
+def fmt_s(x: float | None) -> str:
+    if x is None:
+        return "–"
+    if x < 1:
+        return f"{x * 1000:.0f} ms"
+    if x < 100:
+        return f"{x:.2f} s"
+    return f"{x:.0f} s"
+
+
+def fmt_n(n: int) -> str:
+    return f"{n:,}"
+
+
+def load_records(results: str) -> list[dict]:
+    recs = []
+    for path in glob.glob(os.path.join(results, "size-*.json")):
+        with open(path, encoding="utf-8") as fh:
+            recs.append(json.load(fh))
+    return sorted(recs, key=lambda r: r["size"])
+
+
+def kept_notes(md_path: str) -> str:
+    if not os.path.exists(md_path):
+        return NOTES_PLACEHOLDER
+    with open(md_path, encoding="utf-8") as fh:
+        text = fh.read()
+    i = text.find("\n" + NOTES_HEADING)
+    if i < 0:
+        return NOTES_PLACEHOLDER
+    body = text[i + 1 + len(NOTES_HEADING):].lstrip("\n")
+    return body if body.strip() else NOTES_PLACEHOLDER
+
+
+def size_table(rec: dict) -> list[str]:
+    n = rec["size"]
+    lines = ["| Tool | Median | Mean ± σ | Min – max | Peak RSS | CPU | Pages/s | Output |",
+             "|:-----|-------:|---------:|----------:|---------:|----:|--------:|-------:|"]
+    for tool in TOOL_ORDER:
+        t = rec["tools"].get(tool)
+        if not t:
+            continue
+        if t.get("median_s") is None:
+            lines.append(f"| {LABEL[tool]} | {t['state']} | | | | | | |")
+            continue
+        rss = f"{t['peak_rss_mib']:.0f} MiB" if t.get("peak_rss_mib") else "–"
+        out = (f"{fmt_n(t['output_files'])} files, {t['output_mib']:.0f} MiB"
+               if "output_files" in t else "–")
+        cpu = f"{t['cpu_percent']}%" if t.get("cpu_percent") is not None else "–"
+        lines.append(f"| {LABEL[tool]} | **{fmt_s(t['median_s'])}** | {fmt_s(t['mean_s'])} ± "
+                     f"{fmt_s(t['stddev_s'])} | {fmt_s(t['min_s'])} – {fmt_s(t['max_s'])} | {rss} | {cpu} | "
+                     f"{n / t['median_s']:.0f} | {out} |")
+    return lines
+
+
+def scaling_rows(recs: list[dict], planned: list[int]) -> list[dict]:
+    by_size = {r["size"]: r for r in recs}
+    rows = []
+    for size in sorted(set(planned) | set(by_size)):
+        t = by_size.get(size, {}).get("tools", {}).get("cellbook") or {}
+        med, rss = t.get("median_s"), t.get("peak_rss_mib")
+        rows.append({"size": size,
+                     "ms_per_page": med * 1000 / size if med else None,
+                     "kib_per_page": rss * 1024 / size if rss else None,
+                     "median_s": med, "rss_mib": rss})
+    return rows
+
+
+def svg_chart(rows: list[dict], path: str) -> None:
+    """Two bar panels (time per page, memory per page) for cellbook across sizes."""
+    w, h, pad, gap = 640, 280, 48, 40
+    pw = (w - 2 * pad - gap) / 2
+    ph = h - 2 * pad - 10
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{w}" height="{h}" viewBox="0 0 {w} {h}" '
+             'font-family="sans-serif" font-size="12">',
+             f'<rect width="{w}" height="{h}" fill="#fff"/>',
+             f'<text x="{w / 2}" y="20" text-anchor="middle" font-size="14" font-weight="bold">'
+             'cellbook build: cost per page by corpus size</text>']
+    for p, (key, title, unit, colour) in enumerate([
+            ("ms_per_page", "Time per page (median clean build)", "ms", "#3b6ea5"),
+            ("kib_per_page", "Peak memory per page", "KiB", "#b5562c")]):
+        x0 = pad + p * (pw + gap)
+        y0 = pad + 10
+        vals = [r[key] for r in rows if r[key]]
+        top = max(vals) * 1.25 if vals else 1.0
+        parts.append(f'<text x="{x0 + pw / 2}" y="{y0 - 8}" text-anchor="middle">{html.escape(title)}</text>')
+        parts.append(f'<line x1="{x0}" y1="{y0 + ph}" x2="{x0 + pw}" y2="{y0 + ph}" stroke="#333"/>')
+        bw = pw / max(1, len(rows)) * 0.6
+        for i, r in enumerate(rows):
+            cx = x0 + pw / max(1, len(rows)) * (i + 0.5)
+            label = f"{r['size'] // 1000}k" if r["size"] % 1000 == 0 else str(r["size"])
+            parts.append(f'<text x="{cx}" y="{y0 + ph + 16}" text-anchor="middle">{label} pages</text>')
+            v = r[key]
+            if v:
+                bh = v / top * ph
+                parts.append(f'<rect x="{cx - bw / 2}" y="{y0 + ph - bh}" width="{bw}" height="{bh}" fill="{colour}"/>')
+                parts.append(f'<text x="{cx}" y="{y0 + ph - bh - 5}" text-anchor="middle">'
+                             f'{v:.2f} {unit}</text>' if v < 100 else
+                             f'<text x="{cx}" y="{y0 + ph - bh - 5}" text-anchor="middle">{v:.0f} {unit}</text>')
+            else:
+                bh = ph * 0.3
+                parts.append(f'<rect x="{cx - bw / 2}" y="{y0 + ph - bh}" width="{bw}" height="{bh}" fill="none" '
+                             'stroke="#999" stroke-dasharray="4 3"/>')
+                parts.append(f'<text x="{cx}" y="{y0 + ph - bh / 2}" text-anchor="middle" fill="#777">pending</text>')
+    parts.append("</svg>")
+    with open(path, "w", encoding="utf-8") as fh:
+        fh.write("\n".join(parts) + "\n")
+
+
+def render(results: str, md_path: str, svg_path: str, planned: list[int]) -> None:
+    recs = load_records(results)
+    notes = kept_notes(md_path)
+    latest = max(recs, key=lambda r: r.get("date") or "") if recs else None
+    measured = [r["size"] for r in recs]
+    pending = [s for s in planned if s not in measured]
+    L: list[str] = ["# Benchmarks", "",
+                    "Written by `scripts/bench.sh` (rerun it to refresh; only the *Profile notes* section "
+                    "is kept by hand). The corpus is `/work/shared/bench/gen_corpus.py` (seed 42): the same "
+                    "articles as a cellbook site (`bench/book.toml`, the repository's `templates/` and "
+                    "`static/`), a Hugo site and an mdBook. Clean builds: the output folder is removed "
+                    "before every timed run (`hyperfine --prepare`); all tools of one size are timed in "
+                    "one hyperfine invocation, one after the other. Peak memory: one extra build per tool "
+                    "under `/usr/bin/time -v`, which also gives the CPU column (CPU time over wall time of that build: 200% = both cores busy). Pages/s counts the corpus's articles (not the taxonomy and "
+                    "section pages each tool adds).", "",
+                    "```sh",
+                    'bash scripts/bench.sh --sizes "1000" --runs 3 --tools "cellbook hugo mdbook"',
+                    "```", ""]
+    if latest:
+        m, v = latest["machine"], latest["versions"]
+        L += ["## Machine and versions", "",
+              f"- Last run: {latest.get('date')} (commit {latest.get('commit')})",
+              f"- CPU: {m.get('cpu', '?')}; `nproc` = {m.get('nproc', '?')}; memory: {m.get('mem', '?')}; "
+              f"kernel {m.get('kernel', '?')}",
+              ]
+        for k in ("cellbook", "hugo", "mdbook", "hyperfine", "rustc"):
+            if v.get(k):
+                L.append(f"- {k}: {v[k]}")
+        L.append("")
+    L += ["## Sizes", ""]
+    L.append("- Measured: " + (", ".join(f"{fmt_n(s)} pages" for s in measured) if measured else "none yet"))
+    L.append("- Pending: " + (", ".join(f"{fmt_n(s)} pages" for s in pending) if pending else "none")
+             + (" (not run yet: the machine was busy with other builds on its 2 cores, so the numbers "
+                "would be noise; run `bash scripts/bench.sh --sizes \"" + " ".join(map(str, pending))
+                + "\"` on an idle machine)" if pending else ""))
+    L.append("")
+    for rec in recs:
+        L += [f"## {fmt_n(rec['size'])} pages", "",
+              f"{rec.get('date')}, commit {rec.get('commit')}, {rec.get('runs')} runs per tool; "
+              f"load average before/after: {rec.get('load_before')} / {rec.get('load_after')}.", ""]
+        L += size_table(rec)
+        busy = False
+        try:
+            busy = float((rec.get("load_before") or "0").split()[0]) > 0.5 * float(rec["machine"].get("nproc", 2))
+        except ValueError:
+            pass
+        if busy:
+            L += ["", "_The machine was busy when this size ran (load average above half the cores): "
+                      "compare tools within this table, not with other runs._"]
+        L.append("")
+    # search share
+    L += ["## cellbook's search index", ""]
+    rows = [r for r in recs if r.get("search")]
+    if rows:
+        L += ["cellbook prints `(search index X)` in its summary line; the build's own total is the "
+              "time it prints, the wall clock adds process start and exit. The no-search figure is "
+              "the same build with `[search] enabled = false`.", "",
+              "| Pages | Build (cellbook's own total, median) | Search index (median) | Share | "
+              "Wall clock, search on | Wall clock, search off | Difference |",
+              "|------:|------:|------:|------:|------:|------:|------:|"]
+        for r in rows:
+            s = r["search"]
+            on = r["tools"].get("cellbook", {}).get("median_s")
+            off = r["tools"].get("cellbook-nosearch", {}).get("median_s")
+            diff = f"{fmt_s(on - off)} ({(on - off) / on:.0%})" if on and off else "–"
+            L.append(f"| {fmt_n(r['size'])} | {fmt_s(s['internal_total_s'])} | {fmt_s(s['search_s'])} | "
+                     f"**{s['share']:.0%}** | {fmt_s(on)} | {fmt_s(off)} | {diff} |")
+    else:
+        L.append("Not measured yet.")
+    L.append("")
+    # edit latency
+    L += ["## One-page edit in the dev server", "",
+          "A sentence is appended to one article's `.md` file while the server runs; the time is from "
+          "the write to the page (fetched over HTTP) containing the sentence; median of the edits. "
+          "cellbook: `cellbook serve`, polling `/__cellbook/status` and the page, in two series on one "
+          "server: first with the server idle before each edit (the background search re-index of the "
+          "previous edit finished: 1.5x a full build + 2 s between edits), then edits 1 s apart. "
+          "Hugo: `hugo server` (defaults: in memory, fast render), polling the page, edits 1 s apart.", "",
+          "| Pages | Server | Median | Samples (s) | Write → new status generation | Server's rebuild |",
+          "|------:|:-------|-------:|:------------|------:|:------|"]
+    any_edit = False
+    for r in recs:
+        for key, label in EDIT_SERIES.items():
+            e = r.get("edit", {}).get(key)
+            if not e:
+                continue
+            any_edit = True
+            if "unavailable" in e:
+                L.append(f"| {fmt_n(r['size'])} | {label} | {e['unavailable']} | | | |")
+                continue
+            if key == "cellbook-idle" and e.get("settle_s"):
+                label = f"cellbook, server idle before each edit ({e['settle_s']:.0f} s apart)"
+            samples = ", ".join(f"{x:.2f}" for x in e.get("samples_s", []))
+            rb = e.get("rebuilds") or []
+            seen = server = ""
+            if rb:
+                server = (f"{statistics.median(x['elapsed_ms'] for x in rb):.0f} ms, "
+                          f"{statistics.median(x['written'] for x in rb):.0f} file(s) written (medians)")
+                seen_vals = [x["seen_after_s"] for x in rb if x.get("seen_after_s") is not None]
+                seen = fmt_s(statistics.median(seen_vals)) if seen_vals else ""
+            med = f"**{fmt_s(e['median_s'])}**" if e.get("median_s") is not None else "–"
+            err = f" ({e['error']})" if e.get("error") else ""
+            L.append(f"| {fmt_n(r['size'])} | {label} | {med}{err} | {samples} | {seen} | {server} |")
+    if not any_edit:
+        L.append("| – | – | not measured yet | | | |")
+    L.append("")
+    # scaling
+    srows = scaling_rows(recs, planned)
+    svg_chart(srows, svg_path)
+    rel_svg = os.path.relpath(svg_path, os.path.dirname(os.path.abspath(md_path)))
+    L += ["## cellbook per page, by size", "",
+          f"![cellbook: time and peak memory per page by corpus size]({rel_svg})", "",
+          "| Pages | Median build | ms per page | Peak RSS | KiB per page |",
+          "|------:|-------------:|------------:|---------:|-------------:|"]
+    for r in srows:
+        if r["median_s"] is None:
+            L.append(f"| {fmt_n(r['size'])} | pending | | | |")
+        else:
+            L.append(f"| {fmt_n(r['size'])} | {fmt_s(r['median_s'])} | {r['ms_per_page']:.2f} | "
+                     f"{r['rss_mib']:.0f} MiB | {r['kib_per_page']:.0f} |")
+    L.append("")
+    L += [NOTES_HEADING, "", notes.rstrip("\n"), ""]
+    with open(md_path, "w", encoding="utf-8") as fh:
+        fh.write("\n".join(L))
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser()
+    sub = ap.add_subparsers(dest="cmd", required=True)
+    c = sub.add_parser("collect")
+    c.add_argument("--raw", required=True)
+    c.add_argument("--out", required=True)
+    r = sub.add_parser("render")
+    r.add_argument("--results", required=True)
+    r.add_argument("--md", required=True)
+    r.add_argument("--svg", required=True)
+    r.add_argument("--planned", default="1000 10000 50000")
+    args = ap.parse_args()
+    if args.cmd == "collect":
+        collect(args.raw, args.out)
+    else:
+        render(args.results, args.md, args.svg, [int(x) for x in args.planned.split()])
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
