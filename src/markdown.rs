@@ -73,7 +73,6 @@ pub struct Input<'a> {
     /// 1-based line of the body's first line in its file.
     pub body_line: usize,
     pub references: &'a [Reference],
-    pub allow_html: bool,
 }
 
 const CITE: &str = "cite:";
@@ -150,7 +149,6 @@ pub fn render(input: &Input<'_>, resolve: &dyn Fn(&str) -> Target) -> Rendered {
                 out.ids.insert(name.to_string());
                 events.push(Event::Start(Tag::FootnoteDefinition(name)));
             }
-            Event::Html(html) | Event::InlineHtml(html) if !input.allow_html => events.push(Event::Text(html)),
             Event::Html(html) | Event::InlineHtml(html) => {
                 collect_html_ids(&html, &mut out.ids);
                 events.push(Event::Html(html));
@@ -342,7 +340,7 @@ mod tests {
     use super::*;
 
     fn render_plain(body: &str) -> Rendered {
-        let input = Input { body, body_line: 10, references: &[], allow_html: true };
+        let input = Input { body, body_line: 10, references: &[] };
         render(&input, &|_| Target::External)
     }
 
@@ -371,8 +369,7 @@ mod tests {
 
     #[test]
     fn percent_encoded_link_paths_resolve_like_the_file_name() {
-        let input =
-            Input { body: "[a](my%20page.md) [b](gone%20page.md)", body_line: 1, references: &[], allow_html: true };
+        let input = Input { body: "[a](my%20page.md) [b](gone%20page.md)", body_line: 1, references: &[] };
         let out = render(&input, &|dest| match dest {
             "my page.md" => Target::Site { href: "/my-page/".into(), page: Some(3), anchor: None },
             other => Target::Missing(format!("broken link `{other}`")),
@@ -398,7 +395,7 @@ mod tests {
     #[test]
     fn citations_are_numbered_and_unknown_ones_reported() {
         let refs = vec![Reference { id: Some("a".into()), title: "A".into(), ..Default::default() }];
-        let input = Input { body: "Claim [@a]. Other [@b].", body_line: 1, references: &refs, allow_html: true };
+        let input = Input { body: "Claim [@a]. Other [@b].", body_line: 1, references: &refs };
         let out = render(&input, &|_| Target::External);
         assert!(
             out.html.contains("<sup class=\"cite\">[<a href=\"#ref-a\" aria-label=\"Reference 1\">1</a>]</sup>"),
@@ -414,16 +411,9 @@ mod tests {
             .iter()
             .map(|id| Reference { id: Some(id.to_string()), title: "T".into(), ..Default::default() })
             .collect();
-        let input = Input { body: "Claim [@b; @a].", body_line: 1, references: &refs, allow_html: true };
+        let input = Input { body: "Claim [@b; @a].", body_line: 1, references: &refs };
         let out = render(&input, &|_| Target::External);
         assert!(out.html.contains(">2</a>, <a href=\"#ref-a\""), "{}", out.html);
         assert!(out.problems.is_empty());
-    }
-
-    #[test]
-    fn raw_html_is_escaped_when_not_allowed() {
-        let input = Input { body: "<script>x</script>\n", body_line: 1, references: &[], allow_html: false };
-        let out = render(&input, &|_| Target::External);
-        assert!(!out.html.contains("<script>"), "{}", out.html);
     }
 }
