@@ -273,7 +273,11 @@ fn number_headings<'a>(events: Vec<Event<'a>>, out: &mut Rendered) -> Vec<Event<
                 });
                 let label = escape(&format!("Link to this section: {}", text.trim()));
                 result.push(Event::Html(
-                    format!(" <a class=\"anchor\" href=\"#{}\" aria-label=\"{label}\">#</a>", escape(&id)).into(),
+                    format!(
+                        " <a class=\"anchor\" href=\"#{}\" aria-label=\"{label}\" data-pagefind-ignore>#</a>",
+                        escape(&id)
+                    )
+                    .into(),
                 ));
                 result.push(Event::End(TagEnd::Heading(level)));
                 flat.push((level as u8, id, text.trim().to_string()));

@@ -99,7 +99,7 @@ impl Staging {
         remove_stale(parent, &name)?;
         let dir = parent.join(format!(".{name}.cellbook-staging-{}", std::process::id()));
         if dir.exists() {
-            fs::remove_dir_all(&dir)?;
+            discard(&dir)?;
         }
         fs::create_dir(&dir)?;
         fs::write(dir.join(MARKER), MARKER_TEXT)?;
@@ -170,18 +170,52 @@ impl Staging {
             return Err(e);
         }
         if had_output {
-            fs::remove_dir_all(&old)?;
+            // The new site is published; whatever of the old one is left, the next build removes.
+            let _ = discard(&old);
         }
         Ok(())
     }
 
     /// Removes the staging folder after a failed build.
     pub fn abandon(self) {
-        let _ = fs::remove_dir_all(&self.dir);
+        let _ = discard(&self.dir);
     }
 }
 
 const MARKER_TEXT: &str = "This folder is written by cellbook and replaced on every build.\n";
+
+/// Deletes a folder of cellbook's so that a build killed while deleting it leaves it recognisable,
+/// to be finished later: first renamed to a `-trash-` name (so an `-old-` folder is never a
+/// half-deleted site), then emptied, its marker last.
+fn discard(dir: &Path) -> io::Result<()> {
+    static COUNT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let name = dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let trash = match name.split_once(".cellbook-") {
+        Some((output, kind)) if !kind.starts_with("trash-") => {
+            let n = COUNT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            let trash = dir.with_file_name(format!("{output}.cellbook-trash-{}-{n}", std::process::id()));
+            fs::rename(dir, &trash)?;
+            trash
+        }
+        _ => dir.to_path_buf(),
+    };
+    for entry in fs::read_dir(&trash)? {
+        let entry = entry?;
+        if entry.file_name() == MARKER {
+            continue;
+        }
+        if entry.file_type()?.is_dir() {
+            fs::remove_dir_all(entry.path())?;
+        } else {
+            fs::remove_file(entry.path())?;
+        }
+    }
+    match fs::remove_file(trash.join(MARKER)) {
+        Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(e),
+        _ => {}
+    }
+    fs::remove_dir(&trash)
+}
 
 /// The error of writing `rel`, naming it.
 fn at(rel: &str, error: io::Error) -> io::Error {
@@ -207,14 +241,21 @@ fn recover(parent: &Path, name: &str, target: &Path) -> io::Result<()> {
     }
 }
 
-/// Removes staging and old folders that killed builds left behind: only folders named as
-/// cellbook names them and carrying its marker.
+/// Removes staging, old and trash folders that killed builds left behind: only folders named as
+/// cellbook names them and carrying its marker (or empty).
 fn remove_stale(parent: &Path, name: &str) -> io::Result<()> {
-    let prefixes = [format!(".{name}.cellbook-staging-"), format!(".{name}.cellbook-old-")];
+    let prefixes = ["staging", "old", "trash"].map(|kind| format!(".{name}.cellbook-{kind}-"));
     for entry in fs::read_dir(parent)?.filter_map(Result::ok) {
         let file_name = entry.file_name().to_string_lossy().into_owned();
-        if prefixes.iter().any(|p| file_name.starts_with(p.as_str())) && entry.path().join(MARKER).is_file() {
-            fs::remove_dir_all(entry.path())?;
+        if !prefixes.iter().any(|p| file_name.starts_with(p.as_str())) {
+            continue;
+        }
+        if entry.path().join(MARKER).is_file() {
+            discard(&entry.path())?;
+        } else {
+            // A build killed between creating its staging folder and marking it left it empty;
+            // `remove_dir` removes only an empty folder, so nothing of anyone's is lost.
+            let _ = fs::remove_dir(entry.path());
         }
     }
     Ok(())
@@ -265,6 +306,23 @@ mod tests {
         }
         assert!(!parent.path().join("x").exists());
         staging.abandon();
+    }
+
+    #[test]
+    fn stale_folders_are_removed_only_when_marked_or_empty() {
+        let parent = tempfile::tempdir().unwrap();
+        let folder = |name: &str| parent.path().join(name);
+        fs::create_dir(folder(".book.cellbook-staging-1")).unwrap();
+        fs::create_dir(folder(".book.cellbook-staging-2")).unwrap();
+        fs::write(folder(".book.cellbook-staging-2").join(MARKER), "").unwrap();
+        fs::write(folder(".book.cellbook-staging-2").join("index.html"), "").unwrap();
+        fs::create_dir(folder(".book.cellbook-old-3")).unwrap();
+        fs::write(folder(".book.cellbook-old-3").join("mine.txt"), "not cellbook's").unwrap();
+        fs::create_dir(folder(".other.cellbook-staging-4")).unwrap();
+        remove_stale(parent.path(), "book").unwrap();
+        let mut left: Vec<_> = fs::read_dir(parent.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+        left.sort();
+        assert_eq!(left, [".book.cellbook-old-3", ".other.cellbook-staging-4"]);
     }
 
     #[test]

@@ -89,6 +89,9 @@ pub fn template_error(error: &tera::Error) -> Diagnostic {
             Diagnostic::error(format!("templates/{name}"), 0, 0, "template not found")
         }
         _ => {
+            if let Some(diagnostic) = parse_report(&error.to_string()) {
+                return diagnostic;
+            }
             let mut message = error.to_string();
             let mut source = error.source();
             while let Some(inner) = source {
@@ -98,6 +101,19 @@ pub fn template_error(error: &tera::Error) -> Diagnostic {
             Diagnostic::error("templates", 0, 0, message)
         }
     }
+}
+
+/// Tera checks includes and filters when templates are loaded and reports them as text in its
+/// own format (`error: Unknown template ...` then ` --> term.html:3:12`); this reads the first one.
+fn parse_report(text: &str) -> Option<Diagnostic> {
+    let mut lines = text.lines();
+    let message = lines.find_map(|l| l.trim().strip_prefix("error: "))?.trim_start_matches("error: ").to_string();
+    let place = lines.find_map(|l| l.trim().strip_prefix("--> "))?;
+    let mut parts = place.rsplitn(3, ':');
+    let col = parts.next()?.parse().ok()?;
+    let line = parts.next()?.parse().ok()?;
+    let name = parts.next()?;
+    Some(Diagnostic::error(format!("templates/{name}"), line, col, message))
 }
 
 /// Sets the global context (site, navigation, strings) on the templates, once per model.

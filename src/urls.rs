@@ -91,11 +91,12 @@ pub fn percent_decode(text: &str) -> std::borrow::Cow<'_, str> {
 }
 
 /// Normalises a relative path against a folder: `cells` + `../trials/a.md` -> `trials/a.md`.
-/// Returns `None` when the path climbs above the top.
+/// Returns `None` when the path climbs above the top. The folder is normalised too, so the result
+/// never holds an empty, `.` or `..` segment, whatever the folder is.
 pub fn join(dir: &str, relative: &str) -> Option<String> {
-    let mut parts: Vec<&str> =
-        if relative.starts_with('/') { Vec::new() } else { dir.split('/').filter(|s| !s.is_empty()).collect() };
-    for segment in relative.split('/') {
+    let dir = if relative.starts_with('/') { "" } else { dir };
+    let mut parts: Vec<&str> = Vec::new();
+    for segment in dir.split('/').chain(relative.split('/')) {
         match segment {
             "" | "." => {}
             ".." => {
@@ -141,5 +142,10 @@ mod tests {
     fn joins_stay_inside() {
         assert_eq!(join("cells", "../trials/a.md").as_deref(), Some("trials/a.md"));
         assert_eq!(join("", "../a.md"), None);
+        // Found by fuzzing: `.` in the folder was kept.
+        assert_eq!(join("https:/./x", "a").as_deref(), Some("https:/x/a"));
+        assert_eq!(join("a/..", "b").as_deref(), Some("b"));
+        assert_eq!(join("..", "b"), None);
+        assert_eq!(join("a", "/b/./c").as_deref(), Some("b/c"));
     }
 }

@@ -158,7 +158,12 @@ pub struct FrontMatter {
 pub fn parse(split: &Split<'_>, taxonomy_keys: &[&str]) -> Result<FrontMatter, Problem> {
     let current_key = RefCell::new(String::new());
     let on_error = |e: yaml_serde::Error| {
-        let mut at = e.location().map_or((split.yaml_line, 1), |l| (l.line() + split.yaml_line - 1, l.column()));
+        // From the byte index, not libyaml's line: libyaml also breaks lines at a lone `\r` and
+        // at U+0085, U+2028 and U+2029, which editors and the rest of cellbook do not.
+        let mut at = e.location().map_or((split.yaml_line, 1), |l| {
+            let (line, col) = crate::diagnostics::LineIndex::new(split.yaml).position(l.index());
+            (line + split.yaml_line - 1, col)
+        });
         let (message, context_at) = yaml_message(&e, split);
         // Errors raised by our own checks (an invalid date) carry the position of the document's
         // start rather than the value's; the key being read is the better place to point at.
@@ -213,7 +218,8 @@ fn yaml_message(error: &yaml_serde::Error, split: &Split<'_>) -> (String, Option
                 crate::diagnostics::LineIndex::new(split.yaml).position(index)
             }
         };
-        Some((line + split.yaml_line - 1, col))
+        // libyaml counts lines its own way (see `parse`): a line past the YAML is no place to point.
+        (line <= split.yaml.lines().count() + 1).then_some((line + split.yaml_line - 1, col))
     });
     let context = context.map(strip_position);
     let problem = problem.replacen("invalid type: ", "wrong type: ", 1);
@@ -232,7 +238,12 @@ fn yaml_message(error: &yaml_serde::Error, split: &Split<'_>) -> (String, Option
         }
         (p, Some(c)) => {
             let line = context_at.map_or(String::new(), |(line, _)| format!(" that starts on line {line}"));
-            (format!("{p} while {c}{line}: check the indentation and that each line is `key: value`"), None)
+            let hint = if c.contains("flow") {
+                "check that every `[` and `{` is closed, and quote values that contain `,`, `[` or `{`"
+            } else {
+                "check the indentation and that each line is `key: value`"
+            };
+            (format!("{p} while {c}{line}: {hint}"), None)
         }
         (p, None) => (p.to_string(), None),
     }
@@ -598,6 +609,15 @@ mod tests {
         let err = parse_text("---\ntitle: A\ntags:\n  - a\n  b: c\n---\n").unwrap_err();
         assert!(err.message.contains("that starts on line 4: check the indentation"), "{}", err.message);
         assert!(!err.message.contains("column"), "no fragment-relative position: {}", err.message);
+    }
+
+    #[test]
+    fn line_breaks_that_only_yaml_sees_do_not_move_errors() {
+        // Found by fuzzing: libyaml counts a lone `\r` (and U+2028) as a line break, so its line
+        // numbers ran past the end of the file.
+        let text = "---\ntitle: \"A\rB\r\r\r\rC\"\ndescription: d\u{2028}e\nx: y: z\n---\n";
+        let err = parse_text(text).unwrap_err();
+        assert_eq!(err.line, 4, "libyaml's own count says 8, past the end of the file: {err:?}");
     }
 
     #[test]

@@ -191,12 +191,13 @@ fn load_page(
     Ok((page, problems))
 }
 
-/// UTF-8 text with the BOM removed and CRLF turned into LF (lines keep their numbers).
+/// UTF-8 text with the BOM removed and CRLF and lone CR turned into LF.
 /// On invalid bytes, the line and column of the first one.
 fn decode(bytes: &[u8]) -> Result<String, (usize, usize)> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     match std::str::from_utf8(bytes) {
-        Ok(text) if text.contains('\r') => Ok(text.replace("\r\n", "\n")),
+        // A lone `\r` (old Mac line ends) is a line break to editors, YAML and Markdown alike.
+        Ok(text) if text.contains('\r') => Ok(text.replace("\r\n", "\n").replace('\r', "\n")),
         Ok(text) => Ok(text.to_string()),
         Err(e) => {
             let valid = std::str::from_utf8(&bytes[..e.valid_up_to()]).unwrap_or("");
@@ -245,6 +246,7 @@ mod tests {
     fn decode_reports_the_first_bad_byte() {
         assert_eq!(decode(b"ab\ncd\xff"), Err((2, 3)));
         assert_eq!(decode(b"\xEF\xBB\xBFa\r\nb").unwrap(), "a\nb");
+        assert_eq!(decode(b"a\rb\r\nc\n\rd").unwrap(), "a\nb\nc\n\nd");
     }
 
     #[test]

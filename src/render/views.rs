@@ -81,6 +81,8 @@ struct Translation<'a> {
     lang: &'a str,
     name: &'a str,
     url: String,
+    /// The absolute URL when `site-url` has a host (for hreflang alternates), else `url`.
+    permalink: String,
     current: bool,
 }
 
@@ -207,7 +209,8 @@ fn translations<'a>(
         .filter_map(|lang| {
             let url = url_in(lang)?;
             let name = site.config.language.get(lang).map_or(lang, |l| l.name.as_str());
-            Some(Translation { lang, name, url, current: lang == current_lang })
+            let permalink = format!("{}{url}", site.base.origin);
+            Some(Translation { lang, name, url, permalink, current: lang == current_lang })
         })
         .collect()
 }
