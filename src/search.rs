@@ -33,9 +33,11 @@ pub fn documents(site: &Site) -> Vec<Document> {
                 let (Some(taxonomy), Some(terms)) = (site.config.taxonomy(key), page.front.terms.get(*key)) else {
                     continue;
                 };
+                // The filter's name is what readers see above its choices, in their language.
+                let name = escape(taxonomy.title_in(&page.lang));
                 for term in terms.ids().iter().filter_map(|id| taxonomy.term(id)) {
                     let label = escape(term.label_in(&page.lang));
-                    filters.push_str(&format!("<span data-pagefind-filter=\"{key}\">{label}</span>"));
+                    filters.push_str(&format!("<span data-pagefind-filter=\"{name}\">{label}</span>"));
                 }
             }
             let html = format!(

@@ -247,6 +247,18 @@ await step("search in English finds the NurOwn article under the sub-path", asyn
   await page.close();
 });
 
+await step("search results can be narrowed by cell type, disease and evidence", async () => {
+  const page = await open(PAGES.article);
+  await search(page, "trial");
+  const groups = await page.$$eval("#search .pagefind-ui__filter-panel summary, #search .pagefind-ui__filter-name", (els) =>
+    els.map((e) => e.textContent.trim()),
+  );
+  for (const group of ["Cell types", "Diseases", "Evidence strength"]) {
+    check(`the search offers a "${group}" filter`, groups.some((g) => g.startsWith(group)), `filters: ${groups.join(", ") || "(none)"}`);
+  }
+  await page.close();
+});
+
 for (const word of ["肌萎缩", "间充质"]) {
   await step(`search in Chinese for ${word}`, async () => {
     const page = await open(PAGES["Chinese home"]);
