@@ -1,9 +1,14 @@
-//! Progress for long work: a spinner with elapsed time on an interactive terminal, nothing
-//! otherwise (logs and CI get the plain summary line the commands print at the end).
+//! Progress for long work: a bar counting rendered documents on an interactive terminal, nothing
+//! otherwise (logs and CI get the plain summary line the commands print at the end). The
+//! library reports through [`expect`] and [`advance`], which do nothing unless a command started
+//! a [`Progress`].
 
 use indicatif::{ProgressBar, ProgressStyle};
 use std::io::IsTerminal;
+use std::sync::Mutex;
 use std::time::Duration;
+
+static BAR: Mutex<Option<ProgressBar>> = Mutex::new(None);
 
 pub struct Progress {
     bar: Option<ProgressBar>,
@@ -14,19 +19,37 @@ impl Progress {
         if !std::io::stderr().is_terminal() {
             return Progress { bar: None };
         }
-        let bar = ProgressBar::new_spinner();
-        bar.set_style(
-            ProgressStyle::with_template("{spinner} {msg} {elapsed}")
-                .unwrap_or_else(|_| ProgressStyle::default_spinner()),
-        );
-        bar.set_message(message);
+        let style = ProgressStyle::with_template("{msg} [{bar:30}] {pos}/{len} {elapsed}")
+            .map(|s| s.progress_chars("=> "))
+            .unwrap_or_else(|_| ProgressStyle::default_bar());
+        let bar = ProgressBar::new(0).with_style(style).with_message(message);
         bar.enable_steady_tick(Duration::from_millis(100));
+        if let Ok(mut global) = BAR.lock() {
+            *global = Some(bar.clone());
+        }
         Progress { bar: Some(bar) }
     }
 
     pub fn finish(self) {
         if let Some(bar) = self.bar {
             bar.finish_and_clear();
+            if let Ok(mut global) = BAR.lock() {
+                *global = None;
+            }
         }
+    }
+}
+
+/// Adds `n` steps of work still to do.
+pub fn expect(n: usize) {
+    if let Ok(Some(bar)) = BAR.lock().as_deref() {
+        bar.inc_length(n as u64);
+    }
+}
+
+/// Marks one step done.
+pub fn advance() {
+    if let Ok(Some(bar)) = BAR.lock().as_deref() {
+        bar.inc(1);
     }
 }

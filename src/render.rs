@@ -124,8 +124,15 @@ pub fn prepare(site: &Site, mut tera: Tera, i18n: &toml::Table) -> Tera {
 
 /// Renders the given documents in parallel; all template errors are returned together.
 pub fn render(tera: &Tera, site: &Site, dates: &Dates, jobs: &[Job]) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
-    let results: Vec<Result<OutputFile, Diagnostic>> =
-        jobs.par_iter().map(|job| render_job(tera, site, dates, *job)).collect();
+    crate::progress::expect(jobs.len());
+    let results: Vec<Result<OutputFile, Diagnostic>> = jobs
+        .par_iter()
+        .map(|job| {
+            let result = render_job(tera, site, dates, *job);
+            crate::progress::advance();
+            result
+        })
+        .collect();
     let mut files = Vec::with_capacity(results.len());
     let mut problems = Vec::new();
     for result in results {

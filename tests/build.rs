@@ -11,6 +11,8 @@ fn builds_and_prints_a_summary() {
     let run = site.build();
     run.success();
     assert!(run.stdout.contains("built 4 pages"), "{}", run.stdout);
+    assert_eq!(run.stdout.lines().count(), 1, "one summary line");
+    assert!(run.stderr.is_empty(), "no progress bar when stderr is not a terminal: {:?}", run.stderr);
     assert!(site.path("book/.cellbook-output").is_file());
     assert!(site.path("book/.nojekyll").is_file());
     assert!(site.path("book/css/site.css").is_file(), "static files are copied");
