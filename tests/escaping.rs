@@ -3,20 +3,10 @@
 
 mod common;
 
-use common::copy_dir;
+use common::real_site;
 use std::path::Path;
 
 const ATTACK: &str = "</script><script>alert(1)</script>";
-
-fn real_site() -> tempfile::TempDir {
-    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::copy(repo.join("book.toml"), dir.path().join("book.toml")).unwrap();
-    for folder in ["content", "templates", "static"] {
-        copy_dir(&repo.join(folder), &dir.path().join(folder));
-    }
-    dir
-}
 
 fn build(root: &Path) -> String {
     let run = common::cellbook().args(["build", "--root"]).arg(root).output().unwrap();

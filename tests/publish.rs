@@ -3,22 +3,12 @@
 
 mod common;
 
-use common::{Site, attributes, cellbook, copy_dir, percent_decode, serve_static, snapshot};
+use common::{Site, attributes, cellbook, percent_decode, real_site, serve_static, snapshot};
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::path::Path;
 
 fn repo() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
-}
-
-/// A copy of the repository's own site (book.toml, content, templates, static) in a temp folder.
-fn real_site() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::copy(repo().join("book.toml"), dir.path().join("book.toml")).unwrap();
-    for folder in ["content", "templates", "static"] {
-        copy_dir(&repo().join(folder), &dir.path().join(folder));
-    }
-    dir
 }
 
 fn build(root: &Path, output: &Path, base_url: &str) {

@@ -219,3 +219,14 @@ pub fn attributes(html: &str, attr: &str) -> Vec<String> {
         })
         .collect()
 }
+
+/// A copy of the repository's own site (book.toml, content, templates, static) in a temp folder.
+pub fn real_site() -> tempfile::TempDir {
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let dir = tempfile::tempdir().unwrap();
+    fs::copy(repo.join("book.toml"), dir.path().join("book.toml")).unwrap();
+    for folder in ["content", "templates", "static"] {
+        copy_dir(&repo.join(folder), &dir.path().join(folder));
+    }
+    dir
+}
