@@ -5,7 +5,8 @@
 //! the model (title, rendered body, filters for cell type, disease and evidence) rather than the
 //! full themed page: the index does not depend on the templates, and pagefind parses a fraction
 //! of the HTML. pagefind's extended segmentation splits Chinese into words; it keeps one index per
-//! language.
+//! language. pagefind is patched (vendor/pagefind/PATCHES.md) to parse the documents and compress
+//! its files on all cores; upstream takes in-memory documents one at a time.
 
 use crate::highlight::escape;
 use crate::site::Site;
@@ -78,13 +79,8 @@ pub fn index(documents: Vec<Document>) -> Result<Vec<(String, Vec<u8>)>, String>
     runtime.block_on(async {
         let options = PagefindServiceConfig::builder().keep_index_url(false).build();
         let mut index = PagefindIndex::new(Some(options)).map_err(|e| format!("search index: {e}"))?;
-        for document in documents {
-            let url = document.url.clone();
-            index
-                .add_html_file(None, Some(document.url), document.html)
-                .await
-                .map_err(|e| format!("search index: {url}: {e}"))?;
-        }
+        let documents = documents.into_iter().map(|d| (d.url, d.html)).collect();
+        index.add_html_files(documents).await.map_err(|e| format!("search index: {e}"))?;
         let bundle = index.get_files().await.map_err(|e| format!("search index: {e}"))?;
         Ok(bundle
             .into_iter()
