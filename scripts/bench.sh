@@ -4,8 +4,8 @@
 #   bash scripts/bench.sh [--sizes "1000 10000"] [--runs N] [--tools "cellbook hugo mdbook"]
 #                         [--edits N] [--no-edit] [--cellbook-bin PATH] [--build-limit SECS]
 #
-# Per size: clean builds timed with hyperfine (all tools in one invocation, output folder removed
-# before every run), peak memory with /usr/bin/time -v (one build per tool), cellbook's search
+# Per size: clean builds timed with hyperfine in alternating rounds (one run of each tool per round,
+# output folder removed before every run), peak memory with /usr/bin/time -v (one build per tool), cellbook's search
 # share (its summary line, and a build with `[search] enabled = false`), and the one-page edit
 # latency of `cellbook serve` and `hugo server`. Corpora and scratch live in /tmp/cellbook-bench
 # (BENCH_WORK to change it; never inside the repository) and are reused between runs. Results go
@@ -325,13 +325,24 @@ bench_size() {
   done
 
   if ((${#keep_names[@]})); then
-    log "size $size: hyperfine, $RUNS clean builds each of: ${keep_names[*]} (bounded to ${budget}s)"
-    local hf=(hyperfine --runs "$RUNS" --prepare "$prepare" --export-json "$raw/hyperfine.json")
-    for i in "${!keep_names[@]}"; do hf+=(--command-name "${keep_names[$i]}" "${keep_cmds[$i]}"); done
-    if ! timeout -k 10 "$budget" "${hf[@]}" 2>&1 | tee "$raw/hyperfine.txt" >&2; then
-      warn "hyperfine failed or ran over ${budget}s (see $raw/hyperfine.txt)"
-      for tool in "${keep_names[@]}"; do echo "hyperfine failed" >"$raw/state-$tool.txt"; done
+    # Alternating rounds (cellbook, Hugo, mdBook, cellbook, ...), one hyperfine run each, so that a
+    # change in the machine's load during the size's runs reaches every tool alike.
+    log "size $size: $RUNS rounds of clean builds, alternating: ${keep_names[*]} (bounded to ${budget}s)"
+    local round deadline=$((SECONDS + budget)) failed=0
+    for round in $(seq 1 "$RUNS"); do
+      for i in "${!keep_names[@]}"; do
+        if ((SECONDS >= deadline)); then failed=1 && break 2; fi
+        if ! timeout -k 10 "$limit" hyperfine --runs 1 --prepare "$prepare" --export-json "$raw/hf-$round-$i.json" \
+          --command-name "${keep_names[$i]}" "${keep_cmds[$i]}" 2>&1 | tee -a "$raw/hyperfine.txt" >&2; then
+          failed=1 && break 2
+        fi
+      done
+    done
+    if ((failed)); then
+      warn "a timed build failed or the runs went over ${budget}s (see $raw/hyperfine.txt)"
+      for tool in "${keep_names[@]}"; do echo "timed runs failed" >"$raw/state-$tool.txt"; done
     fi
+    python3 "$HELPERS/report.py" merge-runs --raw "$raw" --out "$raw/hyperfine.json"
     bash -c "$prepare"
   fi
 

@@ -88,6 +88,25 @@ def cpu_percent(path: str) -> int | None:
     return int(m.group(1)) if m else None
 
 
+def merge_runs(raw: str, out: str) -> None:
+    """Joins the one-run hyperfine files of the alternating rounds (hf-ROUND-I.json) into one
+    file shaped like hyperfine's own export, one result per tool with every run's time."""
+    times: dict[str, list[float]] = {}
+    names = sorted(f for f in os.listdir(raw) if f.startswith("hf-") and f.endswith(".json"))
+    for name in sorted(names, key=lambda f: [int(x) for x in f[3:-5].split("-")]):
+        with open(os.path.join(raw, name), encoding="utf-8") as fh:
+            for r in json.load(fh).get("results", []):
+                times.setdefault(r["command"], []).extend(r.get("times") or [])
+    results = []
+    for command, ts in times.items():
+        results.append({"command": command, "times": ts, "median": statistics.median(ts),
+                        "mean": statistics.mean(ts), "stddev": statistics.stdev(ts) if len(ts) > 1 else 0.0,
+                        "min": min(ts), "max": max(ts)})
+    with open(out, "w", encoding="utf-8") as fh:
+        json.dump({"results": results}, fh, indent=1)
+        fh.write("\n")
+
+
 def collect(raw: str, out: str) -> None:
     meta = read_kv(os.path.join(raw, "meta.txt"))
     size = int(meta["size"])
@@ -272,8 +291,8 @@ def render(results: str, md_path: str, svg_path: str, planned: list[int]) -> Non
                     "is kept by hand). The corpus is `/work/shared/bench/gen_corpus.py` (seed 42): the same "
                     "articles as a cellbook site (`bench/book.toml`, the repository's `templates/` and "
                     "`static/`), a Hugo site and an mdBook. Clean builds: the output folder is removed "
-                    "before every timed run (`hyperfine --prepare`); all tools of one size are timed in "
-                    "one hyperfine invocation, one after the other. Peak memory: one extra build per tool "
+                    "before every timed run (`hyperfine --prepare`); the tools of one size are timed in "
+                    "alternating rounds (one build of each tool per round, in the same session). Peak memory: one extra build per tool "
                     "under `/usr/bin/time -v`, which also gives the CPU column (CPU time over wall time of that build: 200% = both cores busy). Pages/s counts the corpus's articles (not the taxonomy and "
                     "section pages each tool adds).", "",
                     "```sh",
@@ -398,8 +417,13 @@ def main() -> int:
     r.add_argument("--md", required=True)
     r.add_argument("--svg", required=True)
     r.add_argument("--planned", default="1000 10000 50000")
+    m = sub.add_parser("merge-runs")
+    m.add_argument("--raw", required=True)
+    m.add_argument("--out", required=True)
     args = ap.parse_args()
-    if args.cmd == "collect":
+    if args.cmd == "merge-runs":
+        merge_runs(args.raw, args.out)
+    elif args.cmd == "collect":
         collect(args.raw, args.out)
     else:
         render(args.results, args.md, args.svg, [int(x) for x in args.planned.split()])
