@@ -81,7 +81,7 @@ pub fn index(documents: Vec<Document>) -> Result<Vec<(String, Vec<u8>)>, String>
         let mut index = PagefindIndex::new(Some(options)).map_err(|e| format!("search index: {e}"))?;
         let documents = documents.into_iter().map(|d| (d.url, d.html)).collect();
         index.add_html_files(documents).await.map_err(|e| format!("search index: {e}"))?;
-        let bundle = index.get_files().await.map_err(|e| format!("search index: {e}"))?;
+        let bundle = index.take_files().await.map_err(|e| format!("search index: {e}"))?;
         Ok(bundle
             .into_iter()
             .map(|f| {

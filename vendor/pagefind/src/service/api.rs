@@ -229,6 +229,14 @@ impl PagefindIndex {
         Ok(resolved_output_path.to_string_lossy().into())
     }
 
+    /// cellbook patch: like `get_files`, but the added files are moved into the index rather
+    /// than copied, so the instance holds one copy of them at most; it cannot build again.
+    pub async fn take_files(&mut self) -> Result<Vec<SyntheticFile>> {
+        let mut state = self.search_index.lock().await;
+        state.build_indexes_once().await?;
+        Ok(state.get_files().await)
+    }
+
     /// Build the search index for this instance and return the files as a list of
     /// SyntheticFileResponse.
     ///
