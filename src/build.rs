@@ -92,8 +92,10 @@ pub fn build(options: &Options) -> Result<Report, Failure> {
             })
         });
         let compiled = render_model(options, site, diagnostics, statics)?;
+        let write_start = Instant::now();
         let staging = Staging::new(&target).map_err(write_failure)?;
         let mut files = stage(&staging, &compiled).map_err(write_failure);
+        crate::progress::phase("write", write_start);
         let mut search_time = Duration::ZERO;
         if let Some(search) = search {
             let (bundle, time) = search
@@ -135,7 +137,9 @@ pub fn base_url(options: &Options, config: &Config) -> BaseUrl {
 pub fn model(options: &Options, config: Config) -> (Site, Diagnostics, Vec<(String, PathBuf)>) {
     let root = &options.root;
     let mut diagnostics = Diagnostics::default();
+    let start = Instant::now();
     let (content, problems) = content::load(root, &config, options.drafts);
+    crate::progress::phase("load", start);
     diagnostics.extend(problems);
     let statics = static_files(root);
     let static_paths: Vec<String> = statics.iter().map(|(rel, _)| rel.clone()).collect();
@@ -168,7 +172,9 @@ pub fn render_model(
     let (tera, i18n) = templates.map_err(Failure::Diagnostics)?;
     let tera = render::prepare(&site, tera, &i18n);
     let dates = Dates::from_git(&options.root);
+    let start = Instant::now();
     let files = render::render(&tera, &site, &dates, &render::all_jobs(&site)).map_err(Failure::Diagnostics)?;
+    crate::progress::phase("render", start);
     let mut extra = generated_files(&site, &dates);
     extra.sort();
     let mut copies: Vec<(String, PathBuf)> = statics;

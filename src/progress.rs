@@ -53,3 +53,13 @@ pub fn advance() {
         bar.inc(1);
     }
 }
+
+/// When `CELLBOOK_TIMINGS` is set, prints how long a phase of the build took on stderr (the
+/// phase figures of BENCHMARKS.md); returns the start of the next phase.
+pub fn phase(name: &str, since: std::time::Instant) -> std::time::Instant {
+    static ON: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    if *ON.get_or_init(|| std::env::var_os("CELLBOOK_TIMINGS").is_some()) {
+        eprintln!("phase {name}: {:.3} s", since.elapsed().as_secs_f64());
+    }
+    std::time::Instant::now()
+}

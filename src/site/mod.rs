@@ -85,12 +85,18 @@ impl Site {
             by_key,
             by_url: HashMap::new(),
         };
+        let start = std::time::Instant::now();
         site.build_sections();
         problems.extend(site.map_urls(static_files));
+        let start = crate::progress::phase("sections and URLs", start);
         problems.extend(site.render_bodies());
+        let start = crate::progress::phase("markdown bodies", start);
         site.backlinks = site.link_graph();
+        let start = crate::progress::phase("backlinks", start);
         site.related = related::find(&site);
+        let start = crate::progress::phase("related pages", start);
         site.terms = site.collect_terms();
+        crate::progress::phase("terms", start);
         (site, problems)
     }
 
