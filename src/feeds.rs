@@ -38,12 +38,13 @@ pub fn sitemap(site: &Site, dates: &Dates) -> String {
         let alternates = if alternates.len() > 1 { alternates } else { Vec::new() };
         urls.push((page.url.clone(), page_date(site, dates, p), alternates));
     }
+    let pages: std::collections::HashSet<&str> = site.pages.iter().map(|p| p.url.as_str()).collect();
     for url in site
         .generated_urls()
         .into_iter()
         .chain(site.sections.iter().filter(|s| s.index.is_none()).map(|s| s.url.clone()))
     {
-        if !urls.iter().any(|(u, _, _)| *u == url) {
+        if !pages.contains(url.as_str()) {
             urls.push((url, None, Vec::new()));
         }
     }

@@ -335,7 +335,7 @@ pub fn page_context(context: &mut Context, site: &Site, dates: &Dates, p: usize)
     let rendered = &site.rendered[p];
     let section = site.section_of[p];
     let neighbours = &site.sections[section].pages;
-    let position = neighbours.iter().position(|&q| q == p);
+    let position = site.position[p];
     let neighbour = |offset: isize| {
         let q = position?.checked_add_signed(offset)?;
         neighbours.get(q).map(|&q| link(site, site.pages[q].title(), &site.pages[q].url))

@@ -39,6 +39,9 @@ pub struct BodyEdit {
     pub body_line: usize,
 }
 
+/// The order of [`Site::strongest_first`]: the rank (highest first), the title, the page.
+type StrengthKey = (std::cmp::Reverse<Option<usize>>, String, usize);
+
 /// One taxonomy term's pages in one language, strongest evidence first.
 #[derive(Debug, Default)]
 pub struct TermPages {
@@ -57,12 +60,18 @@ pub struct Site {
     pub related: Vec<Vec<usize>>,
     /// The section each page belongs to (for `_index.md`, the section it introduces).
     pub section_of: Vec<usize>,
+    /// Where each page stands in its section's `pages` (`None` for `_index.md`).
+    pub position: Vec<Option<usize>>,
     /// `terms[taxonomy][term][language]`, languages in `config.languages()` order.
     pub terms: Vec<Vec<Vec<TermPages>>>,
     /// (translation key, language) -> page.
     pub by_key: HashMap<(String, String), usize>,
     /// Every site URL (`cells/msc/`) a page or the generator answers at.
     pub by_url: HashMap<String, Owner>,
+    /// language -> folder -> section.
+    section_ids: HashMap<String, HashMap<String, usize>>,
+    /// The pages [`Site::visible`] gives, per language in `config.languages()` order.
+    visible_pages: Vec<Vec<usize>>,
 }
 
 impl Site {
@@ -81,11 +90,15 @@ impl Site {
             backlinks: Vec::new(),
             related: Vec::new(),
             section_of: Vec::new(),
+            position: Vec::new(),
             terms: Vec::new(),
             by_key,
             by_url: HashMap::new(),
+            section_ids: HashMap::new(),
+            visible_pages: Vec::new(),
         };
         let start = std::time::Instant::now();
+        site.visible_pages = site.languages().iter().map(|lang| site.find_visible(lang)).collect();
         site.build_sections();
         problems.extend(site.map_urls(static_files));
         let start = crate::progress::phase("sections and URLs", start);
@@ -108,16 +121,27 @@ impl Site {
         &self.config.book.language
     }
 
-    /// The articles a reader of `lang` sees: those written in it, and main-language articles
-    /// that have no translation into it yet.
+    /// The articles a reader of `lang` (one of the site's languages) sees, in page order: those
+    /// written in it, and main-language articles that have no translation into it yet.
     pub fn visible(&self, lang: &str) -> impl Iterator<Item = usize> + '_ {
-        let lang = lang.to_string();
-        self.pages.iter().enumerate().filter_map(move |(i, page)| {
+        let index = self.languages().iter().position(|l| *l == lang);
+        index.and_then(|i| self.visible_pages.get(i)).map_or(&[][..], Vec::as_slice).iter().copied()
+    }
+
+    fn find_visible(&self, lang: &str) -> Vec<usize> {
+        let mut key = (String::new(), lang.to_string());
+        let mut pages = Vec::new();
+        for (i, page) in self.pages.iter().enumerate().filter(|(_, page)| !page.is_index) {
             let shown = page.lang == lang
-                || (page.lang == self.config.book.language
-                    && !self.by_key.contains_key(&(page.key.clone(), lang.clone())));
-            (shown && !page.is_index).then_some(i)
-        })
+                || (page.lang == self.config.book.language && {
+                    key.0.clone_from(&page.key);
+                    !self.by_key.contains_key(&key)
+                });
+            if shown {
+                pages.push(i);
+            }
+        }
+        pages
     }
 
     /// The page of `key` in `lang`, if that translation exists.
@@ -134,7 +158,7 @@ impl Site {
     }
 
     pub fn section(&self, lang: &str, dir: &str) -> Option<usize> {
-        self.sections.iter().position(|s| s.lang == lang && s.dir == dir)
+        self.section_ids.get(lang)?.get(dir).copied()
     }
 
     fn build_sections(&mut self) {
@@ -161,8 +185,33 @@ impl Site {
                     children: Vec::new(),
                     parent: None,
                 };
+                self.section_ids.entry(lang.clone()).or_default().insert(dir.clone(), self.sections.len());
                 self.sections.push(section);
             }
+        }
+        // Each language's articles by folder, in reading order (weight, then title).
+        let mut by_dir: Vec<HashMap<&str, Vec<usize>>> = Vec::new();
+        for visible in &self.visible_pages {
+            let mut dirs: HashMap<&str, Vec<usize>> = HashMap::new();
+            for &p in visible {
+                dirs.entry(self.pages[p].dir.as_str()).or_default().push(p);
+            }
+            for pages in dirs.values_mut() {
+                pages.sort_by_cached_key(|&p| self.reading_key(p));
+            }
+            by_dir.push(dirs);
+        }
+        let mut section_pages: Vec<Vec<usize>> = self
+            .sections
+            .iter()
+            .map(|s| {
+                let dirs = by_dir.get(self.lang_index(&s.lang));
+                dirs.and_then(|d| d.get(s.dir.as_str())).cloned().unwrap_or_default()
+            })
+            .collect();
+        drop(by_dir);
+        for (section, pages) in self.sections.iter_mut().zip(&mut section_pages) {
+            section.pages = std::mem::take(pages);
         }
         for i in 0..self.sections.len() {
             let (lang, dir) = (self.sections[i].lang.clone(), self.sections[i].dir.clone());
@@ -174,9 +223,6 @@ impl Site {
                     self.sections[parent].children.push(i);
                 }
             }
-            let mut pages: Vec<usize> = self.visible(&lang).filter(|&p| self.pages[p].dir == dir).collect();
-            pages.sort_by(|&a, &b| self.reading_order(a, b));
-            self.sections[i].pages = pages;
         }
         for i in 0..self.sections.len() {
             let mut children = std::mem::take(&mut self.sections[i].children);
@@ -184,11 +230,19 @@ impl Site {
             self.sections[i].children = children;
         }
         self.section_of = self.pages.iter().map(|page| self.section(&page.lang, &page.dir).unwrap_or(0)).collect();
+        self.position = vec![None; self.pages.len()];
+        for (s, section) in self.sections.iter().enumerate() {
+            for (at, &p) in section.pages.iter().enumerate() {
+                if self.section_of[p] == s {
+                    self.position[p] = Some(at);
+                }
+            }
+        }
     }
 
-    fn reading_order(&self, a: usize, b: usize) -> std::cmp::Ordering {
-        let key = |p: usize| (self.pages[p].front.weight.unwrap_or(i64::MAX), self.pages[p].title().to_lowercase(), p);
-        key(a).cmp(&key(b))
+    /// Reading order in a section: weight, then title, then page order.
+    fn reading_key(&self, p: usize) -> (i64, String, usize) {
+        (self.pages[p].front.weight.unwrap_or(i64::MAX), self.pages[p].title().to_lowercase(), p)
     }
 
     fn section_order(&self, a: usize, b: usize) -> std::cmp::Ordering {
@@ -395,47 +449,50 @@ impl Site {
     }
 
     fn collect_terms(&self) -> Vec<Vec<Vec<TermPages>>> {
-        let languages = self.languages();
-        let visible: Vec<Vec<usize>> = languages.iter().map(|lang| self.visible(lang).collect()).collect();
-        self.config
-            .taxonomies
+        let taxonomies = &self.config.taxonomies;
+        let languages = self.languages().len();
+        let mut terms: Vec<Vec<Vec<TermPages>>> = taxonomies
             .iter()
-            .map(|taxonomy| {
-                taxonomy
-                    .terms
-                    .iter()
-                    .map(|term| {
-                        visible
-                            .iter()
-                            .map(|pages| {
-                                let mut pages: Vec<usize> = pages
-                                    .iter()
-                                    .copied()
-                                    .filter(|&p| {
-                                        self.pages[p]
-                                            .front
-                                            .terms
-                                            .get(&taxonomy.key)
-                                            .is_some_and(|t| t.ids().contains(&term.id))
-                                    })
-                                    .collect();
-                                pages.sort_by(|&a, &b| self.strongest_first(a, b));
-                                TermPages { pages }
-                            })
-                            .collect()
-                    })
-                    .collect()
-            })
-            .collect()
+            .map(|t| t.terms.iter().map(|_| (0..languages).map(|_| TermPages::default()).collect()).collect())
+            .collect();
+        let term_ids: Vec<HashMap<&str, usize>> = taxonomies
+            .iter()
+            .map(|t| t.terms.iter().enumerate().map(|(n, term)| (term.id.as_str(), n)).collect())
+            .collect();
+        for (lang, visible) in self.visible_pages.iter().enumerate() {
+            for &p in visible {
+                for (t, taxonomy) in taxonomies.iter().enumerate() {
+                    let Some(ids) = self.pages[p].front.terms.get(&taxonomy.key) else { continue };
+                    for id in ids.ids() {
+                        if let Some(&n) = term_ids[t].get(id.as_str()) {
+                            let pages = &mut terms[t][n][lang].pages;
+                            // A term written twice lists the page once.
+                            if pages.last() != Some(&p) {
+                                pages.push(p);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        // Sort keys are made once per page, not once per comparison.
+        let mut keys: Vec<Option<StrengthKey>> = vec![None; self.pages.len()];
+        for &p in self.visible_pages.iter().flatten() {
+            if keys[p].is_none() {
+                keys[p] = Some(self.strength_key(p));
+            }
+        }
+        terms.par_iter_mut().flatten().flatten().for_each(|term| term.pages.sort_by(|a, b| keys[*a].cmp(&keys[*b])));
+        terms
+    }
+
+    fn strength_key(&self, p: usize) -> StrengthKey {
+        (std::cmp::Reverse(self.strength(p).map(|(rank, _)| rank)), self.pages[p].title().to_lowercase(), p)
     }
 
     /// Order for term pages: strongest evidence first, then by title.
     pub fn strongest_first(&self, a: usize, b: usize) -> std::cmp::Ordering {
-        let rank = |p: usize| self.strength(p).map(|(rank, _)| rank);
-        rank(b)
-            .cmp(&rank(a))
-            .then_with(|| self.pages[a].title().to_lowercase().cmp(&self.pages[b].title().to_lowercase()))
-            .then(a.cmp(&b))
+        self.strength_key(a).cmp(&self.strength_key(b))
     }
 
     /// The index of `lang` in `config.languages()`.
