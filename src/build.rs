@@ -70,9 +70,11 @@ pub fn output_dir(options: &Options, config: &Config) -> PathBuf {
     options.output.clone().unwrap_or_else(|| options.root.join(&config.build.build_dir))
 }
 
-/// Builds the site and swaps it into the output folder. The search index is built on a thread
-/// of its own while the pages are rendered and written: pagefind indexes on one core, and the
-/// rest of the build keeps the other busy.
+/// Builds the site and swaps it into the output folder. Each page is written by the task that
+/// rendered it, so the rendered site is never held in memory whole (the dev server keeps it, and
+/// uses [`compile`] and [`write`]). The search index is built on a thread of its own while the
+/// pages are rendered and written: pagefind indexes on one core, and the rest of the build keeps
+/// the other busy.
 pub fn build(options: &Options) -> Result<Report, Failure> {
     let start = Instant::now();
     let config = Config::load(&options.root).map_err(Failure::Diagnostics)?;
@@ -91,19 +93,18 @@ pub fn build(options: &Options) -> Result<Report, Failure> {
                 search::index(documents).map(|bundle| (bundle, search_start.elapsed()))
             })
         });
-        let compiled = render_model(options, site, diagnostics, statics)?;
-        let write_start = Instant::now();
+        let (tera, dates, warnings) = prepare(options, &site, diagnostics)?;
+        let (copies, extra) = other_files(&site, &dates, statics);
         let staging = Staging::new(&target).map_err(write_failure)?;
-        let mut files = stage(&staging, &compiled).map_err(write_failure);
-        crate::progress::phase("write", write_start);
+        let write_start = Instant::now();
+        let mut files = stream(&staging, &tera, &site, &dates, &copies, &extra, &write_failure);
+        crate::progress::phase("render and write", write_start);
         let mut search_time = Duration::ZERO;
         if let Some(search) = search {
-            let (bundle, time) = search
-                .join()
-                .map_err(|_| Failure::Other("the search indexer failed".into()))?
-                .map_err(Failure::Other)?;
-            search_time = time;
+            let indexed = search.join().map_err(|_| Failure::Other("the search indexer failed".into()));
             files = files.and_then(|n| {
+                let (bundle, time) = indexed?.map_err(Failure::Other)?;
+                search_time = time;
                 bundle.par_iter().try_for_each(|(rel, bytes)| staging.write(rel, bytes)).map_err(write_failure)?;
                 Ok(n + bundle.len())
             });
@@ -117,16 +118,39 @@ pub fn build(options: &Options) -> Result<Report, Failure> {
         };
         staging.commit().map_err(write_failure)?;
         Ok(Report {
-            pages: compiled.articles(),
-            sections: compiled.site.sections.len(),
-            terms: compiled.terms(),
+            pages: site.pages.iter().filter(|p| !p.is_index).count(),
+            sections: site.sections.len(),
+            terms: site.config.taxonomies.iter().map(|t| t.terms.len()).sum(),
             files,
-            warnings: compiled.warnings,
+            warnings,
             elapsed: start.elapsed(),
             output: target.clone(),
             search_time,
         })
     })
+}
+
+/// Writes the copies, every rendered document as soon as it is rendered, then the generated
+/// files, in the order [`stage`] writes them; returns how many files.
+fn stream(
+    staging: &Staging,
+    tera: &Tera,
+    site: &Site,
+    dates: &Dates,
+    copies: &[(String, PathBuf)],
+    extra: &[(String, Vec<u8>)],
+    write_failure: &dyn Fn(std::io::Error) -> Failure,
+) -> Result<usize, Failure> {
+    copies.par_iter().try_for_each(|(rel, source)| staging.copy(rel, source)).map_err(write_failure)?;
+    let jobs = render::all_jobs(site);
+    let rendered =
+        render::render_each(tera, site, dates, &jobs, |file| staging.write(&file.path, file.contents.as_bytes()))
+            .map_err(|e| match e {
+                render::StreamError::Templates(problems) => Failure::Diagnostics(problems),
+                render::StreamError::Write(e) => write_failure(e),
+            })?;
+    extra.par_iter().try_for_each(|(rel, bytes)| staging.write(rel, bytes)).map_err(write_failure)?;
+    Ok(copies.len() + rendered + extra.len())
 }
 
 pub fn base_url(options: &Options, config: &Config) -> BaseUrl {
@@ -159,9 +183,24 @@ pub fn compile(options: &Options, config: Config) -> Result<Compiled, Failure> {
 pub fn render_model(
     options: &Options,
     site: Site,
-    mut diagnostics: Diagnostics,
+    diagnostics: Diagnostics,
     statics: Vec<(String, PathBuf)>,
 ) -> Result<Compiled, Failure> {
+    let (tera, dates, warnings) = prepare(options, &site, diagnostics)?;
+    let start = Instant::now();
+    let files = render::render(&tera, &site, &dates, &render::all_jobs(&site)).map_err(Failure::Diagnostics)?;
+    crate::progress::phase("render", start);
+    let (copies, extra) = other_files(&site, &dates, statics);
+    Ok(Compiled { site, tera, dates, files, copies, extra, warnings })
+}
+
+/// Loads the templates with the model's global context, and the pages' dates; fails with all
+/// errors found so far and the templates' own. Returns the warnings, sorted.
+fn prepare(
+    options: &Options,
+    site: &Site,
+    mut diagnostics: Diagnostics,
+) -> Result<(Tera, Dates, Vec<Diagnostic>), Failure> {
     let templates = render::load_templates(&options.root);
     if let Err(problems) = &templates {
         diagnostics.extend(problems.iter().cloned());
@@ -170,17 +209,22 @@ pub fn render_model(
         return Err(diagnostics.into());
     }
     let (tera, i18n) = templates.map_err(Failure::Diagnostics)?;
-    let tera = render::prepare(&site, tera, &i18n);
+    let tera = render::prepare(site, tera, &i18n);
     let dates = Dates::from_git(&options.root);
-    let start = Instant::now();
-    let files = render::render(&tera, &site, &dates, &render::all_jobs(&site)).map_err(Failure::Diagnostics)?;
-    crate::progress::phase("render", start);
-    let mut extra = generated_files(&site, &dates);
+    let warnings = diagnostics.sorted().into_iter().filter(|d| !d.is_error()).collect();
+    Ok((tera, dates, warnings))
+}
+
+/// What is written besides the templates' documents: the copies (`static/` and page assets) as
+/// (output path, source), and the generated files, sorted.
+type OtherFiles = (Vec<(String, PathBuf)>, Vec<(String, Vec<u8>)>);
+
+fn other_files(site: &Site, dates: &Dates, statics: Vec<(String, PathBuf)>) -> OtherFiles {
+    let mut extra = generated_files(site, dates);
     extra.sort();
     let mut copies: Vec<(String, PathBuf)> = statics;
     copies.extend(site.assets.iter().map(|a| (a.rel.clone(), a.source.clone())));
-    let warnings = diagnostics.sorted().into_iter().filter(|d| !d.is_error()).collect();
-    Ok(Compiled { site, tera, dates, files, copies, extra, warnings })
+    (copies, extra)
 }
 
 /// Files made by the generator rather than templates.

@@ -54,12 +54,23 @@ pub fn advance() {
     }
 }
 
-/// When `CELLBOOK_TIMINGS` is set, prints how long a phase of the build took on stderr (the
-/// phase figures of BENCHMARKS.md); returns the start of the next phase.
+/// When `CELLBOOK_TIMINGS` is set, prints how long a phase of the build took and the memory in
+/// use on stderr (the phase figures of BENCHMARKS.md); returns the start of the next phase.
 pub fn phase(name: &str, since: std::time::Instant) -> std::time::Instant {
     static ON: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
     if *ON.get_or_init(|| std::env::var_os("CELLBOOK_TIMINGS").is_some()) {
-        eprintln!("phase {name}: {:.3} s", since.elapsed().as_secs_f64());
+        // Resident memory now and at its peak so far, where the system tells it (Linux).
+        let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+        let field = |key: &str| {
+            let line = status.lines().find(|l| l.starts_with(key));
+            line.and_then(|l| l.split_whitespace().nth(1)?.parse::<u64>().ok()).map_or(0, |kib| kib / 1024)
+        };
+        eprintln!(
+            "phase {name}: {:.3} s (RSS {} MiB, peak {} MiB)",
+            since.elapsed().as_secs_f64(),
+            field("VmRSS:"),
+            field("VmHWM:")
+        );
     }
     std::time::Instant::now()
 }

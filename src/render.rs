@@ -144,6 +144,64 @@ pub fn render(tera: &Tera, site: &Site, dates: &Dates, jobs: &[Job]) -> Result<V
     if problems.is_empty() { Ok(files) } else { Err(problems) }
 }
 
+/// Why [`render_each`] stopped.
+#[derive(Debug)]
+pub enum StreamError {
+    /// Template errors, in the order of the jobs; once one is found, nothing more is written,
+    /// but every document is still rendered so that all errors are reported together.
+    Templates(Vec<Diagnostic>),
+    /// The first error of the writer; rendering stops there.
+    Write(std::io::Error),
+}
+
+/// Renders the given documents in parallel and hands each to `write` on the thread that rendered
+/// it, so that a rendered document is dropped as soon as it is written and the site is never held
+/// in memory whole. Returns how many documents were written.
+pub fn render_each(
+    tera: &Tera,
+    site: &Site,
+    dates: &Dates,
+    jobs: &[Job],
+    write: impl Fn(&OutputFile) -> std::io::Result<()> + Sync,
+) -> Result<usize, StreamError> {
+    use std::sync::Mutex;
+    use std::sync::atomic::{AtomicBool, Ordering::Relaxed};
+    crate::progress::expect(jobs.len());
+    let write_error: Mutex<Option<std::io::Error>> = Mutex::new(None);
+    let (stop, template_error) = (AtomicBool::new(false), AtomicBool::new(false));
+    let problems: Vec<Diagnostic> = jobs
+        .par_iter()
+        .filter_map(|job| {
+            if stop.load(Relaxed) {
+                return None;
+            }
+            let result = render_job(tera, site, dates, *job);
+            crate::progress::advance();
+            match result {
+                Ok(file) if !template_error.load(Relaxed) => {
+                    if let Err(e) = write(&file) {
+                        stop.store(true, Relaxed);
+                        write_error.lock().unwrap_or_else(|e| e.into_inner()).get_or_insert(e);
+                    }
+                    None
+                }
+                Ok(_) => None,
+                Err(problem) => {
+                    template_error.store(true, Relaxed);
+                    Some(problem)
+                }
+            }
+        })
+        .collect();
+    if !problems.is_empty() {
+        return Err(StreamError::Templates(problems));
+    }
+    match write_error.into_inner().unwrap_or_else(|e| e.into_inner()) {
+        Some(e) => Err(StreamError::Write(e)),
+        None => Ok(jobs.len()),
+    }
+}
+
 /// Every document of the site.
 pub fn all_jobs(site: &Site) -> Vec<Job> {
     let mut jobs: Vec<Job> = (0..site.pages.len()).filter(|&p| !site.pages[p].is_index).map(Job::Page).collect();

@@ -4,7 +4,9 @@
 
 mod common;
 
-use common::{Site, attributes, copy_dir};
+use cellbook::build::{self, Options};
+use common::{Site, attributes, copy_dir, snapshot};
+use std::fs;
 use std::path::Path;
 
 /// A site with the repository's theme and `articles` as (path in `content/`, front matter lines).
@@ -59,4 +61,81 @@ fn related_pages_come_from_the_articles_neighbourhood_when_a_tag_is_everywhere()
     // An article with few peers on a term still finds all of them.
     let first = related(&site, "a/000/index.html");
     assert_eq!(first, ["/a/001/", "/a/002/", "/a/003/", "/a/004/", "/a/005/"]);
+}
+
+#[test]
+fn the_streamed_build_writes_what_the_dev_server_renders() {
+    // `cellbook build` writes each page as it is rendered; `serve` and `check` render the site in
+    // memory first (build::compile). Both must give the same files, byte for byte.
+    let site = common::real_site();
+    let options = |output: &str| Options {
+        root: site.path().to_path_buf(),
+        output: Some(site.path().join(output)),
+        no_search: true,
+        ..Options::default()
+    };
+    let report = build::build(&options("streamed")).unwrap();
+    let config = cellbook::config::Config::load(site.path()).unwrap();
+    let compiled = build::compile(&options("compiled"), config).unwrap();
+    let written = build::write(&site.path().join("compiled"), &compiled).unwrap();
+    assert_eq!(report.files, written);
+    let (streamed, in_memory) = (snapshot(&site.path().join("streamed")), snapshot(&site.path().join("compiled")));
+    assert!(streamed.len() > 100, "{} files", streamed.len());
+    assert!(streamed == in_memory, "the two builds differ");
+}
+
+/// The peak resident memory (MiB) that `CELLBOOK_TIMINGS` reports after the phase `name`.
+fn peak_after(stderr: &str, name: &str) -> u64 {
+    let line = stderr.lines().find(|l| l.starts_with(&format!("phase {name}:"))).unwrap_or_else(|| panic!("{stderr}"));
+    line.split("peak ").nth(1).and_then(|rest| rest.split(' ').next()?.parse().ok()).unwrap()
+}
+
+#[test]
+#[cfg(target_os = "linux")]
+fn the_build_never_holds_all_rendered_pages_in_memory() {
+    // 3,000 short articles whose pages (navigation, related and term links) are large: the
+    // rendered site is many times the model. Writing each page as it is rendered keeps the peak
+    // near the model's; holding every page until the end would add the whole output.
+    let title = "on the long-term follow-up of a cohort treated with cells, as titles of reviews often are";
+    let articles: Vec<(String, String)> = (0..3000)
+        .map(|n| (format!("s{}/{n:04}.md", n % 4), format!("title: \"Article {n:04} {title}\"\ntags: [t{}]", n % 50)))
+        .collect();
+    let site = generated_site("", &articles);
+    let mut command = common::cellbook();
+    command.env("CELLBOOK_TIMINGS", "1").args(["build", "--root"]).arg(site.root());
+    let run = common::Run::from(command.output().unwrap());
+    run.success();
+    let output_mib = snapshot(&site.path("book")).iter().map(|(_, bytes)| bytes.len() as u64).sum::<u64>() >> 20;
+    assert!(output_mib >= 40, "the test needs a large output: {output_mib} MiB");
+    let model = peak_after(&run.stderr, "terms");
+    let last = run.stderr.lines().rfind(|l| l.starts_with("phase ")).unwrap();
+    let end = peak_after(last, last.trim_start_matches("phase ").split(':').next().unwrap());
+    assert!(
+        end - model < output_mib / 4,
+        "peak {model} MiB after the model, {end} MiB at the end; output {output_mib} MiB"
+    );
+}
+
+#[test]
+fn a_template_error_while_rendering_leaves_the_previous_site_and_reports_every_page() {
+    let articles: Vec<(String, String)> =
+        (0..40).map(|n| (format!("a/{n:03}.md"), format!("title: \"Article {n:03}\""))).collect();
+    let site = generated_site("", &articles);
+    site.build().success();
+    let before = snapshot(&site.path("book"));
+    // Only two articles fail, so the others are rendered (and, streamed, written) first.
+    let page = fs::read_to_string(site.path("templates/page.html")).unwrap();
+    let broken =
+        "{% if page.title == \"Article 007\" or page.title == \"Article 031\" %}{{ page.nosuch.deeper }}{% endif %}";
+    site.write("templates/page.html", &page.replacen("{% block main %}", &format!("{{% block main %}}{broken}"), 1));
+    let run = site.build();
+    run.failure();
+    assert!(run.stderr.contains("content/a/007.md") && run.stderr.contains("content/a/031.md"), "{}", run.stderr);
+    assert!(before == snapshot(&site.path("book")), "the previous output changed after a failed build");
+    let leftovers: Vec<_> = fs::read_dir(site.root())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|name| name.contains("cellbook-"))
+        .collect();
+    assert!(leftovers.is_empty(), "staging left behind: {leftovers:?}");
 }

@@ -2,7 +2,8 @@
 //!
 //! In: the loaded [`Content`] and the config. Out: a [`Site`] in which every page knows its
 //! section, neighbours, backlinks and related pages, every taxonomy term knows its pages in every
-//! language, and every body has been rendered to HTML with its links checked. Rendering to files is
+//! language, and every body has been rendered to HTML with its links checked (the model keeps the
+//! HTML in `rendered`; each page's Markdown `body` is emptied once rendered). Rendering to files is
 //! the next stage's work (`render`).
 
 pub mod links;
@@ -331,13 +332,15 @@ impl Site {
     }
 
     /// Markdown -> HTML for one page, with the ids its references list adds.
-    fn render_body(&self, page: &Page, resolver: &Resolver<'_>) -> Rendered {
+    fn render_body(&self, page: &Page, body: &str, resolver: &Resolver<'_>) -> Rendered {
         let allow_html = self.config.markdown.allow_html;
-        let input = markdown::Input { body: &page.body, body_line: page.body_line, references: &page.front.references };
+        let input = markdown::Input { body, body_line: page.body_line, references: &page.front.references };
         let mut out = markdown::render(&input, &|dest| resolver.resolve(page, dest));
         if !allow_html {
             out.html = sanitise(&out.html);
         }
+        // Kept until every page is rendered: without the room the String grew into.
+        out.html.shrink_to_fit();
         out.ids.insert("references".into());
         out.ids.extend(page.front.references.iter().enumerate().map(|(n, r)| match &r.id {
             Some(id) => format!("ref-{id}"),
@@ -346,9 +349,16 @@ impl Site {
         out
     }
 
+    /// Renders every body; each page's Markdown is dropped as soon as it is rendered (the model
+    /// keeps the HTML), so the two are never all in memory at once.
     fn render_bodies(&mut self) -> Vec<Diagnostic> {
+        let bodies: Vec<String> = self.pages.iter_mut().map(|page| std::mem::take(&mut page.body)).collect();
         let resolver = self.resolver();
-        let rendered: Vec<Rendered> = self.pages.par_iter().map(|page| self.render_body(page, &resolver)).collect();
+        let rendered: Vec<Rendered> = bodies
+            .into_par_iter()
+            .zip(self.pages.par_iter())
+            .map(|(body, page)| self.render_body(page, &body, &resolver))
+            .collect();
         let mut problems = Vec::new();
         for p in 0..self.pages.len() {
             problems.extend(self.body_problems(p, &rendered));
@@ -392,7 +402,7 @@ impl Site {
         }
         let resolver = self.resolver();
         let fresh: Vec<(usize, Rendered)> =
-            pages_after.iter().map(|(p, page)| (*p, self.render_body(page, &resolver))).collect();
+            pages_after.iter().map(|(p, page)| (*p, self.render_body(page, &page.body, &resolver))).collect();
         drop(resolver);
         let mut rendered = std::mem::take(&mut self.rendered);
         let mut old_rendered = Vec::new();
@@ -421,7 +431,8 @@ impl Site {
                 changed.insert(target);
             }
         }
-        for (p, page) in pages_after {
+        for (p, mut page) in pages_after {
+            page.body = String::new();
             self.pages[p] = page;
         }
         self.backlinks = self.link_graph();
