@@ -1,7 +1,7 @@
 //! Rendering: the site model -> HTML files, through Tera 2 templates.
 //!
 //! In: a [`Site`] and the `templates/` folder. Out: one HTML document per page, section, topic
-//! index, term page and matrix in every language, plus `404.html`. What every page shares (site
+//! index, page of a term's list and matrix in every language, plus `404.html`. What every page shares (site
 //! data, navigation, interface strings) goes once into Tera's global context; each render gets a
 //! small context of its own, built from references into the model, so the site is never copied per
 //! page. Rendering runs in parallel.
@@ -26,9 +26,20 @@ pub struct OutputFile {
 pub enum Job {
     Page(usize),
     Section(usize),
-    Taxonomy { taxonomy: usize, lang: usize },
-    Term { taxonomy: usize, term: usize, lang: usize },
-    Matrix { lang: usize },
+    Taxonomy {
+        taxonomy: usize,
+        lang: usize,
+    },
+    /// Page `page` (from 1) of a term's list of articles.
+    Term {
+        taxonomy: usize,
+        term: usize,
+        lang: usize,
+        page: usize,
+    },
+    Matrix {
+        lang: usize,
+    },
     NotFound,
 }
 
@@ -209,7 +220,10 @@ pub fn all_jobs(site: &Site) -> Vec<Job> {
     for lang in 0..site.languages().len() {
         for (t, taxonomy) in site.config.taxonomies.iter().enumerate() {
             jobs.push(Job::Taxonomy { taxonomy: t, lang });
-            jobs.extend((0..taxonomy.terms.len()).map(|term| Job::Term { taxonomy: t, term, lang }));
+            for term in 0..taxonomy.terms.len() {
+                let pages = site.term_page_count(t, term, lang);
+                jobs.extend((1..=pages).map(|page| Job::Term { taxonomy: t, term, lang, page }));
+            }
         }
         if site.config.matrix.is_some() {
             jobs.push(Job::Matrix { lang });
@@ -235,8 +249,8 @@ fn render_job(tera: &Tera, site: &Site, dates: &Dates, job: Job) -> Result<Outpu
             let url = views::taxonomy_context(&mut context, site, taxonomy, lang);
             ("taxonomy.html", format!("{url}index.html"))
         }
-        Job::Term { taxonomy, term, lang } => {
-            let url = views::term_context(&mut context, site, taxonomy, term, lang);
+        Job::Term { taxonomy, term, lang, page } => {
+            let url = views::term_context(&mut context, site, taxonomy, term, lang, page);
             ("term.html", format!("{url}index.html"))
         }
         Job::Matrix { lang } => {

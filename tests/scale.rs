@@ -107,7 +107,7 @@ fn the_build_never_holds_all_rendered_pages_in_memory() {
     run.success();
     let output_mib = snapshot(&site.path("book")).iter().map(|(_, bytes)| bytes.len() as u64).sum::<u64>() >> 20;
     assert!(output_mib >= 40, "the test needs a large output: {output_mib} MiB");
-    let model = peak_after(&run.stderr, "terms");
+    let model = peak_after(&run.stderr, "related pages");
     let last = run.stderr.lines().rfind(|l| l.starts_with("phase ")).unwrap();
     let end = peak_after(last, last.trim_start_matches("phase ").split(':').next().unwrap());
     assert!(
@@ -138,4 +138,54 @@ fn a_template_error_while_rendering_leaves_the_previous_site_and_reports_every_p
         .filter(|name| name.contains("cellbook-"))
         .collect();
     assert!(leftovers.is_empty(), "staging left behind: {leftovers:?}");
+}
+
+/// The article links of the list of a term page.
+fn listed(html: &str) -> Vec<String> {
+    let listing = html.split(r#"<section class="listing""#).nth(1).unwrap().split("</section>").next().unwrap();
+    attributes(listing, "href").into_iter().filter(|h| h.starts_with("/a/")).collect()
+}
+
+/// The `rel="prev"` and `rel="next"` links of a term page's list.
+fn pager(html: &str) -> (Option<String>, Option<String>) {
+    let rel = |kind: &str| {
+        let at = html.find(&format!(r#"rel="{kind}""#))?;
+        let start = html[..at].rfind("href=\"")? + 6;
+        Some(html[start..].split('"').next()?.to_string())
+    };
+    (rel("prev"), rel("next"))
+}
+
+#[test]
+fn a_long_term_list_is_split_into_pages_of_a_hundred_linked_in_order() {
+    let articles: Vec<(String, String)> =
+        (0..250).map(|n| (format!("a/{n:03}.md"), format!("title: \"Article {n:03}\"\ncell_types: [msc]"))).collect();
+    let site = generated_site("", &articles);
+    let links = |to: &str| format!("---\ntitle: Links\ndescription: Links.\n---\n\n[a page of the list]({to})\n");
+    site.write("content/b/links.md", &links("/cell-types/msc/page/3/"));
+    site.build().success();
+    let first = site.output("cell-types/msc/index.html");
+    let second = site.output("cell-types/msc/page/2/index.html");
+    let third = site.output("cell-types/msc/page/3/index.html");
+    let expected = |range: std::ops::Range<usize>| range.map(|n| format!("/a/{n:03}/")).collect::<Vec<_>>();
+    assert_eq!(listed(&first), expected(0..100));
+    assert_eq!(listed(&second), expected(100..200));
+    assert_eq!(listed(&third), expected(200..250));
+    assert_eq!(pager(&first), (None, Some("/cell-types/msc/page/2/".into())));
+    assert_eq!(pager(&second), (Some("/cell-types/msc/".into()), Some("/cell-types/msc/page/3/".into())));
+    assert_eq!(pager(&third), (Some("/cell-types/msc/page/2/".into()), None));
+    assert!(second.contains("<title>MSC (Page 2 of 3) · Scale</title>"), "{second}");
+    assert!(second.contains(r#"<link rel="canonical" href="/cell-types/msc/page/2/">"#));
+    assert!(first.contains("250 articles") && third.contains("Page 3 of 3"));
+    assert!(!site.path("book/cell-types/msc/page/4").exists() && !site.path("book/cell-types/msc/page/1").exists());
+    // A short list stays on one page, without a pager.
+    assert!(!site.path("book/cell-types/hsc/page").exists());
+    assert_eq!(pager(&site.output("cell-types/hsc/index.html")), (None, None));
+    let sitemap = site.output("sitemap.xml");
+    assert!(sitemap.contains("cell-types/msc/page/2/</loc>") && sitemap.contains("cell-types/msc/page/3/</loc>"));
+    assert!(!sitemap.contains("cell-types/msc/page/4/") && !sitemap.contains("cell-types/hsc/page/"));
+    assert!(site.output("b/links/index.html").contains(r#"<a href="/cell-types/msc/page/3/">a page of the list</a>"#));
+    // A link to a page the list does not have is a broken link.
+    site.write("content/b/links.md", &links("/cell-types/msc/page/4/"));
+    site.build().failure().stderr_has("no page of this site has the URL `/cell-types/msc/page/4/`");
 }

@@ -7,7 +7,7 @@ use crate::config::Taxonomy;
 use crate::content::Page;
 use crate::dates::Dates;
 use crate::markdown::TocEntry;
-use crate::site::Site;
+use crate::site::{Site, TERM_PAGE_SIZE};
 use serde::Serialize;
 use serde_json::json;
 use std::collections::BTreeMap;
@@ -574,22 +574,46 @@ pub fn taxonomy_context(context: &mut Context, site: &Site, t: usize, lang_index
     format!("{}{path}", site.lang_prefix(lang))
 }
 
-/// Returns the site path it renders.
-pub fn term_context(context: &mut Context, site: &Site, t: usize, rank: usize, lang_index: usize) -> String {
+/// Page `n` (from 1) of a term's list: its articles, and `pager` to the others. Returns the
+/// site path it renders.
+pub fn term_context(context: &mut Context, site: &Site, t: usize, rank: usize, lang_index: usize, n: usize) -> String {
     let taxonomy = &site.config.taxonomies[t];
     let term = &taxonomy.terms[rank];
     let lang = site.languages()[lang_index];
     let path = format!("{}/{}/", taxonomy.path, term.id);
-    let pages = &site.terms[t][rank][lang_index].pages;
-    generated_page(context, site, "term", lang, &path, term.label_in(lang), term.description_in(lang));
+    let all = &site.terms[t][rank][lang_index].pages;
+    let total = site.term_page_count(t, rank, lang_index);
+    let shown = &all[((n - 1) * TERM_PAGE_SIZE).min(all.len())..(n * TERM_PAGE_SIZE).min(all.len())];
+    let own = site.term_url(t, rank, lang, n);
+    let page_path = own.strip_prefix(&site.lang_prefix(lang)).unwrap_or(&own).to_string();
+    generated_page(context, site, "term", lang, &page_path, term.label_in(lang), term.description_in(lang));
+    // The same page of the list in another language, or its first page when that list is shorter.
+    let translations = translations(site, lang, |l| {
+        let other = site.lang_index(l);
+        let page = if n <= site.term_page_count(t, rank, other) { n } else { 1 };
+        Some(href(site, &site.term_url(t, rank, l, page)))
+    });
+    context.insert("translations", &translations);
     let prefix = site.lang_prefix(lang);
     context.insert("taxonomy", &json!({ "key": taxonomy.key, "title": taxonomy.title_in(lang), "url": href(site, &format!("{prefix}{}/", taxonomy.path)) }));
     context.insert(
         "term",
-        &json!({ "id": term.id, "label": term.label_in(lang), "description": term.description_in(lang), "url": href(site, &format!("{prefix}{path}")), "rank": rank, "count": pages.len() }),
+        &json!({ "id": term.id, "label": term.label_in(lang), "description": term.description_in(lang), "url": href(site, &format!("{prefix}{path}")), "rank": rank, "count": all.len() }),
     );
-    context.insert("pages", &pages.iter().map(|&p| summary(site, p, lang)).collect::<Vec<_>>());
-    format!("{prefix}{path}")
+    context.insert("pages", &shown.iter().map(|&p| summary(site, p, lang)).collect::<Vec<_>>());
+    let page_url = |m: usize| (1..=total).contains(&m).then(|| href(site, &site.term_url(t, rank, lang, m)));
+    context.insert(
+        "pager",
+        &json!({
+            "current": n,
+            "total": total,
+            "first": ((n - 1) * TERM_PAGE_SIZE + 1).min(all.len()),
+            "last": (n * TERM_PAGE_SIZE).min(all.len()),
+            "previous": page_url(n - 1),
+            "next": page_url(n + 1),
+        }),
+    );
+    own
 }
 
 /// Returns the site path it renders.

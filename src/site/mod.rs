@@ -43,6 +43,9 @@ pub struct BodyEdit {
 /// The order of [`Site::strongest_first`]: the rank (highest first), the title, the page.
 type StrengthKey = (std::cmp::Reverse<Option<usize>>, String, usize);
 
+/// How many articles one page of a term's list shows; longer lists go on to `page/2/`...
+pub const TERM_PAGE_SIZE: usize = 100;
+
 /// One taxonomy term's pages in one language, strongest evidence first.
 #[derive(Debug, Default)]
 pub struct TermPages {
@@ -101,6 +104,8 @@ impl Site {
         let start = std::time::Instant::now();
         site.visible_pages = site.languages().iter().map(|lang| site.find_visible(lang)).collect();
         site.build_sections();
+        // Before the URLs: how many pages each term's list takes decides the URLs it claims.
+        site.terms = site.collect_terms();
         problems.extend(site.map_urls(static_files));
         let start = crate::progress::phase("sections and URLs", start);
         problems.extend(site.render_bodies());
@@ -108,9 +113,7 @@ impl Site {
         site.backlinks = site.link_graph();
         let start = crate::progress::phase("backlinks", start);
         site.related = related::find(&site);
-        let start = crate::progress::phase("related pages", start);
-        site.terms = site.collect_terms();
-        crate::progress::phase("terms", start);
+        crate::progress::phase("related pages", start);
         (site, problems)
     }
 
@@ -306,20 +309,38 @@ impl Site {
         problems
     }
 
-    /// URLs of the topic indexes, term pages and matrix in every language.
+    /// URLs of the topic indexes, term pages (every page of each list) and matrix in every language.
     pub fn generated_urls(&self) -> Vec<String> {
         let mut urls = Vec::new();
-        for lang in self.languages() {
+        for (l, lang) in self.languages().into_iter().enumerate() {
             let prefix = self.lang_prefix(lang);
-            for taxonomy in &self.config.taxonomies {
+            for (t, taxonomy) in self.config.taxonomies.iter().enumerate() {
                 urls.push(format!("{prefix}{}/", taxonomy.path));
-                urls.extend(taxonomy.terms.iter().map(|t| format!("{prefix}{}/{}/", taxonomy.path, t.id)));
+                for rank in 0..taxonomy.terms.len() {
+                    urls.extend((1..=self.term_page_count(t, rank, l)).map(|n| self.term_url(t, rank, lang, n)));
+                }
             }
             if let Some(matrix) = &self.config.matrix {
                 urls.push(format!("{prefix}{}/", matrix.path));
             }
         }
         urls
+    }
+
+    /// How many pages the list of a term in a language takes ([`TERM_PAGE_SIZE`] articles each;
+    /// one page when it has none).
+    pub fn term_page_count(&self, t: usize, rank: usize, lang_index: usize) -> usize {
+        let articles =
+            self.terms.get(t).and_then(|terms| terms.get(rank)?.get(lang_index)).map_or(0, |l| l.pages.len());
+        articles.div_ceil(TERM_PAGE_SIZE).max(1)
+    }
+
+    /// The site path of page `n` (from 1) of a term's list: `cell-types/msc/`, then
+    /// `cell-types/msc/page/2/`...
+    pub fn term_url(&self, t: usize, rank: usize, lang: &str, n: usize) -> String {
+        let taxonomy = &self.config.taxonomies[t];
+        let first = format!("{}{}/{}/", self.lang_prefix(lang), taxonomy.path, taxonomy.terms[rank].id);
+        if n > 1 { format!("{first}page/{n}/") } else { first }
     }
 
     /// `` for the main language, `zh/` for the others.
