@@ -76,6 +76,45 @@ struct Summary<'a> {
     terms: BTreeMap<&'a str, Vec<TermLink<'a>>>,
 }
 
+/// `page` in `page.html`: borrowed from the model, so that the body's HTML is copied once, into
+/// the template's context, and not first into a JSON value.
+#[derive(Serialize)]
+struct PageView<'a> {
+    title: &'a str,
+    description: Option<&'a str>,
+    lang: &'a str,
+    url: String,
+    source_path: String,
+    content: &'a str,
+    toc: &'a [TocEntry],
+    taxonomies: Vec<TaxonomyTerms<'a>>,
+    terms: BTreeMap<&'a str, Vec<TermLink<'a>>>,
+    strength: Option<TermLink<'a>>,
+    tags: &'a [String],
+    date: Option<String>,
+    updated: Option<String>,
+    reviewed: Option<String>,
+    next_review: Option<String>,
+    last_modified: Option<&'a str>,
+    references: Vec<ReferenceView<'a>>,
+    trials: Vec<TrialView<'a>>,
+    previous: Option<Link<'a>>,
+    next: Option<Link<'a>>,
+    backlinks: Vec<Link<'a>>,
+    related: Vec<RelatedView<'a>>,
+    section: Link<'a>,
+    edit_url: Option<String>,
+    words: usize,
+    reading_minutes: usize,
+}
+
+#[derive(Serialize)]
+struct RelatedView<'a> {
+    title: &'a str,
+    url: String,
+    description: Option<&'a str>,
+}
+
 #[derive(Serialize)]
 struct Translation<'a> {
     lang: &'a str,
@@ -370,34 +409,52 @@ pub fn page_context(context: &mut Context, site: &Site, dates: &Dates, p: usize)
         .edit_url_template
         .as_ref()
         .map(|t| t.replace("{path}", &page.file.to_string_lossy().replace('\\', "/")));
-    let view = json!({
-        "title": page.title(),
-        "description": page.front.description,
-        "lang": lang,
-        "url": href(site, &page.url),
-        "source_path": page.file.to_string_lossy().replace('\\', "/"),
-        "content": rendered.html,
-        "toc": rendered.toc,
-        "taxonomies": taxonomies,
-        "terms": terms,
-        "strength": strength(site, p, lang),
-        "tags": page.front.tags,
-        "date": date(&page.front.date),
-        "updated": date(&page.front.updated),
-        "reviewed": date(&page.front.reviewed),
-        "next_review": date(&page.front.next_review),
-        "last_modified": last_modified,
-        "references": references(page),
-        "trials": page.front.trials.iter().map(|t| TrialView { id: &t.id, name: t.name.as_deref(), phase: t.phase.as_deref(), status: t.status.as_deref(), href: registry_href(&t.id) }).collect::<Vec<_>>(),
-        "previous": neighbour(-1),
-        "next": neighbour(1),
-        "backlinks": site.backlinks[p].iter().map(|&q| link(site, site.pages[q].title(), &site.pages[q].url)).collect::<Vec<_>>(),
-        "related": site.related[p].iter().map(|&q| json!({ "title": site.pages[q].title(), "url": href(site, &site.pages[q].url), "description": site.pages[q].front.description })).collect::<Vec<_>>(),
-        "section": link(site, section_title(site, section), &site.sections[section].url),
-        "edit_url": edit_url,
-        "words": rendered.words,
-        "reading_minutes": rendered.words.div_ceil(220).max(1),
-    });
+    let view = PageView {
+        title: page.title(),
+        description: page.front.description.as_deref(),
+        lang,
+        url: href(site, &page.url),
+        source_path: page.file.to_string_lossy().replace('\\', "/"),
+        content: &rendered.html,
+        toc: &rendered.toc,
+        taxonomies,
+        terms,
+        strength: strength(site, p, lang),
+        tags: &page.front.tags,
+        date: date(&page.front.date),
+        updated: date(&page.front.updated),
+        reviewed: date(&page.front.reviewed),
+        next_review: date(&page.front.next_review),
+        last_modified: last_modified.as_deref(),
+        references: references(page),
+        trials: page
+            .front
+            .trials
+            .iter()
+            .map(|t| TrialView {
+                id: &t.id,
+                name: t.name.as_deref(),
+                phase: t.phase.as_deref(),
+                status: t.status.as_deref(),
+                href: registry_href(&t.id),
+            })
+            .collect(),
+        previous: neighbour(-1),
+        next: neighbour(1),
+        backlinks: site.backlinks[p].iter().map(|&q| link(site, site.pages[q].title(), &site.pages[q].url)).collect(),
+        related: site.related[p]
+            .iter()
+            .map(|&q| RelatedView {
+                title: site.pages[q].title(),
+                url: href(site, &site.pages[q].url),
+                description: site.pages[q].front.description.as_deref(),
+            })
+            .collect(),
+        section: link(site, section_title(site, section), &site.sections[section].url),
+        edit_url,
+        words: rendered.words,
+        reading_minutes: rendered.words.div_ceil(220).max(1),
+    };
     common(context, site, "page", lang, &page.url, page.title(), page.front.description.as_deref().unwrap_or(""));
     context.insert("page", &view);
     context.insert("breadcrumbs", &breadcrumbs(site, Some(section)));
