@@ -116,7 +116,9 @@ pub fn build(options: &Options) -> Result<Report, Failure> {
                 return Err(failure);
             }
         };
+        let publish_start = Instant::now();
         staging.commit().map_err(write_failure)?;
+        crate::progress::phase("publish (swap in, remove the previous site)", publish_start);
         Ok(Report {
             pages: site.pages.iter().filter(|p| !p.is_index).count(),
             sections: site.sections.len(),
