@@ -355,10 +355,12 @@ bench_size() {
     warn "could not collect the results of size $size (raw files in $raw)"
 }
 
-# Two series on one server: with the server idle before each edit (the background search
-# re-index after an edit finished: waits 1.5x a full build + 2 s), then edits 1 s apart.
-edit_cellbook() { # size raw site probe_out probe_src limit full-build-ms
-  local size=$1 raw=$2 site=$3 probe_out=$4 probe_src=$5 limit=$6 idle=$((${7:-0} * 3 / 2000 + 2))
+# Two series on one server: with the server idle before each edit (no build for 1 s and the
+# status shows no search re-index pending), then edits 1 s apart (the next edit 1 s after the
+# previous one was published, whatever the search re-index is doing). The clock runs from the
+# save (the file closed) to the page, polled every 2 ms, showing the new sentence.
+edit_cellbook() { # size raw site probe_out probe_src limit [full-build-ms, unused]
+  local size=$1 raw=$2 site=$3 probe_out=$4 probe_src=$5 limit=$6
   has_tool cellbook || return 0
   if ((!SERVE_OK)); then
     echo "serve: not available" | tee "$raw/edit-cellbook.note" >&2
@@ -380,13 +382,13 @@ edit_cellbook() { # size raw site probe_out probe_src limit full-build-ms
     stop_server "$pid"
     return 0
   fi
-  local series settle
+  local series mode
   for series in idle rapid; do
-    if [[ $series == idle ]]; then settle=$idle; else settle=1; fi
-    log "size $size: cellbook serve, $EDITS edits ${settle}s apart"
-    timeout -k 10 $((EDITS * (limit + settle + 120) + 120)) python3 "$HELPERS/edit_latency.py" \
+    if [[ $series == idle ]]; then mode=(--idle --idle-limit "$limit"); else mode=(); fi
+    log "size $size: cellbook serve, $EDITS edits, $series"
+    timeout -k 10 $((EDITS * (2 * limit + 120) + 120)) python3 "$HELPERS/edit_latency.py" \
       --page "http://127.0.0.1:$port/${probe_out%index.html}" \
-      --status "http://127.0.0.1:$port/__cellbook/status" --settle "$settle" \
+      --status "http://127.0.0.1:$port/__cellbook/status" --settle 1 --poll 0.002 "${mode[@]}" \
       --file "$site/$probe_src" --edits "$EDITS" --timeout "$limit" --out "$raw/edit-cellbook-$series.json" ||
       warn "cellbook serve: not every edit showed up (see $raw/edit-cellbook-$series.json, $raw/serve-cellbook.log)"
   done

@@ -8,6 +8,11 @@
 //! anything else (front matter, templates, static files, book.toml, added or removed files)
 //! rebuilds the whole site in memory and still writes only the files whose bytes changed. A failed
 //! rebuild writes nothing, so the last good site keeps being served.
+//!
+//! The search index can be left to the caller (the dev server indexes on its own thread, since
+//! that takes seconds on a large site): [`Session::search_input`] gives the documents,
+//! [`SearchBundle::new`] indexes and hashes them anywhere, [`Session::write_search_bundle`] writes
+//! what changed.
 
 use crate::build::{self, Compiled, Options};
 use crate::config::Config;
@@ -15,7 +20,7 @@ use crate::diagnostics::Failure;
 use crate::output::check_target;
 use crate::render::{self, Job};
 use crate::site::BodyEdit;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -27,6 +32,10 @@ pub struct Session {
     written: BTreeMap<String, u64>,
     /// The last good build (its rendered files dropped once written).
     last: Option<Compiled>,
+    /// Source path (relative to the root) -> index of its page in the last good build.
+    pages_by_file: HashMap<PathBuf, usize>,
+    /// Whether full rebuilds after the first leave the search index to the caller.
+    defer_search: bool,
 }
 
 /// What one rebuild did.
@@ -52,7 +61,14 @@ impl Session {
         options.root = crate::output::absolute(&options.root).map_err(|e| Failure::Other(e.to_string()))?;
         let config = Config::load(&options.root).map_err(Failure::Diagnostics)?;
         let target = check_target(&options.root, &build::output_dir(&options, &config)).map_err(Failure::Other)?;
-        let mut session = Session { options, target, written: BTreeMap::new(), last: None };
+        let mut session = Session {
+            options,
+            target,
+            written: BTreeMap::new(),
+            last: None,
+            pages_by_file: HashMap::new(),
+            defer_search: false,
+        };
         let rebuild = session.rebuild()?;
         Ok((session, rebuild))
     }
@@ -65,43 +81,74 @@ impl Session {
         &self.options
     }
 
+    /// From now on, full rebuilds leave the search index as it is and report it stale
+    /// ([`Rebuild::search_stale`]) for the caller to bring up to date; the first build always
+    /// indexes.
+    pub fn defer_search(&mut self, defer: bool) {
+        self.defer_search = defer;
+    }
+
     /// Rebuilds after `changed` paths changed: incrementally when only article bodies changed.
     pub fn update(&mut self, changed: &[PathBuf]) -> Result<Rebuild, Failure> {
-        match self.body_edits(changed) {
-            Some(edits) if !edits.is_empty() => self.rebuild_bodies(edits),
-            _ => self.rebuild(),
+        match self.update_bodies(changed) {
+            Some(result) => result,
+            None => self.rebuild(),
         }
     }
 
-    /// Rebuilds the whole site (search index included) and writes the files whose bytes differ.
+    /// The incremental rebuild of [`Session::update`], when every changed path is an existing
+    /// page whose front matter is unchanged; `None` (nothing done) when it takes a full rebuild.
+    pub fn update_bodies(&mut self, changed: &[PathBuf]) -> Option<Result<Rebuild, Failure>> {
+        let edits = self.body_edits(changed).filter(|edits| !edits.is_empty())?;
+        Some(self.rebuild_bodies(edits))
+    }
+
+    /// Rebuilds the whole site (search index included, unless deferred) and writes the files whose
+    /// bytes differ.
     pub fn rebuild(&mut self) -> Result<Rebuild, Failure> {
         let start = Instant::now();
         let config = Config::load(&self.options.root).map_err(Failure::Diagnostics)?;
         let mut compiled = build::compile(&self.options, config)?;
         let search = compiled.site.config.search.enabled && !self.options.no_search;
-        if search {
+        let first = self.last.is_none();
+        let defer = search && self.defer_search && !first;
+        if search && !defer {
             compiled
                 .extra
                 .extend(crate::search::index(crate::search::documents(&compiled.site)).map_err(Failure::Other)?);
         }
-        let mut files: Vec<(String, Vec<u8>)> =
-            compiled.files.iter().map(|f| (f.path.clone(), f.contents.clone().into_bytes())).collect();
-        files.extend(compiled.extra.iter().cloned());
-        for (rel, source) in &compiled.copies {
-            files.push((
-                rel.clone(),
-                std::fs::read(source).map_err(|e| Failure::Other(format!("{}: {e}", source.display())))?,
-            ));
-        }
-        let mut rebuild = Rebuild { rendered: compiled.files.len(), full: true, ..Rebuild::default() };
-        if self.last.is_none() {
+        let mut rebuild =
+            Rebuild { rendered: compiled.files.len(), full: true, search_stale: defer, ..Rebuild::default() };
+        if first {
             build::write(&self.target, &compiled).map_err(|e| self.io_failure(e))?;
-            rebuild.written = files.iter().map(|(path, _)| path.clone()).collect();
-            self.written = files.iter().map(|(path, bytes)| (path.clone(), hash(bytes))).collect();
+            let mut written: Vec<(String, u64)> =
+                compiled.files.iter().map(|f| (f.path.clone(), hash(f.contents.as_bytes()))).collect();
+            written.extend(compiled.extra.iter().map(|(path, bytes)| (path.clone(), hash(bytes))));
+            for (rel, source) in &compiled.copies {
+                let bytes = std::fs::read(source).map_err(|e| Failure::Other(format!("{}: {e}", source.display())))?;
+                written.push((rel.clone(), hash(&bytes)));
+            }
+            rebuild.written = written.iter().map(|(path, _)| path.clone()).collect();
+            self.written = written.into_iter().collect();
         } else {
-            let paths: Vec<&String> = files.iter().map(|(path, _)| path).collect();
-            let stale: Vec<String> = self.written.keys().filter(|p| !paths.contains(p)).cloned().collect();
-            rebuild.written = self.write_changed(files)?;
+            let mut files: Vec<(String, Vec<u8>)> =
+                std::mem::take(&mut compiled.files).into_iter().map(|f| (f.path, f.contents.into_bytes())).collect();
+            files.extend(std::mem::take(&mut compiled.extra));
+            for (rel, source) in &compiled.copies {
+                files.push((
+                    rel.clone(),
+                    std::fs::read(source).map_err(|e| Failure::Other(format!("{}: {e}", source.display())))?,
+                ));
+            }
+            let paths: HashSet<&str> = files.iter().map(|(path, _)| path.as_str()).collect();
+            // A deferred index keeps the previous one until the caller writes the next.
+            let kept = |p: &str| paths.contains(p) || (defer && p.starts_with(SEARCH_DIR));
+            let stale: Vec<String> = self.written.keys().filter(|p| !kept(p)).cloned().collect();
+            drop(paths);
+            rebuild.written = self.write_changed(files.into_iter().map(|(path, bytes)| {
+                let hash = hash(&bytes);
+                (path, bytes, hash)
+            }))?;
             for old in stale {
                 let path = self.target.join(&old);
                 if path.is_file() {
@@ -112,6 +159,8 @@ impl Session {
             }
         }
         compiled.files = Vec::new();
+        compiled.extra = Vec::new();
+        self.pages_by_file = compiled.site.pages.iter().enumerate().map(|(p, page)| (page.file.clone(), p)).collect();
         self.last = Some(compiled);
         rebuild.elapsed = start.elapsed();
         Ok(rebuild)
@@ -123,7 +172,7 @@ impl Session {
         let mut edits = Vec::new();
         for path in changed {
             let file = path.strip_prefix(&self.options.root).unwrap_or(path);
-            let p = site.pages.iter().position(|page| page.file == file)?;
+            let p = *self.pages_by_file.get(file)?;
             let (page, problems) =
                 crate::content::load_one(&self.options.root, &self.options.root.join(file), &site.config).ok()?;
             if !problems.is_empty() || page.front != site.pages[p].front {
@@ -149,8 +198,10 @@ impl Session {
         }
         let files = render::render(&last.tera, site, &last.dates, &jobs).map_err(Failure::Diagnostics)?;
         let rendered = files.len();
-        let outputs = files.into_iter().map(|f| (f.path, f.contents.into_bytes())).collect();
-        let written = self.write_changed(outputs)?;
+        let written = self.write_changed(files.into_iter().map(|f| {
+            let hash = hash(f.contents.as_bytes());
+            (f.path, f.contents.into_bytes(), hash)
+        }))?;
         let search_stale = self.last.as_ref().is_some_and(|l| l.site.config.search.enabled) && !self.options.no_search;
         Ok(Rebuild { rendered, full: false, written, removed: Vec::new(), search_stale, elapsed: start.elapsed() })
     }
@@ -165,9 +216,16 @@ impl Session {
     /// Writes a search bundle made from [`Session::search_input`]; returns the paths written.
     /// Files of the previous bundle that the new one no longer has are removed.
     pub fn write_search(&mut self, bundle: Vec<(String, Vec<u8>)>) -> Result<Vec<String>, Failure> {
-        let fresh: std::collections::HashSet<&String> = bundle.iter().map(|(path, _)| path).collect();
+        self.write_search_bundle(SearchBundle::hashed(bundle))
+    }
+
+    /// [`Session::write_search`] for a bundle hashed beforehand, so that only the files that
+    /// changed cost anything here.
+    pub fn write_search_bundle(&mut self, bundle: SearchBundle) -> Result<Vec<String>, Failure> {
+        let fresh: HashSet<&str> = bundle.files.iter().map(|(path, _, _)| path.as_str()).collect();
         let stale: Vec<String> =
-            self.written.keys().filter(|p| p.starts_with("pagefind/") && !fresh.contains(p)).cloned().collect();
+            self.written.keys().filter(|p| p.starts_with(SEARCH_DIR) && !fresh.contains(p.as_str())).cloned().collect();
+        drop(fresh);
         for old in stale {
             let path = self.target.join(&old);
             if path.is_file() {
@@ -175,14 +233,17 @@ impl Session {
             }
             self.written.remove(&old);
         }
-        self.write_changed(bundle)
+        self.write_changed(bundle.files)
     }
 
-    /// Writes the files whose bytes differ from what was last written; returns their paths.
-    fn write_changed(&mut self, files: Vec<(String, Vec<u8>)>) -> Result<Vec<String>, Failure> {
+    /// Writes the files whose bytes differ from what was last written (by their hash); returns
+    /// their paths.
+    fn write_changed(
+        &mut self,
+        files: impl IntoIterator<Item = (String, Vec<u8>, u64)>,
+    ) -> Result<Vec<String>, Failure> {
         let mut written = Vec::new();
-        for (path, bytes) in files {
-            let hash = hash(&bytes);
+        for (path, bytes, hash) in files {
             if self.written.get(&path) != Some(&hash) {
                 let full = self.target.join(&path);
                 if let Some(parent) = full.parent() {
@@ -206,6 +267,54 @@ impl Session {
 
     fn io_failure(&self, error: std::io::Error) -> Failure {
         Failure::Other(format!("cannot write to `{}`: {error}", self.target.display()))
+    }
+}
+
+/// Where the search index lives in the output.
+const SEARCH_DIR: &str = "pagefind/";
+
+/// A search index made from [`Session::search_input`], its files hashed, ready for
+/// [`Session::write_search_bundle`].
+pub struct SearchBundle {
+    files: Vec<(String, Vec<u8>, u64)>,
+}
+
+impl SearchBundle {
+    /// Indexes the documents (seconds on a large site; needs no session).
+    pub fn new(documents: Vec<crate::search::Document>) -> Result<SearchBundle, String> {
+        crate::search::index(documents).map(SearchBundle::hashed)
+    }
+
+    fn hashed(files: Vec<(String, Vec<u8>)>) -> SearchBundle {
+        SearchBundle {
+            files: files
+                .into_iter()
+                .map(|(path, bytes)| {
+                    let hash = hash(&bytes);
+                    (path, bytes, hash)
+                })
+                .collect(),
+        }
+    }
+}
+
+impl Rebuild {
+    /// Adds what a later rebuild did, as if the two were one.
+    pub fn merge(&mut self, later: Rebuild) {
+        self.rendered += later.rendered;
+        self.full |= later.full;
+        let written: HashSet<&String> = later.written.iter().collect();
+        let removed: HashSet<&String> = later.removed.iter().collect();
+        self.written.retain(|path| !removed.contains(path));
+        self.removed.retain(|path| !written.contains(path));
+        self.written.extend(later.written.iter().cloned());
+        self.removed.extend(later.removed.iter().cloned());
+        for list in [&mut self.written, &mut self.removed] {
+            list.sort();
+            list.dedup();
+        }
+        self.search_stale |= later.search_stale;
+        self.elapsed += later.elapsed;
     }
 }
 

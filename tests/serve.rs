@@ -390,6 +390,39 @@ fn editor_save_patterns_rebuild_exactly_once() {
 }
 
 #[test]
+fn a_burst_of_saves_ends_with_the_last_one_served() {
+    let site = Site::fixture("basic");
+    enable_search(&site);
+    let server = Server::start(&site, &[]);
+    let page = site.path("content/cells/msc.md");
+    let dir = site.path("content/cells");
+    let text = std::fs::read_to_string(&page).unwrap();
+    // Saves a few milliseconds apart, written in place or renamed over the page as editors do:
+    // some land while the previous one is being rebuilt.
+    for i in 0..24 {
+        let content = text.replace("A claim", &format!("Burst claim {i}"));
+        if i % 3 == 0 {
+            let temp = dir.join(format!(".msc.md.tmp{i}"));
+            std::fs::write(&temp, content).unwrap();
+            std::fs::rename(&temp, &page).unwrap();
+        } else {
+            std::fs::write(&page, content).unwrap();
+        }
+        std::thread::sleep(Duration::from_millis(i % 4 * 3));
+    }
+    let deadline = Instant::now() + REBUILD;
+    while !server.get("/cells/msc/").text().contains("Burst claim 23") {
+        assert!(Instant::now() < deadline, "the last save is not served\nstdout: {}", server.stdout());
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let status = server.next_build(1);
+    assert_eq!(status["ok"], true, "{status}");
+    std::thread::sleep(Duration::from_millis(600));
+    assert!(server.get("/cells/msc/").text().contains("Burst claim 23"), "and stays");
+    assert!(site.output("cells/msc/index.html").contains("Burst claim 23"));
+}
+
+#[test]
 fn build_errors_show_as_an_overlay_and_clear_when_fixed() {
     let site = Site::fixture("basic");
     let server = Server::start(&site, &[]);

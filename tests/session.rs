@@ -4,8 +4,9 @@
 mod common;
 
 use cellbook::build::Options;
-use cellbook::session::Session;
+use cellbook::session::{Rebuild, SearchBundle, Session};
 use common::{Site, snapshot};
+use std::time::Duration;
 
 fn session(site: &Site) -> Session {
     let options = Options { root: site.root().to_path_buf(), no_search: true, ..Options::default() };
@@ -99,4 +100,84 @@ fn a_new_search_bundle_replaces_the_old_one() {
     let leftovers: Vec<_> =
         snapshot(&site.path("book")).into_iter().filter(|(p, _)| p.to_string_lossy().contains("partial")).collect();
     assert!(leftovers.is_empty());
+}
+
+#[test]
+fn only_body_edits_take_the_incremental_path() {
+    let site = Site::fixture("basic");
+    let mut session = session(&site);
+    let file = site.path("content/trials/lab.md");
+    let text = std::fs::read_to_string(&file).unwrap();
+    std::fs::write(&file, text.replace("title: Lab work", "title: Lab studies")).unwrap();
+    assert!(session.update_bodies(std::slice::from_ref(&file)).is_none(), "a front matter edit");
+    assert!(site.output("trials/lab/index.html").contains("Lab work"), "nothing written for it");
+    assert!(session.update_bodies(&[site.path("content/trials/new.md")]).is_none(), "not a page");
+    std::fs::write(&file, format!("{text}\nMore mice.\n")).unwrap();
+    let rebuild = session.update_bodies(std::slice::from_ref(&file)).expect("a body edit").unwrap();
+    assert!(!rebuild.full);
+    assert!(site.output("trials/lab/index.html").contains("More mice."));
+}
+
+#[test]
+fn a_page_added_by_a_full_rebuild_is_then_edited_incrementally() {
+    let site = Site::fixture("basic");
+    let mut session = session(&site);
+    let text = std::fs::read_to_string(site.path("content/trials/lab.md")).unwrap();
+    site.write("content/trials/field.md", &text.replace("title: Lab work", "title: Field work"));
+    let file = site.path("content/trials/field.md");
+    let added = session.update(std::slice::from_ref(&file)).unwrap();
+    assert!(added.full && added.written.contains(&"trials/field/index.html".to_string()));
+    std::fs::write(&file, format!("{}\nIn the field.\n", std::fs::read_to_string(&file).unwrap())).unwrap();
+    let rebuild = session.update(std::slice::from_ref(&file)).unwrap();
+    assert!(!rebuild.full, "the new page is known to the incremental path");
+    assert_eq!(rebuild.written, vec!["trials/field/index.html".to_string()]);
+}
+
+#[test]
+fn a_deferred_search_index_stays_until_the_next_one_is_written() {
+    let site = Site::fixture("basic");
+    let config = std::fs::read_to_string(site.path("book.toml")).unwrap();
+    site.write("book.toml", &config.replace("[search]\nenabled = false", "[search]\nenabled = true"));
+    let options = Options { root: site.root().to_path_buf(), ..Options::default() };
+    let (mut session, first) = Session::new(options).unwrap();
+    assert!(first.written.iter().any(|p| p.starts_with("pagefind/")), "the first build indexes");
+    session.defer_search(true);
+    let entry = site.output("pagefind/pagefind-entry.json");
+
+    let file = site.path("content/trials/lab.md");
+    let text = std::fs::read_to_string(&file).unwrap();
+    std::fs::write(&file, text.replace("title: Lab work", "title: Lab studies")).unwrap();
+    let rebuild = session.update(std::slice::from_ref(&file)).unwrap();
+    assert!(rebuild.full && rebuild.search_stale);
+    assert!(rebuild.written.iter().chain(&rebuild.removed).all(|p| !p.starts_with("pagefind/")), "{rebuild:?}");
+    assert_eq!(site.output("pagefind/pagefind-entry.json"), entry, "the old index is still served");
+
+    let bundle = SearchBundle::new(session.search_input().unwrap()).unwrap();
+    let written = session.write_search_bundle(bundle).unwrap();
+    assert!(!written.is_empty() && written.iter().all(|p| p.starts_with("pagefind/")), "{written:?}");
+}
+
+#[test]
+fn rebuilds_merge_as_if_they_were_one() {
+    let strings = |names: &[&str]| names.iter().map(|n| n.to_string()).collect::<Vec<_>>();
+    let mut first = Rebuild {
+        rendered: 1,
+        written: strings(&["a.html", "b.html"]),
+        removed: strings(&["c.html"]),
+        elapsed: Duration::from_millis(2),
+        ..Rebuild::default()
+    };
+    let later = Rebuild {
+        rendered: 2,
+        full: true,
+        written: strings(&["c.html", "b.html"]),
+        removed: strings(&["a.html"]),
+        search_stale: true,
+        elapsed: Duration::from_millis(3),
+    };
+    first.merge(later);
+    assert_eq!(first.written, strings(&["b.html", "c.html"]));
+    assert_eq!(first.removed, strings(&["a.html"]));
+    assert!(first.full && first.search_stale);
+    assert_eq!((first.rendered, first.elapsed), (3, Duration::from_millis(5)));
 }

@@ -1,26 +1,48 @@
-//! The thread that rebuilds: waits for changes, lets a burst of them settle, rebuilds once,
-//! and publishes the outcome for the server and the terminal.
+//! The thread that rebuilds: hears which sources changed, rebuilds the pages as soon as a save is
+//! complete, publishes the outcome for the server and the terminal, and keeps the search index
+//! following the pages on a thread of its own.
+//!
+//! A save that ends with the file closed (or renamed into place) and changes only article bodies
+//! is rebuilt at once. Anything that takes a full rebuild, or events that leave a file open or
+//! missing (an editor between deleting and writing), waits until the sources are quiet for
+//! [`SETTLE`], so that a checkout or a copy is one rebuild. Changes that arrive while a rebuild
+//! runs are rebuilt right after it, and the rebuilds of one burst are published as one build once
+//! the events stop for [`PUBLISH_QUIET`].
+//!
+//! The search index (seconds on a large site) is made on the search thread, at a low CPU
+//! priority, from a snapshot of the pages, once the sources were quiet for [`SEARCH_QUIET`]. The
+//! work it takes here (the snapshot, writing the index) is done right after a build was published,
+//! when the next save is least likely, or after [`HOUSEKEEPING_QUIET`]: a page edit never waits for
+//! the index. An index of pages that changed meanwhile is still written (it is newer than the one
+//! on disk) and followed by another.
 
 use super::state::Status;
-use super::watch::{Message, Watcher};
+use super::watch::{Change, Message, Watcher};
 use crate::build::Options;
 use crate::diagnostics::Failure;
-use crate::session::{Rebuild, Session};
+use crate::search::Document;
+use crate::session::{Rebuild, SearchBundle, Session};
+use std::collections::BTreeMap;
 use std::panic::AssertUnwindSafe;
 use std::path::{Path, PathBuf};
-use std::sync::mpsc::{Receiver, RecvTimeoutError};
+use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender, TryRecvError};
 use std::time::{Duration, Instant};
 use tokio::sync::watch;
 
-/// After a change, how long the sources must stay quiet before the rebuild starts. Covers the
-/// events of one save that notify-debouncer-full reports a tick apart (it settles each path on
-/// its own), and editors that write a file in several steps.
+/// How long the sources must stay quiet before a rebuild that cannot start at once: a full one,
+/// or one after events that may be followed by more (a file deleted, created, or still open).
 const SETTLE: Duration = Duration::from_millis(100);
+/// How long the sources must stay quiet before the rebuilds of a burst are published as one
+/// build. Shorter than one incremental rebuild of a large site, so it rarely delays anything.
+const PUBLISH_QUIET: Duration = Duration::from_millis(20);
 /// A stream of changes that never goes quiet (a long copy, a checkout) still rebuilds this often.
 const MAX_WAIT: Duration = Duration::from_secs(2);
-/// After an incremental rebuild, how long the sources must stay quiet before the search index is
-/// rebuilt: indexing a large site takes seconds, and an editor saving again soon should not wait.
+/// After the pages changed, how long the sources must stay quiet before the search index is
+/// rebuilt: an editor saving again soon should not make it start over and over.
 const SEARCH_QUIET: Duration = Duration::from_secs(1);
+/// When no build was just published, how long the sources must stay quiet before the search
+/// snapshot is taken or an index written (a fraction of a second on a large site).
+const HOUSEKEEPING_QUIET: Duration = Duration::from_secs(2);
 
 pub struct Builder {
     pub root: PathBuf,
@@ -29,106 +51,375 @@ pub struct Builder {
     pub session: Option<Session>,
     pub watcher: Watcher,
     pub status: watch::Sender<Status>,
+    /// Where the search thread sends the indexes it made (the builder's own channel).
+    pub sender: Sender<Message>,
+    /// Makes a search index ([`SearchBundle::new`]; a stand-in in tests).
+    pub index: fn(Vec<Document>) -> Result<SearchBundle, String>,
+}
+
+/// Changes not rebuilt yet.
+struct Pending {
+    /// Each path with whether its latest event ended a save.
+    paths: BTreeMap<PathBuf, bool>,
+    first: Instant,
+    /// Whether an incremental rebuild was ruled out for these changes.
+    needs_full: bool,
+}
+
+impl Pending {
+    fn complete(&self) -> bool {
+        self.paths.values().all(|complete| *complete)
+    }
+
+    fn paths(&self) -> Vec<PathBuf> {
+        self.paths.keys().cloned().collect()
+    }
+}
+
+/// Rebuilds that succeeded and are not published yet.
+struct Batch {
+    rebuild: Rebuild,
+    sources: Vec<PathBuf>,
+    first: Instant,
+}
+
+/// Where the search index stands. Versions count the rebuilds that made it stale.
+struct Search {
+    jobs: Sender<SearchJob>,
+    /// The version of the pages on disk.
+    pages: u64,
+    /// The version of the index on disk.
+    indexed: u64,
+    /// Whether the search thread is indexing.
+    running: bool,
+    /// An index the search thread sent, not written yet.
+    arrived: Option<(u64, Result<SearchBundle, String>, Duration)>,
+    /// The documents of the pages at a version, for the next index.
+    snapshot: Option<SearchJob>,
+    /// The version of the pages the last snapshot was taken of.
+    snapshot_version: u64,
+}
+
+struct SearchJob {
+    version: u64,
+    documents: Vec<Document>,
+}
+
+/// The builder's loop.
+struct State {
+    pool: Option<rayon::ThreadPool>,
+    pending: Option<Pending>,
+    batch: Option<Batch>,
+    search: Search,
+    /// When the last change arrived, and when the pages last changed.
+    last_event: Instant,
+    last_pages: Instant,
+    /// Whether a build was published since the loop last waited.
+    published: bool,
 }
 
 impl Builder {
-    /// Rebuilds after each settled burst of changes until told to stop.
+    /// Rebuilds after changes until told to stop.
     pub fn run(mut self, messages: Receiver<Message>) {
-        let mut reindex_due = false;
+        let (jobs, job_receiver) = std::sync::mpsc::channel::<SearchJob>();
+        let (results, index) = (self.sender.clone(), self.index);
+        let indexer = std::thread::Builder::new()
+            .name("cellbook-search".into())
+            .spawn(move || index_thread(job_receiver, results, index));
+        if let Err(e) = indexer {
+            eprintln!("warning: cannot start the search thread ({e}): the search index will not follow edits");
+        }
+        // Rebuilds get threads of their own, and the shared ones (which pagefind indexes on)
+        // give way to them: an edit is not slowed down by a re-index running beside it.
+        let pool = rayon::ThreadPoolBuilder::new().thread_name(|i| format!("cellbook-build-{i}")).build().ok();
+        if pool.is_some() {
+            rayon::broadcast(|_| lower_priority());
+        }
+        if let Some(session) = &mut self.session {
+            session.defer_search(true);
+        }
+        let search =
+            Search { jobs, pages: 0, indexed: 0, running: false, arrived: None, snapshot: None, snapshot_version: 0 };
+        let now = Instant::now();
+        let mut state =
+            State { pool, pending: None, batch: None, search, last_event: now, last_pages: now, published: false };
         loop {
-            let message = if reindex_due {
-                match messages.recv_timeout(SEARCH_QUIET) {
-                    Ok(message) => message,
-                    Err(RecvTimeoutError::Timeout) => {
-                        self.reindex_guarded();
-                        reindex_due = false;
-                        continue;
-                    }
-                    Err(RecvTimeoutError::Disconnected) => return,
-                }
-            } else {
-                match messages.recv() {
-                    Ok(message) => message,
-                    Err(_) => return,
-                }
-            };
-            let Message::Changed(mut changed) = message else { return };
-            let deadline = Instant::now() + MAX_WAIT;
+            // Everything that already arrived, without waiting.
             loop {
-                let wait = SETTLE.min(deadline.saturating_duration_since(Instant::now()));
-                match messages.recv_timeout(wait) {
-                    Ok(Message::Changed(more)) => changed.extend(more),
-                    Ok(Message::Stop) | Err(RecvTimeoutError::Disconnected) => return,
-                    Err(RecvTimeoutError::Timeout) => break,
+                match messages.try_recv() {
+                    Ok(Message::Stop) | Err(TryRecvError::Disconnected) => return,
+                    Ok(message) => take(&mut state, message),
+                    Err(TryRecvError::Empty) => break,
                 }
             }
-            if self.watcher.touches_source_dir(&changed) {
-                self.watcher.watch_sources();
+            let Some(wait_until) = self.step(&mut state) else { continue };
+            state.published = false;
+            let message = match wait_until {
+                Some(at) => messages.recv_timeout(at.saturating_duration_since(Instant::now())),
+                None => messages.recv().map_err(|_| RecvTimeoutError::Disconnected),
+            };
+            match message {
+                Ok(Message::Stop) | Err(RecvTimeoutError::Disconnected) => return,
+                Ok(message) => take(&mut state, message),
+                Err(RecvTimeoutError::Timeout) => {}
             }
-            reindex_due |= self.rebuild(&changed);
         }
     }
 
-    /// Rebuilds; returns whether the search index is now older than the pages.
-    fn rebuild(&mut self, changed: &[PathBuf]) -> bool {
-        let start = Instant::now();
+    /// Does the most urgent thing there is to do; `None` when it did something, else when to
+    /// look again (`Some(None)`: when a message comes).
+    fn step(&mut self, state: &mut State) -> Option<Option<Instant>> {
+        let now = Instant::now();
+        if let Some(pending) = &mut state.pending {
+            let paths = pending.paths();
+            let started = Instant::now();
+            let mut outcome = None;
+            if !pending.needs_full && self.session.is_some() && pending.complete() {
+                outcome = self.guarded(&state.pool, |session, _| session.as_mut()?.update_bodies(&paths));
+                pending.needs_full = outcome.is_none();
+            }
+            let ripe_at = (state.last_event + SETTLE).min(pending.first + MAX_WAIT);
+            if outcome.is_none() && now >= ripe_at {
+                if self.watcher.touches_source_dir(&paths) {
+                    self.watcher.watch_sources();
+                }
+                outcome = self.guarded(&state.pool, |session, options| {
+                    Some(match session {
+                        Some(session) => session.update(&paths),
+                        None => Session::new(options.clone()).map(|(mut new, rebuild)| {
+                            new.defer_search(true);
+                            *session = Some(new);
+                            rebuild
+                        }),
+                    })
+                });
+            }
+            let Some(result) = outcome else { return Some(Some(ripe_at)) };
+            state.pending = None;
+            state.last_pages = Instant::now();
+            self.rebuilt(state, result, paths, started);
+            return None;
+        }
+        if let Some(batch) = &state.batch {
+            let publish_at = (state.last_event + PUBLISH_QUIET).min(batch.first + MAX_WAIT);
+            if now < publish_at {
+                return Some(Some(publish_at));
+            }
+            if let Some(batch) = state.batch.take() {
+                self.publish(batch, &state.search);
+            }
+            state.published = true;
+            return None;
+        }
+        // The search index: a little work here, at a moment when no save is expected.
+        let quiet_at = state.last_event.max(state.last_pages) + HOUSEKEEPING_QUIET;
+        let housekeeping = state.published || now >= quiet_at;
+        let search = &mut state.search;
+        if let Some((version, bundle, elapsed)) = search.arrived.take() {
+            if housekeeping {
+                self.write_search(version, bundle, elapsed, search);
+                return None;
+            }
+            search.arrived = Some((version, bundle, elapsed));
+            return Some(Some(quiet_at));
+        }
+        if search.pages <= search.indexed {
+            // Up to date (a full rebuild may have indexed along): no snapshot to keep.
+            search.snapshot = None;
+            return Some(None);
+        }
+        if search.running || self.session.is_none() {
+            return Some(None);
+        }
+        if search.snapshot_version < search.pages {
+            if !housekeeping {
+                return Some(Some(quiet_at));
+            }
+            search.snapshot = self
+                .session
+                .as_ref()
+                .and_then(Session::search_input)
+                .map(|documents| SearchJob { version: search.pages, documents });
+            search.snapshot_version = search.pages;
+            return None;
+        }
+        let due = state.last_event.max(state.last_pages) + SEARCH_QUIET;
+        if now < due {
+            return Some(Some(due));
+        }
+        self.start_index(search);
+        None
+    }
+
+    /// Runs a rebuild on the build threads; a bug in the build must not end live reload: it is
+    /// reported and the next rebuild starts afresh.
+    fn guarded(
+        &mut self,
+        pool: &Option<rayon::ThreadPool>,
+        rebuild: impl FnOnce(&mut Option<Session>, &Options) -> Option<Result<Rebuild, Failure>> + Send,
+    ) -> Option<Result<Rebuild, Failure>> {
         let (session, options) = (&mut self.session, &self.options);
-        // A bug in the build must not end live reload: report it and start afresh next time.
-        let result = std::panic::catch_unwind(AssertUnwindSafe(|| match session {
-            Some(session) => session.update(changed),
-            None => Session::new(options.clone()).map(|(new, rebuild)| {
-                *session = Some(new);
-                rebuild
-            }),
-        }))
-        .unwrap_or_else(|_| {
+        let run = AssertUnwindSafe(|| rebuild(session, options));
+        let result = match pool {
+            Some(pool) => pool.install(|| std::panic::catch_unwind(run)),
+            None => std::panic::catch_unwind(run),
+        };
+        result.unwrap_or_else(|_| {
             self.session = None;
-            Err(Failure::Other("cellbook failed while rebuilding (a bug; the message is above)".into()))
-        });
-        let previous = self.status.borrow().clone();
+            Some(Err(Failure::Other("cellbook failed while rebuilding (a bug; the message is above)".into())))
+        })
+    }
+
+    /// After a rebuild: a success joins the batch to publish; a failure is published at once
+    /// (after the successes before it, which are on disk).
+    fn rebuilt(
+        &mut self,
+        state: &mut State,
+        result: Result<Rebuild, Failure>,
+        sources: Vec<PathBuf>,
+        started: Instant,
+    ) {
         match result {
             Ok(rebuild) => {
-                println!("{}", summary(&self.root, changed, &rebuild, !previous.ok));
-                let mut status = Status::succeeded(&previous, &rebuild);
-                status.search_pending = rebuild.search_stale;
-                // Pages first: open tabs reload now, the search index follows once edits pause.
-                self.status.send_replace(status);
-                rebuild.search_stale
+                let search = &mut state.search;
+                if rebuild.search_stale {
+                    search.pages += 1;
+                } else if rebuild.full {
+                    // Indexed along with the pages (a first build): older indexes are stale.
+                    search.pages += 1;
+                    search.indexed = search.pages;
+                }
+                match &mut state.batch {
+                    Some(batch) => {
+                        batch.rebuild.merge(rebuild);
+                        batch.sources.extend(sources);
+                    }
+                    None => state.batch = Some(Batch { rebuild, sources, first: started }),
+                }
             }
             Err(failure) => {
+                if let Some(batch) = state.batch.take() {
+                    self.publish(batch, &state.search);
+                }
                 eprintln!("{}", report_failure(&failure));
-                self.status.send_replace(Status::failed(&previous, &failure, start.elapsed()));
-                false
+                let status = Status::failed(&self.status.borrow(), &failure, started.elapsed());
+                self.status.send_replace(status);
+                state.published = true;
             }
         }
     }
 
-    fn reindex_guarded(&mut self) {
-        if std::panic::catch_unwind(AssertUnwindSafe(|| self.reindex())).is_err() {
-            self.session = None;
+    fn publish(&mut self, batch: Batch, search: &Search) {
+        let fixed = !self.status.borrow().ok;
+        println!("{}", summary(&self.root, &batch.sources, &batch.rebuild, fixed));
+        let mut status = Status::succeeded(&self.status.borrow(), &batch.rebuild);
+        // Pages first: open tabs reload now, the search index follows once edits pause.
+        status.search_pending = search.pages > search.indexed;
+        self.status.send_replace(status);
+    }
+
+    /// Hands the snapshot of the pages to the search thread.
+    fn start_index(&mut self, search: &mut Search) {
+        let Some(job) = search.snapshot.take() else { return };
+        let version = job.version;
+        if search.jobs.send(job).is_ok() {
+            search.running = true;
+        } else {
+            // No search thread: the index stays as it is.
+            search.indexed = version;
             self.status.send_modify(|status| status.search_pending = false);
         }
     }
 
-    /// Brings the search index up to date after an incremental rebuild.
-    fn reindex(&mut self) {
+    /// Writes an index the search thread made, unless a newer one is on disk already.
+    fn write_search(
+        &mut self,
+        version: u64,
+        bundle: Result<SearchBundle, String>,
+        elapsed: Duration,
+        search: &mut Search,
+    ) {
         let Some(session) = &mut self.session else { return };
-        let start = Instant::now();
-        let written = match session.search_input().map(crate::search::index) {
-            Some(Ok(bundle)) => session.write_search(bundle).map_err(|f| f.to_string()),
-            Some(Err(message)) => Err(message),
-            None => Ok(Vec::new()),
-        };
+        if version <= search.indexed {
+            return;
+        }
+        let written = bundle.and_then(|bundle| session.write_search_bundle(bundle).map_err(|f| f.to_string()));
         let written = written.unwrap_or_else(|message| {
             eprintln!("warning: the search index was not updated: {message}");
             Vec::new()
         });
+        // Marked up to date even when it failed: the next edit tries again.
+        search.indexed = version;
+        let pending = search.pages > search.indexed;
         self.status.send_modify(|status| {
-            status.search_pending = false;
+            status.search_pending = pending;
             status.written.extend(written);
             status.written.sort();
-            status.elapsed_ms += u64::try_from(start.elapsed().as_millis()).unwrap_or(u64::MAX);
+            status.written.dedup();
+            status.elapsed_ms += u64::try_from(elapsed.as_millis()).unwrap_or(u64::MAX);
         });
+    }
+}
+
+/// Notes a message: changes join the pending ones, an index waits for its turn.
+fn take(state: &mut State, message: Message) {
+    match message {
+        Message::Changed(changes) => {
+            state.last_event = Instant::now();
+            let pending = state.pending.get_or_insert_with(|| Pending {
+                paths: BTreeMap::new(),
+                first: Instant::now(),
+                needs_full: false,
+            });
+            for Change { path, complete } in changes {
+                pending.paths.insert(path, complete);
+            }
+        }
+        Message::Indexed { version, bundle, elapsed } => {
+            state.search.running = false;
+            state.search.arrived = Some((version, bundle, elapsed));
+        }
+        Message::Stop => {}
+    }
+}
+
+/// Lets the other threads of the process go first: the calling thread gets a low CPU priority
+/// (nice 10: about a tenth of the CPU against a normal thread, without starving it, since it may
+/// hold a lock a rebuild waits for), and so do the threads it starts. On Linux the nice value
+/// belongs to each thread; elsewhere this does nothing (on macOS it would apply to the whole
+/// process).
+fn lower_priority() {
+    #[cfg(any(target_os = "linux", target_os = "android"))]
+    {
+        unsafe extern "C" {
+            fn setpriority(which: std::ffi::c_int, who: std::ffi::c_uint, prio: std::ffi::c_int) -> std::ffi::c_int;
+        }
+        const PRIO_PROCESS: std::ffi::c_int = 0;
+        // SAFETY: a system call with plain integer arguments that touches no memory of ours;
+        // `who` 0 is the calling thread. A failure leaves the priority as it was.
+        let _ = unsafe { setpriority(PRIO_PROCESS, 0, 10) };
+    }
+}
+
+/// The search thread: indexes each snapshot it is given (the newest, when several wait) and
+/// sends the result back to the builder.
+fn index_thread(
+    jobs: Receiver<SearchJob>,
+    results: Sender<Message>,
+    index: fn(Vec<Document>) -> Result<SearchBundle, String>,
+) {
+    lower_priority();
+    while let Ok(mut job) = jobs.recv() {
+        while let Ok(newer) = jobs.try_recv() {
+            job = newer;
+        }
+        let start = Instant::now();
+        let SearchJob { version, documents } = job;
+        let bundle = std::panic::catch_unwind(|| index(documents))
+            .unwrap_or_else(|_| Err("cellbook failed while indexing (a bug; the message is above)".into()));
+        if results.send(Message::Indexed { version, bundle, elapsed: start.elapsed() }).is_err() {
+            return;
+        }
     }
 }
 
@@ -171,4 +462,98 @@ fn list(names: &[String]) -> String {
         text.push_str(&format!(" and {} more", names.len() - SHOWN));
     }
     text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::atomic::{AtomicBool, Ordering};
+
+    /// Whether the stand-in index started, and whether it may finish.
+    static INDEXING: AtomicBool = AtomicBool::new(false);
+    static RELEASED: AtomicBool = AtomicBool::new(false);
+
+    /// An index that takes as long as the test wants (a large site takes seconds).
+    fn slow_index(_: Vec<Document>) -> Result<SearchBundle, String> {
+        INDEXING.store(true, Ordering::SeqCst);
+        let deadline = Instant::now() + Duration::from_secs(60);
+        while !RELEASED.load(Ordering::SeqCst) && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        Err("a stand-in for the index".into())
+    }
+
+    fn copy(from: &Path, to: &Path) {
+        for entry in walkdir::WalkDir::new(from) {
+            let entry = entry.unwrap();
+            let target = to.join(entry.path().strip_prefix(from).unwrap());
+            if entry.file_type().is_dir() {
+                std::fs::create_dir_all(&target).unwrap();
+            } else {
+                std::fs::copy(entry.path(), &target).unwrap();
+            }
+        }
+    }
+
+    /// Waits up to `limit` for `check`; returns how long it took.
+    fn within(limit: Duration, check: impl Fn() -> bool) -> Option<Duration> {
+        let start = Instant::now();
+        while !check() {
+            if start.elapsed() > limit {
+                return None;
+            }
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        Some(start.elapsed())
+    }
+
+    #[test]
+    fn an_edit_during_a_search_re_index_is_rebuilt_without_waiting_for_it() {
+        let dir = tempfile::tempdir().unwrap();
+        copy(&Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/basic"), dir.path());
+        let root = std::fs::canonicalize(dir.path()).unwrap();
+        let config = std::fs::read_to_string(root.join("book.toml")).unwrap();
+        std::fs::write(root.join("book.toml"), config.replace("[search]\nenabled = false", "[search]\nenabled = true"))
+            .unwrap();
+        let options = Options { root: root.clone(), ..Options::default() };
+        let (session, first) = Session::new(options.clone()).unwrap();
+        assert!(first.written.iter().any(|p| p.starts_with("pagefind/")));
+        let (sender, messages) = std::sync::mpsc::channel();
+        let watcher = Watcher::start(&root, &root.join("book"), sender.clone()).unwrap();
+        let (status, status_receiver) = watch::channel(Status::succeeded(&Status::default(), &first));
+        let builder = Builder {
+            root: root.clone(),
+            options,
+            session: Some(session),
+            watcher,
+            status,
+            sender: sender.clone(),
+            index: slow_index,
+        };
+        let thread = std::thread::spawn(move || builder.run(messages));
+
+        let source = root.join("content/cells/msc.md");
+        let page = root.join("book/cells/msc/index.html");
+        let shows = |text: &str| std::fs::read_to_string(&page).is_ok_and(|html| html.contains(text));
+        let text = std::fs::read_to_string(&source).unwrap();
+        std::fs::write(&source, text.replace("A claim", "A first claim")).unwrap();
+        assert!(within(Duration::from_secs(10), || shows("A first claim")).is_some(), "the first edit");
+        assert!(within(Duration::from_secs(10), || INDEXING.load(Ordering::SeqCst)).is_some(), "re-index started");
+        assert!(status_receiver.borrow().search_pending);
+
+        // The re-index runs (and would for a minute): the next edit does not wait for it.
+        std::fs::write(&source, text.replace("A claim", "A second claim")).unwrap();
+        let took = within(Duration::from_secs(2), || shows("A second claim"));
+        assert!(took.is_some(), "the edit waited for the re-index");
+        assert!(!RELEASED.load(Ordering::SeqCst));
+        assert!(within(Duration::from_secs(2), || status_receiver.borrow().generation == 3).is_some(), "published");
+        assert!(status_receiver.borrow().search_pending, "the index is behind the pages");
+
+        // Once it ends, the index catches up with the pages.
+        RELEASED.store(true, Ordering::SeqCst);
+        let caught_up = within(Duration::from_secs(20), || !status_receiver.borrow().search_pending);
+        assert!(caught_up.is_some(), "the index caught up");
+        sender.send(Message::Stop).unwrap();
+        thread.join().unwrap();
+    }
 }

@@ -2,10 +2,11 @@
 //! source changes and reloads open browser tabs.
 //!
 //! In: the build options, the address to listen on. Out: a server until Ctrl-C. Pieces:
-//! `watch` (notify + debouncer: which source paths changed), `builder` (a thread that rebuilds
-//! through a [`Session`], writing only the files that changed), `state` (the outcome of the
-//! last build), `http` (files, the reload script added to HTML responses only, the event
-//! stream and `/__cellbook/status`). A failed rebuild writes nothing: the last good site stays
+//! `watch` (notify: which source paths changed, as the kernel reports them), `builder` (a thread
+//! that rebuilds through a [`Session`] as soon as a save is complete, writing only the files that
+//! changed, and a thread that re-indexes search behind it), `state` (the outcome of the last
+//! build), `http` (files, the reload script added to HTML responses only, the event stream and
+//! `/__cellbook/status`). A failed rebuild writes nothing: the last good site stays
 //! served and the errors show in the terminal and as an overlay in the browser.
 
 mod builder;
@@ -96,8 +97,15 @@ pub fn run(options: ServeOptions) -> Result<(), Failure> {
         instance: instance_id(),
     });
 
-    let builder =
-        builder::Builder { root: root.clone(), options: build_options, session, watcher, status: status_sender };
+    let builder = builder::Builder {
+        root: root.clone(),
+        options: build_options,
+        session,
+        watcher,
+        status: status_sender,
+        sender: sender.clone(),
+        index: crate::session::SearchBundle::new,
+    };
     let (built_sender, built) = std::sync::mpsc::channel::<()>();
     std::thread::Builder::new()
         .name("cellbook-rebuild".into())

@@ -1,34 +1,41 @@
 //! Watching the sources: `content/`, `templates/`, `static/` and `book.toml`.
 //!
 //! In: the site root and the output folder. Out: messages on a channel naming the source paths
-//! that changed, with editors' noise (swap, backup and temporary files, reads, the output folder)
-//! filtered out. notify's events go through notify-debouncer-full first; the builder then waits
-//! for the stream to go quiet, so one save, however many events it makes, is one rebuild.
+//! that changed, as soon as the kernel reports them, with editors' noise (swap, backup and
+//! temporary files, reads, the output folder) filtered out. Each path says whether its event ends
+//! a save (the file closed after writing, or renamed into place: its content is whole) or may be
+//! followed by more (a write still open, a deletion that an editor follows with the new file);
+//! the builder rebuilds at once after the first kind and waits for the second to settle.
 
-use notify_debouncer_full::notify::event::{AccessKind, AccessMode, EventKind, MetadataKind, ModifyKind};
-use notify_debouncer_full::notify::{RecommendedWatcher, RecursiveMode};
-use notify_debouncer_full::{DebounceEventResult, Debouncer, RecommendedCache, new_debouncer};
+use notify_debouncer_full::notify::event::{AccessKind, AccessMode, EventKind, MetadataKind, ModifyKind, RenameMode};
+use notify_debouncer_full::notify::{self, RecommendedWatcher, RecursiveMode, Watcher as _};
 use std::path::{Component, Path, PathBuf};
 use std::sync::mpsc::Sender;
-use std::time::Duration;
-
-/// How long a path must stay quiet before notify-debouncer-full reports it.
-pub const DEBOUNCE: Duration = Duration::from_millis(80);
 
 /// The folders of sources, watched recursively.
 pub const SOURCE_DIRS: [&str; 3] = ["content", "templates", "static"];
 
-/// What the watcher sends to the builder.
-#[derive(Debug)]
+/// One source path that changed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Change {
+    /// Absolute.
+    pub path: PathBuf,
+    /// Whether the event ends a save: the file was closed after writing or renamed into place.
+    pub complete: bool,
+}
+
+/// What the builder hears: from the watcher, the search thread and the server.
 pub enum Message {
-    /// Source paths that changed (absolute).
-    Changed(Vec<PathBuf>),
+    /// Source paths that changed, in the order of their events.
+    Changed(Vec<Change>),
+    /// The search thread finished an index of the pages as they were at `version`.
+    Indexed { version: u64, bundle: Result<crate::session::SearchBundle, String>, elapsed: std::time::Duration },
     /// The server is stopping.
     Stop,
 }
 
 pub struct Watcher {
-    debouncer: Debouncer<RecommendedWatcher, RecommendedCache>,
+    watcher: RecommendedWatcher,
     root: PathBuf,
     watched: Vec<PathBuf>,
 }
@@ -38,36 +45,22 @@ impl Watcher {
     /// notify reports the paths it was given joined with the names of what changed).
     pub fn start(root: &Path, output: &Path, sender: Sender<Message>) -> Result<Watcher, String> {
         let filter = Filter { root: root.to_path_buf(), output: output.to_path_buf() };
-        let handler = move |result: DebounceEventResult| match result {
-            Ok(events) => {
-                let mut changed = Vec::new();
-                for event in &events {
-                    if event.need_rescan() {
-                        // The kernel dropped events: anything may have changed.
-                        changed.push(filter.root.join("content"));
-                    }
-                    if !is_change(&event.kind) {
-                        continue;
-                    }
-                    changed.extend(event.paths.iter().filter(|p| filter.relevant(p)).cloned());
-                }
+        // Called on notify's thread for each event, in order.
+        let handler = move |result: notify::Result<notify::Event>| match result {
+            Ok(event) => {
+                let changed = changes(&filter, &event);
                 if !changed.is_empty() {
                     let _ = sender.send(Message::Changed(changed));
                 }
             }
-            Err(errors) => {
-                for error in errors {
-                    eprintln!("warning: watching the sources: {error}");
-                }
-            }
+            Err(error) => eprintln!("warning: watching the sources: {error}"),
         };
-        let debouncer = new_debouncer(DEBOUNCE, Some(DEBOUNCE / 4), handler)
-            .map_err(|e| format!("cannot watch the sources: {e}"))?;
-        let mut watcher = Watcher { debouncer, root: root.to_path_buf(), watched: Vec::new() };
+        let watcher = notify::recommended_watcher(handler).map_err(|e| format!("cannot watch the sources: {e}"))?;
+        let mut watcher = Watcher { watcher, root: root.to_path_buf(), watched: Vec::new() };
         // The root itself, not recursively: `book.toml` (editors replace it by renaming, which a
         // watch on the file itself would lose) and source folders created after the start.
         watcher
-            .debouncer
+            .watcher
             .watch(root, RecursiveMode::NonRecursive)
             .map_err(|e| format!("cannot watch `{}`: {e}", root.display()))?;
         watcher.watch_sources();
@@ -82,12 +75,12 @@ impl Watcher {
             let exists = dir.is_dir();
             let watched = self.watched.contains(&dir);
             if exists && !watched {
-                match self.debouncer.watch(&dir, RecursiveMode::Recursive) {
+                match self.watcher.watch(&dir, RecursiveMode::Recursive) {
                     Ok(()) => self.watched.push(dir),
                     Err(e) => eprintln!("warning: cannot watch `{}`: {e}", dir.display()),
                 }
             } else if !exists && watched {
-                let _ = self.debouncer.unwatch(&dir);
+                let _ = self.watcher.unwatch(&dir);
                 self.watched.retain(|d| d != &dir);
             }
         }
@@ -96,6 +89,37 @@ impl Watcher {
     /// Whether a change touched a source folder itself (made, deleted or renamed).
     pub fn touches_source_dir(&self, paths: &[PathBuf]) -> bool {
         paths.iter().any(|p| SOURCE_DIRS.iter().any(|name| *p == self.root.join(name)))
+    }
+}
+
+/// The source paths an event changed.
+fn changes(filter: &Filter, event: &notify::Event) -> Vec<Change> {
+    let mut changed = Vec::new();
+    if event.need_rescan() {
+        // The kernel dropped events: anything may have changed.
+        changed.push(Change { path: filter.root.join("content"), complete: false });
+    }
+    if !is_change(&event.kind) {
+        return changed;
+    }
+    let last = event.paths.len().saturating_sub(1);
+    for (i, path) in event.paths.iter().enumerate() {
+        if filter.relevant(path) {
+            changed.push(Change { path: path.clone(), complete: completes(&event.kind, i == last) });
+        }
+    }
+    changed
+}
+
+/// Whether an event leaves the file whole: closed after writing, or renamed into place (for a
+/// rename with both paths, the last is where it went). Anything else (a write still open, a file
+/// created empty, a deletion or a rename away that a new file may follow) waits for more.
+fn completes(kind: &EventKind, last_path: bool) -> bool {
+    match kind {
+        EventKind::Access(AccessKind::Close(AccessMode::Write)) => true,
+        EventKind::Modify(ModifyKind::Name(RenameMode::To)) => true,
+        EventKind::Modify(ModifyKind::Name(RenameMode::Both)) => last_path,
+        _ => false,
     }
 }
 
@@ -194,6 +218,31 @@ mod tests {
         assert!(!filter.relevant(Path::new("/elsewhere/content/x.md")));
         assert!(!filter.relevant(Path::new("/site/content/4913")));
         assert!(filter.relevant(Path::new("/site/content/news/2024/x.md")), "numbered folders are fine");
+    }
+
+    #[test]
+    fn closing_and_renaming_into_place_end_a_save() {
+        use notify::event::{CreateKind, DataChange, RemoveKind};
+        assert!(completes(&EventKind::Access(AccessKind::Close(AccessMode::Write)), true));
+        assert!(completes(&EventKind::Modify(ModifyKind::Name(RenameMode::To)), true));
+        assert!(completes(&EventKind::Modify(ModifyKind::Name(RenameMode::Both)), true));
+        assert!(!completes(&EventKind::Modify(ModifyKind::Name(RenameMode::Both)), false), "where it came from");
+        assert!(!completes(&EventKind::Modify(ModifyKind::Name(RenameMode::From)), true));
+        assert!(!completes(&EventKind::Modify(ModifyKind::Data(DataChange::Any)), true), "still open");
+        assert!(!completes(&EventKind::Create(CreateKind::File), true));
+        assert!(!completes(&EventKind::Remove(RemoveKind::File), true));
+    }
+
+    #[test]
+    fn an_atomic_save_names_the_page_as_complete() {
+        let filter = Filter { root: PathBuf::from("/site"), output: PathBuf::from("/site/book") };
+        let event = notify::Event::new(EventKind::Modify(ModifyKind::Name(RenameMode::Both)))
+            .add_path(PathBuf::from("/site/content/.msc.md.tmp123"))
+            .add_path(PathBuf::from("/site/content/msc.md"));
+        assert_eq!(
+            changes(&filter, &event),
+            vec![Change { path: PathBuf::from("/site/content/msc.md"), complete: true }]
+        );
     }
 
     #[test]
