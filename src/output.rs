@@ -224,7 +224,7 @@ fn remove_contents(dir: &Path) -> io::Result<()> {
         }
     }
     at_once(&files, |file| fs::remove_file(file))?;
-    folders.sort_by(|a, b| b.0.cmp(&a.0));
+    folders.sort_by_key(|(depth, _)| std::cmp::Reverse(*depth));
     for level in folders.chunk_by(|a, b| a.0 == b.0) {
         at_once(level, |(_, folder)| fs::remove_dir(folder))?;
     }
