@@ -105,7 +105,9 @@ pub fn build(options: &Options) -> Result<Report, Failure> {
             files = files.and_then(|n| {
                 let (bundle, time) = indexed?.map_err(Failure::Other)?;
                 search_time = time;
+                let start = Instant::now();
                 bundle.par_iter().try_for_each(|(rel, bytes)| staging.write(rel, bytes)).map_err(write_failure)?;
+                crate::progress::phase("search: write the index", start);
                 Ok(n + bundle.len())
             });
         }

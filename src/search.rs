@@ -80,8 +80,11 @@ pub fn index(documents: Vec<Document>) -> Result<Vec<(String, Vec<u8>)>, String>
         let options = PagefindServiceConfig::builder().keep_index_url(false).build();
         let mut index = PagefindIndex::new(Some(options)).map_err(|e| format!("search index: {e}"))?;
         let documents = documents.into_iter().map(|d| (d.url, d.html)).collect();
+        let start = std::time::Instant::now();
         index.add_html_files(documents).await.map_err(|e| format!("search index: {e}"))?;
+        let start = crate::progress::phase("search: parse documents", start);
         let bundle = index.take_files().await.map_err(|e| format!("search index: {e}"))?;
+        crate::progress::phase("search: build and compress the index", start);
         Ok(bundle
             .into_iter()
             .map(|f| {

@@ -54,7 +54,7 @@ pub fn get_indexable_words(
     let possibly_compound = raw_word.chars().any(|c| !c.is_alphanumeric())
         || raw_word.chars().skip(1).any(|c| c.is_uppercase());
 
-    if !possibly_compound {
+    if !possibly_compound || is_plain_word_in_punctuation(raw_word, include_characters) {
         return results;
     }
 
@@ -98,6 +98,23 @@ pub fn get_indexable_words(
     }
 
     results
+}
+
+/// cellbook patch: whether a word is ASCII letters (only the first may be upper case) with ASCII
+/// punctuation before or after it, as in `word,` or `(Word`. Such a word splits into itself
+/// alone and holds no emoji, so the compound path below would add nothing; it is skipped
+/// because it is costly (case conversion, an emoji regex, grapheme iteration) and about one word
+/// in six ends in punctuation. `#` and `*` are emoji characters, so they take the full path.
+/// Characters the site asked to index (`include_characters`) are kept by `normalize_word`, so a
+/// word next to one of them does take the full path.
+fn is_plain_word_in_punctuation(raw_word: &str, include_characters: &[char]) -> bool {
+    let is_punctuation = |c: char| {
+        c.is_ascii_punctuation() && c != '#' && c != '*' && !include_characters.contains(&c)
+    };
+    let core = raw_word.trim_matches(is_punctuation);
+    !core.is_empty()
+        && core.bytes().all(|b| b.is_ascii_alphabetic())
+        && !core.bytes().skip(1).any(|b| b.is_ascii_uppercase())
 }
 
 /// Pulling out a useful compound word from a dot-segmented word,
