@@ -216,14 +216,22 @@ bench_size() {
   local limit=${BUILD_LIMIT:-$((size / 10 > 300 ? size / 10 : 300))}
   mkdir -p "$raw"
   log "size $size: ${limit}s limit per build"
-  # cellbook's output is ~200 KB a page (a 600-link sidebar on every page), written twice at
-  # most (a build and the dev server's): keep 500 KB a page free, plus 5 GB for the others.
+  # cellbook's output is ~80 KB a page with its search index, written twice at most (a build
+  # and the dev server's): keep 500 KB a page free, plus 5 GB for the others.
   local free_kb need_kb=$((size * 500 + 5 * 1024 * 1024))
   free_kb=$(df -Pk "$WORK" | awk 'NR==2 {print $4}')
   if ((free_kb < need_kb)); then
     warn "size $size: $((free_kb / 1048576)) GB free in $WORK, $((need_kb / 1048576)) GB wanted; skipping this size"
     return 0
   fi
+  # The previous size's builds (or the corpus generation) leave the load average high for a
+  # minute: give it up to two minutes to settle, so that the "busy" flag means other work.
+  local waited=0
+  while ((waited < 120)) && awk -v l="$(cut -d' ' -f1 /proc/loadavg)" -v n="$(nproc)" 'BEGIN {exit !(l > n / 2)}'; do
+    ((waited == 0)) && note "waiting for the load average to settle ($(cut -d' ' -f1 /proc/loadavg))"
+    sleep 5
+    waited=$((waited + 5))
+  done
   local load_before
   load_before=$(cut -d' ' -f1-3 /proc/loadavg)
   if awk -v l="${load_before%% *}" -v n="$(nproc)" 'BEGIN {exit !(l > n / 2)}'; then
