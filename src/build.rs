@@ -72,9 +72,10 @@ pub fn output_dir(options: &Options, config: &Config) -> PathBuf {
 
 /// Builds the site and swaps it into the output folder. Each page is written by the task that
 /// rendered it, so the rendered site is never held in memory whole (the dev server keeps it, and
-/// uses [`compile`] and [`write`]). The search index is built on a thread of its own while the
-/// pages are rendered and written: pagefind indexes on one core, and the rest of the build keeps
-/// the other busy.
+/// uses [`compile`] and [`write`]). The search index is built on a thread of its own: pagefind
+/// first parses the documents on every core, then builds, compresses and writes its files while
+/// the pages are rendered and written. Its last steps are partly serial (one folder of 10,000
+/// fragments takes its files one at a time), and the rendering fills the other core meanwhile.
 pub fn build(options: &Options) -> Result<Report, Failure> {
     let start = Instant::now();
     let config = Config::load(&options.root).map_err(Failure::Diagnostics)?;
@@ -86,51 +87,55 @@ pub fn build(options: &Options) -> Result<Report, Failure> {
     let documents = (site.config.search.enabled && !options.no_search).then(|| search::documents(&site));
     let write_failure =
         |e: std::io::Error| Failure::Other(format!("cannot write the site to `{}`: {e}", target.display()));
-    std::thread::scope(|scope| {
+    let staging = Staging::new(&target).map_err(write_failure)?;
+    let written = std::thread::scope(|scope| {
+        let (parsed, documents_parsed) = std::sync::mpsc::channel();
+        let staging = &staging;
         let search = documents.map(|documents| {
             scope.spawn(move || {
                 let search_start = Instant::now();
-                search::index(documents).map(|bundle| (bundle, search_start.elapsed()))
+                let bundle = search::index_then(documents, || {
+                    let _ = parsed.send(());
+                })
+                .map_err(Failure::Other)?;
+                let start = Instant::now();
+                // One thread: the fragments share one folder, whose lock takes one file at a time.
+                bundle.iter().try_for_each(|(rel, bytes)| staging.write(rel, bytes)).map_err(write_failure)?;
+                crate::progress::phase("search: write the index", start);
+                Ok((bundle.len(), search_start.elapsed()))
             })
         });
         let (tera, dates, warnings) = prepare(options, &site, diagnostics)?;
         let (copies, extra) = other_files(&site, &dates, statics);
-        let staging = Staging::new(&target).map_err(write_failure)?;
+        // Without search the sender went with the unused closure, and this returns at once.
+        let _ = documents_parsed.recv();
         let write_start = Instant::now();
-        let mut files = stream(&staging, &tera, &site, &dates, &copies, &extra, &write_failure);
+        let files = stream(staging, &tera, &site, &dates, &copies, &extra, &write_failure)?;
         crate::progress::phase("render and write", write_start);
-        let mut search_time = Duration::ZERO;
-        if let Some(search) = search {
-            let indexed = search.join().map_err(|_| Failure::Other("the search indexer failed".into()));
-            files = files.and_then(|n| {
-                let (bundle, time) = indexed?.map_err(Failure::Other)?;
-                search_time = time;
-                let start = Instant::now();
-                bundle.par_iter().try_for_each(|(rel, bytes)| staging.write(rel, bytes)).map_err(write_failure)?;
-                crate::progress::phase("search: write the index", start);
-                Ok(n + bundle.len())
-            });
+        let Some(search) = search else { return Ok((files, Duration::ZERO, warnings)) };
+        let (count, search_time) =
+            search.join().unwrap_or_else(|_| Err(Failure::Other("the search indexer failed".into())))?;
+        Ok((files + count, search_time, warnings))
+    });
+    let (files, search_time, warnings) = match written {
+        Ok(written) => written,
+        Err(failure) => {
+            staging.abandon();
+            return Err(failure);
         }
-        let files = match files {
-            Ok(files) => files,
-            Err(failure) => {
-                staging.abandon();
-                return Err(failure);
-            }
-        };
-        let publish_start = Instant::now();
-        staging.commit().map_err(write_failure)?;
-        crate::progress::phase("publish (swap in, remove the previous site)", publish_start);
-        Ok(Report {
-            pages: site.pages.iter().filter(|p| !p.is_index).count(),
-            sections: site.sections.len(),
-            terms: site.config.taxonomies.iter().map(|t| t.terms.len()).sum(),
-            files,
-            warnings,
-            elapsed: start.elapsed(),
-            output: target.clone(),
-            search_time,
-        })
+    };
+    let publish_start = Instant::now();
+    staging.commit().map_err(write_failure)?;
+    crate::progress::phase("publish (swap in, remove the previous site)", publish_start);
+    Ok(Report {
+        pages: site.pages.iter().filter(|p| !p.is_index).count(),
+        sections: site.sections.len(),
+        terms: site.config.taxonomies.iter().map(|t| t.terms.len()).sum(),
+        files,
+        warnings,
+        elapsed: start.elapsed(),
+        output: target,
+        search_time,
     })
 }
 

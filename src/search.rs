@@ -72,6 +72,12 @@ fn without_code(html: &str) -> String {
 
 /// Indexes the documents; returns (path inside the output, contents) of the bundle.
 pub fn index(documents: Vec<Document>) -> Result<Vec<(String, Vec<u8>)>, String> {
+    index_then(documents, || ())
+}
+
+/// [`index`], calling `parsed` once pagefind has parsed every document (or failed to), before
+/// it builds and compresses the index.
+pub fn index_then(documents: Vec<Document>, parsed: impl FnOnce()) -> Result<Vec<(String, Vec<u8>)>, String> {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -81,7 +87,9 @@ pub fn index(documents: Vec<Document>) -> Result<Vec<(String, Vec<u8>)>, String>
         let mut index = PagefindIndex::new(Some(options)).map_err(|e| format!("search index: {e}"))?;
         let documents = documents.into_iter().map(|d| (d.url, d.html)).collect();
         let start = std::time::Instant::now();
-        index.add_html_files(documents).await.map_err(|e| format!("search index: {e}"))?;
+        let added = index.add_html_files(documents).await;
+        parsed();
+        added.map_err(|e| format!("search index: {e}"))?;
         let start = crate::progress::phase("search: parse documents", start);
         let bundle = index.take_files().await.map_err(|e| format!("search index: {e}"))?;
         crate::progress::phase("search: build and compress the index", start);
