@@ -86,8 +86,6 @@ impl SearchState {
         // Partition results into successes and failures to report errors
         let (results, errors): (Vec<_>, Vec<_>) = files
             .into_par_iter()
-            // One document a task, so that no thread is left parsing a long run alone.
-            .with_max_len(1)
             .map(|f| f.fossick_sync(&self.options))
             .partition_map(|r| match r {
                 Ok(data) => Either::Left(data),
@@ -136,7 +134,7 @@ impl SearchState {
     pub fn fossick_all(&mut self, files: Vec<Fossicker>) -> Result<usize> {
         let results: Vec<FossickedData> = files
             .into_par_iter()
-            // One document a task, so that no thread is left parsing a long run alone.
+            // cellbook patch: one document a task, so that no thread is left parsing a long run alone.
             .with_max_len(1)
             .map(|f| f.fossick_sync(&self.options))
             .collect::<Result<_>>()?;

@@ -367,7 +367,7 @@ impl PagefindIndexes {
                 (outdir.join(format!("filter/{}.pf_filter", hash)), index.as_slice())
             });
             let jobs: Vec<(PathBuf, &[u8])> = fragments.chain(words).chain(filters).collect();
-            // One file a task: rayon would otherwise hand each thread long runs of files and
+            // cellbook patch: one file a task; rayon would otherwise hand each thread long runs of files and
             // leave one thread compressing the last run alone (seconds at 10,000 pages).
             out.par_extend(jobs.into_par_iter().with_max_len(1).map(|(filename, bytes)| SyntheticFile {
                 filename,
