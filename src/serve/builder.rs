@@ -390,14 +390,10 @@ fn take(state: &mut State, message: Message) {
 /// process).
 fn lower_priority() {
     #[cfg(any(target_os = "linux", target_os = "android"))]
-    {
-        unsafe extern "C" {
-            fn setpriority(which: std::ffi::c_int, who: std::ffi::c_uint, prio: std::ffi::c_int) -> std::ffi::c_int;
-        }
-        const PRIO_PROCESS: std::ffi::c_int = 0;
-        // SAFETY: a system call with plain integer arguments that touches no memory of ours;
-        // `who` 0 is the calling thread. A failure leaves the priority as it was.
-        let _ = unsafe { setpriority(PRIO_PROCESS, 0, 10) };
+    // SAFETY: a system call with plain integer arguments that touches no memory of ours;
+    // `who` 0 is the calling thread. A failure leaves the priority as it was.
+    unsafe {
+        libc::setpriority(libc::PRIO_PROCESS, 0, 10);
     }
 }
 

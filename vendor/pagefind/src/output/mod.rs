@@ -1,11 +1,8 @@
-use std::io::Write;
 use std::path::PathBuf;
 use std::time::Duration;
 
 use crate::index::PagefindIndexes;
 use crate::{SearchOptions, PAGEFIND_VERSION};
-use flate2::write::GzEncoder; // TODO: Replace flate2 with async-compression since we
-use flate2::Compression; //   // require that crate for the input compression anyway.
 use futures::future::join_all;
 use rayon::prelude::*;
 use std::collections::BTreeMap;
@@ -413,13 +410,32 @@ impl PagefindIndexes {
 }
 
 /// cellbook patch: the compression of `write`, shared with the parallel path.
+/// cellbook patch: libdeflate at level 7 instead of flate2 at `Compression::best()`. The
+/// files are about 0.1% smaller and take about a third of the time (at 10,000 pages, 6 of the
+/// build's 30 CPU seconds went to compression); the format is the same gzip and the data inside
+/// is unchanged.
+const GZIP_LEVEL: i32 = 7;
+
 fn try_gzip(content_chunks: &[&[u8]]) -> std::io::Result<Vec<u8>> {
-    let mut gz = GzEncoder::new(Vec::new(), Compression::best());
-    for chunk in content_chunks {
-        gz.write_all(b"pagefind_dcd").unwrap();
-        gz.write_all(chunk).unwrap();
+    thread_local! {
+        // A compressor holds large tables: one a thread, not one a file.
+        static COMPRESSOR: std::cell::RefCell<libdeflater::Compressor> = std::cell::RefCell::new(
+            libdeflater::Compressor::new(libdeflater::CompressionLvl::new(GZIP_LEVEL).unwrap()),
+        );
     }
-    gz.finish()
+    let mut input = Vec::with_capacity(content_chunks.iter().map(|c| c.len() + 12).sum());
+    for chunk in content_chunks {
+        input.extend_from_slice(b"pagefind_dcd");
+        input.extend_from_slice(chunk);
+    }
+    COMPRESSOR.with_borrow_mut(|compressor| {
+        let mut out = vec![0; compressor.gzip_compress_bound(input.len())];
+        let size = compressor
+            .gzip_compress(&input, &mut out)
+            .map_err(|e| std::io::Error::other(format!("{e:?}")))?;
+        out.truncate(size);
+        Ok(out)
+    })
 }
 
 fn gzip(content_chunks: &[&[u8]]) -> Vec<u8> {
