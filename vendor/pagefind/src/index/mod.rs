@@ -47,7 +47,8 @@ enum SortType {
 /// Results from processing a single page in parallel.
 /// Contains the word map, filter entries, and encoded page data for one page.
 struct PageProcessingResult {
-    word_map: HashMap<String, PackedWord>,
+    /// cellbook patch: the page's words, split into `WORD_SHARDS` lists by `word_shard`.
+    word_shards: Vec<Vec<PackedWord>>,
     filter_entries: Vec<(String, String, usize)>, // (filter, value, page_number)
     encoded_page: IntermediaryPageData,
 }
@@ -74,7 +75,6 @@ pub async fn build_indexes(
             - Sort the `pages` array and output the page numbers to `alternate_sorts`
     */
 
-    let mut word_map: HashMap<String, PackedWord> = HashMap::new();
     let mut filter_map: HashMap<String, HashMap<String, Vec<usize>>> = HashMap::new();
     let mut fragment_hashes: HashMap<String, IntermediaryPageData> = HashMap::new();
     let mut fragments: Vec<(usize, (String, IntermediaryPageData))> = Vec::new();
@@ -318,39 +318,26 @@ pub async fn build_indexes(
                 encoded_data,
             };
 
+            let mut word_shards: Vec<Vec<PackedWord>> = vec![Vec::new(); WORD_SHARDS];
+            for (word, packed) in local_word_map {
+                word_shards[word_shard(&word)].push(packed);
+            }
+
             PageProcessingResult {
-                word_map: local_word_map,
+                word_shards,
                 filter_entries,
                 encoded_page,
             }
         })
         .collect();
 
+    // cellbook patch: the word maps are merged shard by shard on all cores (below); here each
+    // page's shards are only handed on, in page order.
+    let mut shard_inputs: Vec<Vec<Vec<PackedWord>>> = vec![Vec::new(); WORD_SHARDS];
     // Merge results sequentially
     for result in page_results {
-        // Merge word maps using Entry API to avoid unnecessary clones
-        for (word, packed) in result.word_map {
-            match word_map.entry(word) {
-                hashbrown::hash_map::Entry::Occupied(mut entry) => {
-                    let existing = entry.get_mut();
-                    existing.pages.extend(packed.pages); // Move, not clone
-                                                         // Merge additional_variants
-                    for variant in packed.additional_variants {
-                        if let Some(existing_variant) = existing
-                            .additional_variants
-                            .iter_mut()
-                            .find(|v| v.form == variant.form)
-                        {
-                            existing_variant.pages.extend(variant.pages);
-                        } else {
-                            existing.additional_variants.push(variant);
-                        }
-                    }
-                }
-                hashbrown::hash_map::Entry::Vacant(entry) => {
-                    entry.insert(packed);
-                }
-            }
+        for (shard, words) in result.word_shards.into_iter().enumerate() {
+            shard_inputs[shard].push(words);
         }
 
         // Merge filter entries using or_default for cleaner code
@@ -386,13 +373,14 @@ pub async fn build_indexes(
         fragment_hashes.insert(short_hash.to_string(), encoded_page);
     }
 
-    // Sort pages within each word by page_number to maintain correct order after parallel processing
-    for packed_word in word_map.values_mut() {
-        packed_word.pages.sort_by_key(|p| p.page_number);
-        for variant in &mut packed_word.additional_variants {
-            variant.pages.sort_by_key(|p| p.page_number);
-        }
-    }
+    // cellbook patch: a word is in one shard only, and each shard gets its pages in page order,
+    // so merging the shards apart gives every word the pages and variants, in the order, that
+    // one merge of all pages gave.
+    let words: Vec<PackedWord> = shard_inputs
+        .into_par_iter()
+        .with_max_len(1)
+        .flat_map_iter(merge_word_shard)
+        .collect();
 
     fragments.extend(
         fragment_hashes
@@ -516,8 +504,8 @@ pub async fn build_indexes(
     }
 
     // TODO: Parameterize these chunk sizes via byte size rather than word count
-    let word_count = word_map.len();
-    let chunks = chunk_index(word_map, options.index_chunk_size);
+    let word_count = words.len();
+    let chunks = chunk_index(words, options.index_chunk_size);
     meta.index_chunks = chunk_meta(&chunks);
 
     // Encode word index chunks in parallel (delta encoding + CBOR serialization)
@@ -641,13 +629,57 @@ fn positions_to_packed_page(mut positions: Vec<FossickedWord>, page_number: usiz
     }
 }
 
-fn chunk_index(word_map: HashMap<String, PackedWord>, chunk_size: usize) -> Vec<Vec<PackedWord>> {
+/// cellbook patch: how many parts the word index is merged in, on all cores. Any number gives
+/// the same index; more parts than cores keep both cores busy when the parts differ in size.
+const WORD_SHARDS: usize = 16;
+
+/// cellbook patch: the part of the word index a word is merged in (FNV-1a: the same from run
+/// to run, so the work is split the same way every time).
+fn word_shard(word: &str) -> usize {
+    let hash = word.bytes().fold(0xcbf29ce484222325u64, |hash, byte| {
+        (hash ^ u64::from(byte)).wrapping_mul(0x100000001b3)
+    });
+    (hash % WORD_SHARDS as u64) as usize
+}
+
+/// cellbook patch: merges one shard's words, page after page, into one entry a word, with the
+/// pages of each word (and of each variant) sorted by page number. This is upstream's serial
+/// merge, run for one shard.
+fn merge_word_shard(pages: Vec<Vec<PackedWord>>) -> Vec<PackedWord> {
+    let mut word_map: HashMap<String, PackedWord> = HashMap::new();
+    for packed in pages.into_iter().flatten() {
+        if let Some(existing) = word_map.get_mut(packed.word.as_str()) {
+            existing.pages.extend(packed.pages); // Move, not clone
+                                                 // Merge additional_variants
+            for variant in packed.additional_variants {
+                if let Some(existing_variant) = existing
+                    .additional_variants
+                    .iter_mut()
+                    .find(|v| v.form == variant.form)
+                {
+                    existing_variant.pages.extend(variant.pages);
+                } else {
+                    existing.additional_variants.push(variant);
+                }
+            }
+        } else {
+            word_map.insert(packed.word.clone(), packed);
+        }
+    }
+    // Sort pages within each word by page_number to maintain correct order after parallel processing
+    let mut words: Vec<PackedWord> = word_map.into_values().collect();
+    for packed_word in &mut words {
+        packed_word.pages.sort_by_key(|p| p.page_number);
+        for variant in &mut packed_word.additional_variants {
+            variant.pages.sort_by_key(|p| p.page_number);
+        }
+    }
+    words
+}
+
+fn chunk_index(mut words: Vec<PackedWord>, chunk_size: usize) -> Vec<Vec<PackedWord>> {
     // Accumulate into HashMap for O(1) inserts, then sort once before encoding
     // to produce a stable hash without paying BTreeMap's per-insert overhead.
-    let mut words = word_map
-        .into_iter()
-        .map(|(_, w)| w)
-        .collect::<Vec<PackedWord>>();
     // cellbook patch: compared in place (`sort_by_key` cloned both words for every comparison).
     words.sort_by(|a, b| a.word.cmp(&b.word));
 
@@ -809,7 +841,7 @@ mod tests {
 
     #[test]
     fn build_index_chunks() {
-        let chunks = chunk_index(test_words(), 8);
+        let chunks = chunk_index(test_words().into_values().collect(), 8);
 
         assert_eq!(chunks.len(), 3);
         assert_eq!(chunks[0][0].word, "apple");
@@ -820,7 +852,7 @@ mod tests {
 
     #[test]
     fn build_index_chunks_from_variant_words() {
-        let chunks = chunk_index(test_variant_words(), 8);
+        let chunks = chunk_index(test_variant_words().into_values().collect(), 8);
 
         assert_eq!(chunks.len(), 3);
         assert_eq!(chunks[0][0].word, "apple");
@@ -831,7 +863,7 @@ mod tests {
 
     #[test]
     fn build_chunk_meta() {
-        let chunks = chunk_index(test_words(), 8);
+        let chunks = chunk_index(test_words().into_values().collect(), 8);
         let meta = chunk_meta(&chunks);
         assert_eq!(meta.len(), 3);
         assert_eq!(
