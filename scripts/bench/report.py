@@ -290,8 +290,11 @@ def render(results: str, md_path: str, svg_path: str, planned: list[int]) -> Non
                     "Written by `scripts/bench.sh` (rerun it to refresh; only the *Profile notes* section "
                     "is kept by hand). The corpus is `/work/shared/bench/gen_corpus.py` (seed 42): the same "
                     "articles as a cellbook site (`bench/book.toml`, the repository's `templates/` and "
-                    "`static/`), a Hugo site and an mdBook. Clean builds: the output folder is removed "
-                    "before every timed run (`hyperfine --prepare`); the tools of one size are timed in "
+                    "`static/`), a Hugo site and an mdBook. Clean builds: every timed run writes into an "
+                    "output folder that does not exist (`hyperfine --prepare` moves the previous one aside; the "
+                    "folders set aside are removed when the size is done, because this disk's ext4, which has "
+                    "no journal, makes a build that follows a large removal within the minute pay for it per "
+                    "file: see the profile notes); the tools of one size are timed in "
                     "alternating rounds (one build of each tool per round, in the same session). Peak memory: one extra build per tool "
                     "under `/usr/bin/time -v`, which also gives the CPU column (CPU time over wall time of that build: 200% = both cores busy). Pages/s counts the corpus's articles (not the taxonomy and "
                     "section pages each tool adds).", "",
