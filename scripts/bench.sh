@@ -181,7 +181,7 @@ corpus() { # size flavor -> prints the corpus folder, generating it once
 # page can be edited and the build's side files (Hugo's resources/, locks) stay out of the corpus.
 site_from() { # corpus-dir site-dir [content-only]
   local from=$1 to=$2
-  rm -rf "$to"
+  if [[ -e $to ]]; then rm -rf "$to" && LAST_REMOVAL=$SECONDS; fi
   if [[ ${3:-} == content-only ]]; then
     mkdir -p "$to" && cp -al "$from/content" "$to/content"
   else
@@ -211,6 +211,17 @@ wait_http() { # url seconds pid [status]: waits until the URL answers (and, for 
 
 q() { printf '%q' "$1"; }
 
+# When this script last removed a large folder (a site copy, the outputs set aside). See
+# `prepare` in bench_size for why no timed build may start within a minute of that.
+LAST_REMOVAL=-1000
+settle_after_removal() {
+  local since=$((SECONDS - LAST_REMOVAL))
+  ((since < 65)) || return 0
+  note "waiting $((65 - since)) s: a large folder was removed $since s ago"
+  sync
+  sleep $((65 - since))
+}
+
 # ------------------------------------------------------------------------------------- one size
 bench_size() {
   local size=$1 raw="$RUN_DIR/size-$size" out="$WORK/out/size-$size"
@@ -228,13 +239,6 @@ bench_size() {
   fi
   # The previous size's builds (or the corpus generation) leave the load average high for a
   # minute: give it up to two minutes to settle, so that the "busy" flag means other work.
-  # The previous size's outputs were removed at its end: see `prepare` below for why a build
-  # must not start within a minute of that.
-  local since=$((SECONDS - TRASH_REMOVED_AT))
-  if ((since < 65)); then
-    note "waiting $((65 - since)) s: the previous size's outputs were removed $since s ago"
-    sleep $((65 - since))
-  fi
   local waited=0
   while ((waited < 120)) && awk -v l="$(cut -d' ' -f1 /proc/loadavg)" -v n="$(nproc)" 'BEGIN {exit !(l > n / 2)}'; do
     ((waited == 0)) && note "waiting for the load average to settle ($(cut -d' ' -f1 /proc/loadavg))"
@@ -316,6 +320,7 @@ bench_size() {
   [[ -z $hugo_site ]] ||
     prepare+=" && if [ -e $(q "$hugo_site/resources") ]; then mv $(q "$hugo_site/resources") $(q "$trash")/\$(date +%s%N)-resources; fi"
 
+  settle_after_removal
   # One build per tool under /usr/bin/time -v: peak memory, a warm-up, and a check of the output.
   local i keep_names=() keep_cmds=() budget=60 t0 el probe_dir cb_build_ms=0
   for i in "${!names[@]}"; do
@@ -379,8 +384,7 @@ bench_size() {
   echo "load_after=$(cut -d' ' -f1-3 /proc/loadavg)" >>"$raw/meta.txt"
   log "size $size: removing the outputs set aside ($trash)"
   rm -rf "$trash" "$out"
-  sync
-  TRASH_REMOVED_AT=$SECONDS
+  LAST_REMOVAL=$SECONDS
   mkdir -p "$RESULTS"
   python3 "$HELPERS/report.py" collect --raw "$raw" --out "$RESULTS/size-$size.json" ||
     warn "could not collect the results of size $size (raw files in $raw)"
@@ -449,7 +453,6 @@ edit_hugo() { # size raw site limit
   stop_server "$pid"
 }
 
-TRASH_REMOVED_AT=-1000
 for size in $SIZES; do
   bench_size "$size"
   python3 "$HELPERS/report.py" render --results "$RESULTS" --md "$REPORT_MD" --svg "$REPORT_SVG" --planned "$PLANNED"
