@@ -14,7 +14,7 @@ fn main() -> std::process::ExitCode {
 /// Turns transparent huge pages off for this process. mimalloc asks for them, and a build's
 /// memory comes and goes fast: the kernel then spends its time zeroing 2 MiB pages for it (a
 /// sixth of the CPU of a 10,000-page build, BENCHMARKS.md profile notes). With 4 KiB pages the
-/// same build needs less than half the system time and ends 2-3 s sooner. This applies to the
+/// same build needs about half the system time and ends 1-3 s sooner. This applies to the
 /// mappings mimalloc has already made as well (the setting is the process's, checked per fault).
 fn no_transparent_huge_pages() {
     #[cfg(any(target_os = "linux", target_os = "android"))]
