@@ -20,6 +20,7 @@ pub const FIXED_KEYS: &[&str] = &[
     "next_review",
     "references",
     "trials",
+    "regulatory_history",
     "draft",
     "weight",
     "slug",
@@ -44,6 +45,7 @@ pub struct Config {
     #[serde(default, rename = "taxonomy")]
     pub taxonomies: Vec<Taxonomy>,
     pub matrix: Option<Matrix>,
+    pub evidence: Option<Evidence>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -203,17 +205,78 @@ pub struct Matrix {
     /// Taxonomy keys for the rows and the columns.
     pub rows: String,
     pub columns: String,
-    /// A taxonomy key (e.g. `result`): only pages with a term in it count toward a cell's
-    /// strongest evidence, so an overview tagged with many cell types cannot lend its label to
-    /// cell types it only mentions. Every page is still listed.
-    #[serde(rename = "evidence-from")]
-    pub evidence_from: Option<String>,
     #[serde(default)]
     pub translations: BTreeMap<String, Translation>,
 }
 
 fn default_matrix_path() -> String {
     "matrix".into()
+}
+
+/// `[evidence]`: the vocabularies that grade evidence, where they may be used, and the trial
+/// records. The design and result vocabularies' term ids are fixed ([`crate::evidence`]); their
+/// labels, descriptions and translations are the site's.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Evidence {
+    /// The vocabulary of study designs, weakest first (its ids: [`crate::evidence::Design`]).
+    pub design: String,
+    /// The vocabulary of results ([`crate::evidence::Outcome`]), shown beside every design label.
+    pub result: String,
+    /// The vocabulary of regulatory status, kept apart from evidence.
+    pub regulatory: Option<String>,
+    /// The vocabulary whose terms are health conditions (schema.org `MedicalCondition`).
+    pub conditions: Option<String>,
+    /// Folders of `content/` whose articles may carry these labels (those about a treatment,
+    /// product or trial); empty for every folder.
+    #[serde(default)]
+    pub sections: Vec<String>,
+    /// The folder of `content/` that holds one YAML file per trial.
+    #[serde(default = "default_records")]
+    pub records: String,
+    /// The site path of the table of every trial.
+    #[serde(default = "default_trials_path")]
+    pub trials_path: String,
+    #[serde(default = "default_trials_title")]
+    pub trials_title: String,
+    /// A record whose status was last checked longer ago than this is reported by `check`.
+    #[serde(default = "default_stale_months")]
+    pub stale_after_months: u32,
+    #[serde(default)]
+    pub translations: BTreeMap<String, Translation>,
+}
+
+fn default_records() -> String {
+    "trials/records".into()
+}
+
+fn default_trials_path() -> String {
+    "trials/all".into()
+}
+
+fn default_trials_title() -> String {
+    "All trials".into()
+}
+
+fn default_stale_months() -> u32 {
+    6
+}
+
+impl Evidence {
+    pub fn trials_title_in(&self, lang: &str) -> &str {
+        self.translations.get(lang).and_then(|t| t.title.as_deref()).unwrap_or(&self.trials_title)
+    }
+
+    /// Whether an article in `dir` (a folder of `content/`) may carry evidence labels.
+    pub fn allows(&self, dir: &str) -> bool {
+        self.sections.is_empty()
+            || self.sections.iter().any(|s| dir == s || dir.strip_prefix(s.as_str()).is_some_and(|r| r.starts_with('/')))
+    }
+
+    /// The vocabulary keys this table names, for "no label in a guide" checks.
+    pub fn keys(&self) -> impl Iterator<Item = &str> {
+        [Some(self.design.as_str()), Some(self.result.as_str()), self.regulatory.as_deref()].into_iter().flatten()
+    }
 }
 
 impl Taxonomy {
@@ -335,8 +398,11 @@ impl Config {
                 }
             }
         }
+        if let Some(evidence) = &self.evidence {
+            problems.extend(self.validate_evidence(evidence, text));
+        }
         if let Some(matrix) = &self.matrix {
-            for axis in [&matrix.rows, &matrix.columns].into_iter().chain(matrix.evidence_from.as_ref()) {
+            for axis in [&matrix.rows, &matrix.columns] {
                 if self.taxonomy(axis).is_none() {
                     let hint = suggest(axis, self.taxonomies.iter().map(|t| t.key.as_str()));
                     let (line, col) = locate(text, &format!("\"{axis}\""));
@@ -344,6 +410,44 @@ impl Config {
                         Diagnostic::error("book.toml", line, col, format!("matrix axis `{axis}` is not a taxonomy"))
                             .with_hint(hint),
                     );
+                }
+            }
+        }
+        problems
+    }
+}
+
+impl Config {
+    /// `[evidence]` names vocabularies that exist, whose term ids are the model's.
+    fn validate_evidence(&self, evidence: &Evidence, text: &str) -> Vec<Diagnostic> {
+        use crate::evidence::{Design, Outcome};
+        let mut problems = Vec::new();
+        let mut error = |needle: &str, message: String, hint: Option<String>| {
+            let (line, col) = locate(text, needle);
+            problems.push(Diagnostic::error("book.toml", line, col, message).with_hint(hint));
+        };
+        let keys = || self.taxonomies.iter().map(|t| t.key.as_str());
+        for key in evidence.keys().chain(evidence.conditions.as_deref()) {
+            if self.taxonomy(key).is_none() {
+                error(&format!("\"{key}\""), format!("`[evidence]` names `{key}`, which is not a taxonomy"), suggest(key, keys()));
+            }
+        }
+        if let Some(design) = self.taxonomy(&evidence.design) {
+            let ids: Vec<&str> = design.terms.iter().map(|t| t.id.as_str()).collect();
+            if !design.ranked || ids != Design::ids().collect::<Vec<_>>() {
+                let expected = Design::ids().collect::<Vec<_>>().join("`, `");
+                let message = format!(
+                    "the design vocabulary `{}` must be `ranked = true` with the terms `{expected}`, in that order",
+                    design.key
+                );
+                error(&format!("key = \"{}\"", design.key), message, None);
+            }
+        }
+        if let Some(result) = self.taxonomy(&evidence.result) {
+            for term in &result.terms {
+                if Outcome::from_id(&term.id).is_none() {
+                    let message = format!("`{}` is not a result the model knows", term.id);
+                    error(&format!("\"{}\"", term.id), message, suggest(&term.id, Outcome::ids()));
                 }
             }
         }

@@ -11,6 +11,7 @@ pub mod check;
 pub mod config;
 pub mod content;
 pub mod dates;
+pub mod evidence;
 pub mod diagnostics;
 pub mod feeds;
 pub mod highlight;

@@ -6,6 +6,8 @@
 //! small context of its own, built from references into the model, so the site is never copied per
 //! page. Rendering runs in parallel.
 
+mod timeline;
+mod trials;
 mod views;
 
 use crate::dates::Dates;
@@ -40,6 +42,10 @@ pub enum Job {
     Matrix {
         lang: usize,
     },
+    /// The table of every trial record.
+    Trials {
+        lang: usize,
+    },
     NotFound,
 }
 
@@ -58,7 +64,7 @@ pub fn load_templates(root: &Path) -> Result<(Tera, toml::Table), Vec<Diagnostic
     }
     tera.add_template_files(files.iter().map(|(path, name)| (path, Some(name.as_str()))))
         .map_err(|e| vec![template_error(&e)])?;
-    for required in ["page.html", "section.html", "index.html", "taxonomy.html", "term.html", "matrix.html", "404.html"]
+    for required in ["page.html", "section.html", "index.html", "taxonomy.html", "term.html", "matrix.html", "trials.html", "404.html"]
     {
         if !tera.contains_template(required) {
             return Err(vec![Diagnostic::error(
@@ -228,6 +234,9 @@ pub fn all_jobs(site: &Site) -> Vec<Job> {
         if site.config.matrix.is_some() {
             jobs.push(Job::Matrix { lang });
         }
+        if site.config.evidence.is_some() {
+            jobs.push(Job::Trials { lang });
+        }
     }
     jobs.push(Job::NotFound);
     jobs
@@ -256,6 +265,10 @@ fn render_job(tera: &Tera, site: &Site, dates: &Dates, job: Job) -> Result<Outpu
         Job::Matrix { lang } => {
             let url = views::matrix_context(&mut context, site, lang);
             ("matrix.html", format!("{url}index.html"))
+        }
+        Job::Trials { lang } => {
+            let url = trials::trials_context(&mut context, site, lang);
+            ("trials.html", format!("{url}index.html"))
         }
         Job::NotFound => {
             views::not_found_context(&mut context, site);

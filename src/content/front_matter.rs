@@ -83,6 +83,9 @@ pub struct Reference {
     pub nct: Option<String>,
     pub isrctn: Option<String>,
     pub url: Option<String>,
+    /// The design of a cited study that has no trial record (a systematic review, say): it counts
+    /// toward the strongest evidence an article may claim.
+    pub design: Option<crate::evidence::Design>,
 }
 
 impl Reference {
@@ -91,31 +94,21 @@ impl Reference {
     }
 }
 
-/// A registered trial an article describes, for the reader and for schema.org's MedicalTrial.
+/// One event in a product's regulatory history: a licence granted, refused or withdrawn.
 #[derive(Clone, Debug, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
-pub struct Trial {
-    /// The registry id (NCT..., ISRCTN...).
-    pub id: String,
-    pub name: Option<String>,
-    pub phase: Option<String>,
-    pub status: Option<String>,
+pub struct RegulatoryEvent {
+    /// A term of the regulatory vocabulary (`[evidence] regulatory` in book.toml).
+    pub status: String,
+    /// Who decided: "US FDA", "MFDS (South Korea)".
+    pub regulator: String,
+    /// Known to the day or, as regulators sometimes announce, to the month.
+    pub date: super::trials::MonthDate,
+    pub note: Option<String>,
+    /// The id of the page's reference that documents it.
+    #[serde(rename = "ref")]
+    pub reference: Option<String>,
 }
-
-pub const TRIAL_PHASES: &[&str] =
-    &["early-phase-1", "phase-1", "phase-1-phase-2", "phase-2", "phase-2-phase-3", "phase-3", "phase-4"];
-
-pub const TRIAL_STATUSES: &[&str] = &[
-    "active-not-recruiting",
-    "completed",
-    "enrolling-by-invitation",
-    "not-yet-recruiting",
-    "recruiting",
-    "suspended",
-    "terminated",
-    "withdrawn",
-    "unknown",
-];
 
 /// The taxonomy values of one key, as written: one term or a list.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -144,7 +137,9 @@ pub struct FrontMatter {
     pub reviewed: Option<Date>,
     pub next_review: Option<Date>,
     pub references: Vec<Reference>,
-    pub trials: Vec<Trial>,
+    /// Ids of the trial records the page is about.
+    pub trials: Vec<String>,
+    pub regulatory_history: Vec<RegulatoryEvent>,
     pub draft: bool,
     pub weight: Option<i64>,
     pub slug: Option<String>,
@@ -250,7 +245,7 @@ fn yaml_message(error: &yaml_serde::Error, split: &Split<'_>) -> (String, Option
 }
 
 /// `text` without a trailing " at line N column M" or " at position N".
-fn strip_position(text: &str) -> &str {
+pub(crate) fn strip_position(text: &str) -> &str {
     [" at line ", " at position "].iter().fold(text, |text, marker| text.rsplit_once(marker).map_or(text, |(t, _)| t))
 }
 
@@ -458,7 +453,8 @@ impl<'de> Visitor<'de> for FrontMatterSeed<'_> {
                 "reviewed" => fm.reviewed = Some(map.next_value::<DateValue>()?.0),
                 "next_review" => fm.next_review = Some(map.next_value::<DateValue>()?.0),
                 "references" => fm.references = map.next_value()?,
-                "trials" => fm.trials = map.next_value()?,
+                "trials" => fm.trials = map.next_value::<Vec<TrialId>>()?.into_iter().map(|t| t.0).collect(),
+                "regulatory_history" => fm.regulatory_history = map.next_value()?,
                 "draft" => fm.draft = map.next_value()?,
                 "weight" => fm.weight = Some(map.next_value()?),
                 "slug" => fm.slug = Some(map.next_value::<Text>()?.0),
@@ -510,6 +506,32 @@ impl<'de> Deserialize<'de> for Text {
 
 fn string_or_number<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<String>, D::Error> {
     Ok(Some(Text::deserialize(deserializer)?.0))
+}
+
+/// A trial record's id in a page's `trials:` list. The old form, a mapping of the trial's facts,
+/// is refused with the way to the new one.
+struct TrialId(String);
+
+impl<'de> Deserialize<'de> for TrialId {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct IdVisitor;
+        impl<'de> Visitor<'de> for IdVisitor {
+            type Value = TrialId;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a trial record id such as NCT03280056")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<TrialId, E> {
+                Ok(TrialId(v.to_string()))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, _: A) -> Result<TrialId, A::Error> {
+                Err(de::Error::custom(
+                    "a trial is named by its record id (`trials: [NCT03280056]`); its facts belong in its \
+                     record, `content/trials/records/<id>.yaml`",
+                ))
+            }
+        }
+        deserializer.deserialize_any(IdVisitor)
+    }
 }
 
 /// A calendar date written as `YYYY-MM-DD`.

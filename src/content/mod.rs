@@ -6,6 +6,7 @@
 //! Files are found with walkdir (symlink loops are errors, never hangs) and read in parallel.
 
 pub mod front_matter;
+pub mod trials;
 mod validate;
 
 use crate::config::Config;
@@ -71,6 +72,8 @@ pub struct Asset {
 pub struct Content {
     pub pages: Vec<Page>,
     pub assets: Vec<Asset>,
+    /// Trial records, by id.
+    pub trials: Vec<trials::TrialRecord>,
 }
 
 /// Loads everything under `root/content`. Drafts are skipped unless `drafts` is set.
@@ -79,8 +82,19 @@ pub fn load(root: &Path, config: &Config, drafts: bool) -> (Content, Vec<Diagnos
     let (files, mut problems) = walk(root, &content_dir);
     let (markdown, others): (Vec<_>, Vec<_>) =
         files.into_iter().partition(|f| f.extension().is_some_and(|e| e == "md"));
-    let results: Vec<_> = markdown.par_iter().map(|path| load_page(root, &content_dir, path, config)).collect();
+    let (records, others): (Vec<_>, Vec<_>) =
+        others.into_iter().partition(|source| is_record(&relative(&content_dir, source), config));
     let mut content = Content::default();
+    for result in records.par_iter().map(|path| trials::load(root, path, config)).collect::<Vec<_>>() {
+        match result {
+            Ok(record) => content.trials.push(record),
+            Err(record_problems) => problems.extend(record_problems),
+        }
+    }
+    content.trials.sort_by(|a, b| a.id.cmp(&b.id));
+    let designs: validate::TrialDesigns = content.trials.iter().map(|t| (t.id.clone(), t.design_rung())).collect();
+    let results: Vec<_> =
+        markdown.par_iter().map(|path| load_page(root, &content_dir, path, config, Some(&designs))).collect();
     for result in results {
         match result {
             Ok((page, page_problems)) => {
@@ -95,6 +109,13 @@ pub fn load(root: &Path, config: &Config, drafts: bool) -> (Content, Vec<Diagnos
     }
     content.assets = others.into_iter().map(|source| Asset { rel: relative(&content_dir, &source), source }).collect();
     (content, problems)
+}
+
+/// Whether a file inside `content/` (path `rel`) is a trial record.
+pub fn is_record(rel: &str, config: &Config) -> bool {
+    let Some(evidence) = &config.evidence else { return false };
+    let in_folder = rel.strip_prefix(evidence.records.trim_matches('/')).is_some_and(|r| r.starts_with('/'));
+    in_folder && (rel.ends_with(".yaml") || rel.ends_with(".yml"))
 }
 
 /// Every file under `dir`, sorted, skipping hidden files and editors' backup files.
@@ -149,9 +170,10 @@ fn relative(base: &Path, path: &Path) -> String {
     rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/")
 }
 
-/// Loads one Markdown file under `root/content`.
+/// Loads one Markdown file under `root/content`, for a reload of its body: the checks that need
+/// the trial records are left to the full build (its front matter is compared with the last).
 pub fn load_one(root: &Path, path: &Path, config: &Config) -> Result<(Page, Vec<Diagnostic>), Diagnostic> {
-    load_page(root, &root.join("content"), path, config)
+    load_page(root, &root.join("content"), path, config, None)
 }
 
 fn load_page(
@@ -159,6 +181,7 @@ fn load_page(
     content_dir: &Path,
     path: &Path,
     config: &Config,
+    trials: Option<&validate::TrialDesigns>,
 ) -> Result<(Page, Vec<Diagnostic>), Diagnostic> {
     let file = crate::diagnostics::display_path(root, path);
     let bytes = std::fs::read(path).map_err(|e| Diagnostic::error(&file, 0, 0, format!("cannot read: {e}")))?;
@@ -172,7 +195,8 @@ fn load_page(
     let rel = relative(content_dir, path);
     let (dir, stem, lang) = name_parts(&rel, config);
     let is_index = stem == "_index";
-    let problems = validate::front_matter(&file, &split, &front, config, is_index);
+    let place = validate::Place { dir: &dir, is_index, trials };
+    let problems = validate::front_matter(&file, &split, &front, config, &place);
     let key = if dir.is_empty() { stem.to_string() } else { format!("{dir}/{stem}") };
     let slug = front.slug.clone().unwrap_or_else(|| slugify(stem));
     let url = page_url(&dir, if is_index { None } else { Some(&slug) }, &lang, config);

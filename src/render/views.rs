@@ -18,7 +18,7 @@ use tera::Context;
 const NAV_PAGES: usize = 30;
 
 #[derive(Serialize)]
-struct Link<'a> {
+pub(super) struct Link<'a> {
     title: &'a str,
     url: String,
 }
@@ -43,7 +43,7 @@ struct TaxonomyTerms<'a> {
 }
 
 #[derive(Serialize)]
-struct ReferenceView<'a> {
+pub(super) struct ReferenceView<'a> {
     n: usize,
     id: String,
     title: &'a str,
@@ -57,13 +57,35 @@ struct ReferenceLink {
     href: String,
 }
 
+/// A design label and what the evidence found: one value, so that no template can show the
+/// first without the second.
 #[derive(Serialize)]
-struct TrialView<'a> {
-    id: &'a str,
-    name: Option<&'a str>,
-    phase: Option<&'a str>,
-    status: Option<&'a str>,
-    href: String,
+pub(super) struct EvidenceView<'a> {
+    design: TermLink<'a>,
+    result: TermLink<'a>,
+}
+
+impl<'a> EvidenceView<'a> {
+    pub(super) fn new(design: TermLink<'a>, result: TermLink<'a>) -> Self {
+        EvidenceView { design, result }
+    }
+}
+
+/// A product's regulatory status and the events that led to it.
+#[derive(Serialize)]
+struct RegulatoryView<'a> {
+    status: Option<TermLink<'a>>,
+    history: Vec<RegulatoryEventView<'a>>,
+}
+
+#[derive(Serialize)]
+struct RegulatoryEventView<'a> {
+    status: Option<TermLink<'a>>,
+    regulator: &'a str,
+    date: String,
+    note: Option<&'a str>,
+    /// The number of the reference that documents it, as in-text citations number them.
+    reference: Option<usize>,
 }
 
 #[derive(Serialize)]
@@ -72,7 +94,7 @@ struct Summary<'a> {
     url: String,
     description: &'a str,
     lang: &'a str,
-    strength: Option<TermLink<'a>>,
+    evidence: Option<EvidenceView<'a>>,
     terms: BTreeMap<&'a str, Vec<TermLink<'a>>>,
 }
 
@@ -89,7 +111,8 @@ struct PageView<'a> {
     toc: &'a [TocEntry],
     taxonomies: Vec<TaxonomyTerms<'a>>,
     terms: BTreeMap<&'a str, Vec<TermLink<'a>>>,
-    strength: Option<TermLink<'a>>,
+    evidence: Option<EvidenceView<'a>>,
+    regulatory: Option<RegulatoryView<'a>>,
     tags: &'a [String],
     date: Option<String>,
     updated: Option<String>,
@@ -97,7 +120,7 @@ struct PageView<'a> {
     next_review: Option<String>,
     last_modified: Option<&'a str>,
     references: Vec<ReferenceView<'a>>,
-    trials: Vec<TrialView<'a>>,
+    trials: Vec<super::trials::TrialRow<'a>>,
     previous: Option<Link<'a>>,
     next: Option<Link<'a>>,
     backlinks: Vec<Link<'a>>,
@@ -135,15 +158,15 @@ struct NavSection<'a> {
     children: Vec<NavSection<'a>>,
 }
 
-fn link<'a>(site: &Site, title: &'a str, site_path: &str) -> Link<'a> {
+pub(super) fn link<'a>(site: &Site, title: &'a str, site_path: &str) -> Link<'a> {
     Link { title, url: href(site, site_path) }
 }
 
-fn href(site: &Site, site_path: &str) -> String {
+pub(super) fn href(site: &Site, site_path: &str) -> String {
     site.base.link(&crate::site::links::encode_path(site_path))
 }
 
-fn term_link<'a>(site: &Site, taxonomy: &'a Taxonomy, id: &str, lang: &str) -> Option<TermLink<'a>> {
+pub(super) fn term_link<'a>(site: &Site, taxonomy: &'a Taxonomy, id: &str, lang: &str) -> Option<TermLink<'a>> {
     let rank = taxonomy.term_index(id)?;
     let term = &taxonomy.terms[rank];
     Some(TermLink {
@@ -169,9 +192,34 @@ fn terms_of<'a>(site: &'a Site, page: &'a Page, lang: &str) -> BTreeMap<&'a str,
         .collect()
 }
 
-fn strength<'a>(site: &'a Site, p: usize, lang: &str) -> Option<TermLink<'a>> {
-    let (rank, taxonomy) = site.strength(p)?;
-    term_link(site, taxonomy, &taxonomy.terms[rank].id, lang)
+/// The page's design label with its result, when the site grades evidence and the page has both.
+fn evidence<'a>(site: &'a Site, page: &Page, lang: &str) -> Option<EvidenceView<'a>> {
+    let config = site.config.evidence.as_ref()?;
+    let label = |key: &str| {
+        let id = page.front.terms.get(key)?.ids().first()?;
+        term_link(site, site.config.taxonomy(key)?, id, lang)
+    };
+    Some(EvidenceView { design: label(&config.design)?, result: label(&config.result)? })
+}
+
+fn regulatory<'a>(site: &'a Site, page: &'a Page, lang: &str) -> Option<RegulatoryView<'a>> {
+    let taxonomy = site.config.taxonomy(site.config.evidence.as_ref()?.regulatory.as_deref()?)?;
+    let status = page.front.terms.get(&taxonomy.key).and_then(|t| t.ids().first()).and_then(|id| term_link(site, taxonomy, id, lang));
+    let history: Vec<_> = page
+        .front
+        .regulatory_history
+        .iter()
+        .map(|event| RegulatoryEventView {
+            status: term_link(site, taxonomy, &event.status, lang),
+            regulator: &event.regulator,
+            date: event.date.to_string(),
+            note: event.note.as_deref(),
+            reference: event.reference.as_ref().and_then(|id| {
+                page.front.references.iter().position(|r| r.id.as_ref() == Some(id)).map(|n| n + 1)
+            }),
+        })
+        .collect();
+    (status.is_some() || !history.is_empty()).then_some(RegulatoryView { status, history })
 }
 
 fn summary<'a>(site: &'a Site, p: usize, lang: &str) -> Summary<'a> {
@@ -181,14 +229,13 @@ fn summary<'a>(site: &'a Site, p: usize, lang: &str) -> Summary<'a> {
         url: href(site, &page.url),
         description: page.front.description.as_deref().unwrap_or(""),
         lang: &page.lang,
-        strength: strength(site, p, lang),
+        evidence: evidence(site, page, lang),
         terms: terms_of(site, page, lang),
     }
 }
 
-fn references(page: &Page) -> Vec<ReferenceView<'_>> {
-    page.front
-        .references
+pub(super) fn references(references: &[crate::content::front_matter::Reference]) -> Vec<ReferenceView<'_>> {
+    references
         .iter()
         .enumerate()
         .map(|(i, r)| {
@@ -227,14 +274,6 @@ fn references(page: &Page) -> Vec<ReferenceView<'_>> {
             ReferenceView { n: i + 1, id: r.id.clone().unwrap_or_else(|| (i + 1).to_string()), title: &r.title, links }
         })
         .collect()
-}
-
-fn registry_href(id: &str) -> String {
-    if id.starts_with("ISRCTN") {
-        format!("https://www.isrctn.com/{id}")
-    } else {
-        format!("https://clinicaltrials.gov/study/{id}")
-    }
 }
 
 /// Every language version of the page with translation key `key` (pages and sections alike).
@@ -304,6 +343,10 @@ pub fn fill_global_context(global: &mut Context, site: &Site, i18n: &toml::Table
             "generator": concat!("cellbook ", env!("CARGO_PKG_VERSION")),
             "languages": languages,
             "syntax_css": { "light": href(site, "syntax-light.css"), "dark": href(site, "syntax-dark.css") },
+            // Vocabularies the evidence box shows (not repeated in the list of topics), and the
+            // one whose terms summary cards show as chips.
+            "evidence_keys": config.evidence.as_ref().map(|e| e.keys().collect::<Vec<_>>()).unwrap_or_default(),
+            "card_terms": config.matrix.as_ref().map_or("", |m| m.columns.as_str()),
         }),
     );
     global.insert("i18n", i18n);
@@ -419,25 +462,21 @@ pub fn page_context(context: &mut Context, site: &Site, dates: &Dates, p: usize)
         toc: &rendered.toc,
         taxonomies,
         terms,
-        strength: strength(site, p, lang),
+        evidence: evidence(site, page, lang),
+        regulatory: regulatory(site, page, lang),
         tags: &page.front.tags,
         date: date(&page.front.date),
         updated: date(&page.front.updated),
         reviewed: date(&page.front.reviewed),
         next_review: date(&page.front.next_review),
         last_modified: last_modified.as_deref(),
-        references: references(page),
+        references: references(&page.front.references),
         trials: page
             .front
             .trials
             .iter()
-            .map(|t| TrialView {
-                id: &t.id,
-                name: t.name.as_deref(),
-                phase: t.phase.as_deref(),
-                status: t.status.as_deref(),
-                href: registry_href(&t.id),
-            })
+            .filter_map(|id| site.trial(id))
+            .map(|t| super::trials::trial_row(site, t, lang))
             .collect(),
         previous: neighbour(-1),
         next: neighbour(1),
@@ -469,13 +508,14 @@ fn page_json_ld(site: &Site, p: usize, last_modified: Option<&str>) -> serde_jso
     let page = &site.pages[p];
     let front = &page.front;
     let lang = page.lang.as_str();
+    let conditions_key = site.config.evidence.as_ref().and_then(|e| e.conditions.as_deref()).unwrap_or("");
     let conditions: Vec<_> = site
         .config
-        .taxonomy("diseases")
+        .taxonomy(conditions_key)
         .map(|t| {
             front
                 .terms
-                .get("diseases")
+                .get(conditions_key)
                 .map_or(&[][..], |d| d.ids())
                 .iter()
                 .filter_map(|id| t.term(id))
@@ -484,18 +524,8 @@ fn page_json_ld(site: &Site, p: usize, last_modified: Option<&str>) -> serde_jso
         })
         .unwrap_or_default();
     let mut about = conditions.clone();
-    for trial in &front.trials {
-        let mut value = json!({ "@type": "MedicalTrial", "name": trial.name.as_deref().unwrap_or(&trial.id), "identifier": trial.id, "url": registry_href(&trial.id) });
-        if let Some(phase) = &trial.phase {
-            value["phase"] = json!(schema_phase(phase));
-        }
-        if let Some(status) = trial.status.as_deref().and_then(schema_status) {
-            value["status"] = json!(format!("https://schema.org/{status}"));
-        }
-        if !conditions.is_empty() {
-            value["healthCondition"] = json!(conditions);
-        }
-        about.push(value);
+    for t in front.trials.iter().filter_map(|id| site.trial(id)) {
+        about.push(super::trials::trial_json_ld(site, t, &conditions));
     }
     let mut value = json!({
         "@context": "https://schema.org",
@@ -522,30 +552,6 @@ fn page_json_ld(site: &Site, p: usize, last_modified: Option<&str>) -> serde_jso
     value
 }
 
-fn schema_phase(phase: &str) -> String {
-    match phase {
-        "early-phase-1" => "Early Phase 1".into(),
-        "phase-1-phase-2" => "Phase 1/Phase 2".into(),
-        "phase-2-phase-3" => "Phase 2/Phase 3".into(),
-        other => other.replace("phase-", "Phase "),
-    }
-}
-
-/// schema.org's MedicalStudyStatus for the front matter's trial status.
-fn schema_status(status: &str) -> Option<&'static str> {
-    Some(match status {
-        "active-not-recruiting" => "ActiveNotRecruiting",
-        "completed" => "Completed",
-        "enrolling-by-invitation" => "EnrollingByInvitation",
-        "not-yet-recruiting" => "NotYetRecruiting",
-        "recruiting" => "Recruiting",
-        "suspended" => "Suspended",
-        "terminated" => "Terminated",
-        "withdrawn" => "Withdrawn",
-        _ => return None,
-    })
-}
-
 pub fn section_context(context: &mut Context, site: &Site, s: usize) {
     let section = &site.sections[s];
     let lang = section.lang.as_str();
@@ -561,7 +567,7 @@ pub fn section_context(context: &mut Context, site: &Site, s: usize) {
         "url": href(site, &section.url),
         "content": rendered.map_or("", |r| r.html.as_str()),
         "toc": rendered.map_or(&[][..], |r| r.toc.as_slice()) as &[TocEntry],
-        "references": index.map(references).unwrap_or_default(),
+        "references": index.map(|i| references(&i.front.references)).unwrap_or_default(),
         "pages": section.pages.iter().map(|&p| summary(site, p, lang)).collect::<Vec<_>>(),
         "subsections": section.children.iter().map(|&c| json!({
             "title": section_title(site, c),
@@ -584,7 +590,7 @@ pub fn section_context(context: &mut Context, site: &Site, s: usize) {
     );
 }
 
-fn generated_page(
+pub(super) fn generated_page(
     context: &mut Context,
     site: &Site,
     kind: &str,
@@ -607,6 +613,21 @@ fn generated_page(
     );
 }
 
+/// What a vocabulary is to the evidence model: `evidence` (the design), `result`, `regulatory`,
+/// or `term` for any other; templates choose badge colours by it.
+fn role(site: &Site, key: &str) -> &'static str {
+    let Some(evidence) = &site.config.evidence else { return "term" };
+    if key == evidence.design {
+        "evidence"
+    } else if key == evidence.result {
+        "result"
+    } else if evidence.regulatory.as_deref() == Some(key) {
+        "regulatory"
+    } else {
+        "term"
+    }
+}
+
 /// Returns the site path it renders.
 pub fn taxonomy_context(context: &mut Context, site: &Site, t: usize, lang_index: usize) -> String {
     let taxonomy = &site.config.taxonomies[t];
@@ -625,7 +646,7 @@ pub fn taxonomy_context(context: &mut Context, site: &Site, t: usize, lang_index
         })
         .collect();
     let url = href(site, &format!("{}{path}", site.lang_prefix(lang)));
-    let view = json!({ "key": taxonomy.key, "title": taxonomy.title_in(lang), "description": taxonomy.description_in(lang), "url": url, "ranked": taxonomy.ranked, "terms": terms });
+    let view = json!({ "key": taxonomy.key, "role": role(site, &taxonomy.key), "title": taxonomy.title_in(lang), "description": taxonomy.description_in(lang), "url": url, "ranked": taxonomy.ranked, "terms": terms });
     generated_page(context, site, "taxonomy", lang, &path, taxonomy.title_in(lang), taxonomy.description_in(lang));
     context.insert("taxonomy", &view);
     format!("{}{path}", site.lang_prefix(lang))
@@ -652,7 +673,7 @@ pub fn term_context(context: &mut Context, site: &Site, t: usize, rank: usize, l
     });
     context.insert("translations", &translations);
     let prefix = site.lang_prefix(lang);
-    context.insert("taxonomy", &json!({ "key": taxonomy.key, "title": taxonomy.title_in(lang), "url": href(site, &format!("{prefix}{}/", taxonomy.path)) }));
+    context.insert("taxonomy", &json!({ "key": taxonomy.key, "role": role(site, &taxonomy.key), "title": taxonomy.title_in(lang), "url": href(site, &format!("{prefix}{}/", taxonomy.path)) }));
     context.insert(
         "term",
         &json!({ "id": term.id, "label": term.label_in(lang), "description": term.description_in(lang), "url": href(site, &format!("{prefix}{path}")), "rank": rank, "count": all.len() }),
@@ -699,22 +720,22 @@ pub fn matrix_context(context: &mut Context, site: &Site, lang_index: usize) -> 
                 .terms
                 .iter()
                 .map(|column| {
-                    let pages: Vec<usize> = in_row.iter().copied().filter(|&p| site.pages[p].front.terms.get(&columns_t.key).is_some_and(|t| t.ids().contains(&column.id))).collect();
-                    let counted = pages.iter().copied().find(|&p| match &matrix.evidence_from {
-                        Some(key) => site.pages[p].front.terms.get(key).is_some_and(|t| !t.ids().is_empty()),
-                        None => true,
-                    });
-                    let strongest = counted.and_then(|p| strength(site, p, lang));
-                    let result = counted.zip(matrix.evidence_from.as_ref()).and_then(|(p, key)| {
-                        let taxonomy = site.config.taxonomy(key)?;
-                        let id = site.pages[p].front.terms.get(key)?.ids().first()?;
-                        term_link(site, taxonomy, id, lang)
-                    });
+                    let has = |terms: &BTreeMap<String, crate::content::front_matter::Terms>, key: &str, id: &str| {
+                        terms.get(key).is_some_and(|t| t.ids().iter().any(|i| i == id))
+                    };
+                    let pages: Vec<usize> =
+                        in_row.iter().copied().filter(|&p| has(&site.pages[p].front.terms, &columns_t.key, &column.id)).collect();
+                    let trials: Vec<usize> = (0..site.trials.len())
+                        .filter(|&t| {
+                            let terms = &site.trials[t].terms;
+                            has(terms, &rows_t.key, &row.id) && has(terms, &columns_t.key, &column.id)
+                        })
+                        .collect();
                     json!({
                         "column_id": column.id,
                         "count": pages.len(),
-                        "strongest": strongest,
-                        "result": result,
+                        "evidence": strongest_trial(site, &trials, lang),
+                        "trials": trials.iter().map(|&t| super::trials::trial_row(site, t, lang)).collect::<Vec<_>>(),
                         "pages": pages.iter().map(|&p| link(site, site.pages[p].title(), &site.pages[p].url)).collect::<Vec<_>>(),
                     })
                 })
@@ -727,6 +748,18 @@ pub fn matrix_context(context: &mut Context, site: &Site, lang_index: usize) -> 
     generated_page(context, site, "matrix", lang, &path, title, "");
     context.insert("matrix", &json!({ "title": title, "rows_title": rows_t.title_in(lang), "columns_title": columns_t.title_in(lang), "columns": columns, "rows": rows }));
     format!("{prefix}{path}")
+}
+
+/// The strongest design among some trial records, with the result of the trial that has it (the
+/// latest to complete when several share the design).
+fn strongest_trial<'a>(site: &'a Site, trials: &[usize], lang: &str) -> Option<EvidenceView<'a>> {
+    let config = site.config.evidence.as_ref()?;
+    let best = trials.iter().max_by_key(|&&t| (site.trials[t].design_rung(), site.trials[t].completion))?;
+    let record = &site.trials[*best];
+    Some(EvidenceView {
+        design: term_link(site, site.config.taxonomy(&config.design)?, record.design_rung().id(), lang)?,
+        result: term_link(site, site.config.taxonomy(&config.result)?, record.result.id(), lang)?,
+    })
 }
 
 pub fn not_found_context(context: &mut Context, site: &Site) {

@@ -10,6 +10,7 @@ pub mod links;
 mod related;
 
 use crate::config::{Config, Taxonomy};
+use crate::content::trials::TrialRecord;
 use crate::content::{Asset, Content, Page, page_url};
 use crate::diagnostics::Diagnostic;
 use crate::markdown::{self, Rendered};
@@ -72,6 +73,10 @@ pub struct Site {
     pub by_key: HashMap<(String, String), usize>,
     /// Every site URL (`cells/msc/`) a page or the generator answers at.
     pub by_url: HashMap<String, Owner>,
+    /// Trial records, by id.
+    pub trials: Vec<TrialRecord>,
+    /// For each record, the pages (in any language) whose `trials:` name it.
+    pub trial_pages: Vec<Vec<usize>>,
     /// language -> folder -> section.
     section_ids: HashMap<String, HashMap<String, usize>>,
     /// The pages [`Site::visible`] gives, per language in `config.languages()` order.
@@ -81,7 +86,7 @@ pub struct Site {
 impl Site {
     /// Builds the model. `static_files` are the output paths of `static/`, checked for clashes.
     pub fn build(config: Config, content: Content, base: BaseUrl, static_files: &[String]) -> (Site, Vec<Diagnostic>) {
-        let Content { pages, assets } = content;
+        let Content { pages, assets, trials } = content;
         let mut problems = Vec::new();
         let by_key = pages.iter().enumerate().map(|(i, p)| ((p.key.clone(), p.lang.clone()), i)).collect();
         let mut site = Site {
@@ -98,12 +103,15 @@ impl Site {
             terms: Vec::new(),
             by_key,
             by_url: HashMap::new(),
+            trials,
+            trial_pages: Vec::new(),
             section_ids: HashMap::new(),
             visible_pages: Vec::new(),
         };
         let start = std::time::Instant::now();
         site.visible_pages = site.languages().iter().map(|lang| site.find_visible(lang)).collect();
         site.build_sections();
+        site.trial_pages = site.cited_trials();
         // Before the URLs: how many pages each term's list takes decides the URLs it claims.
         site.terms = site.collect_terms();
         problems.extend(site.map_urls(static_files));
@@ -153,12 +161,34 @@ impl Site {
         self.by_key.get(&(key.to_string(), lang.to_string())).copied()
     }
 
-    /// The rank of a page's term in the first ranked taxonomy (its evidence strength).
+    /// The rank of a page's term in the design vocabulary of `[evidence]`, else in the first
+    /// ranked taxonomy (its evidence strength).
     pub fn strength(&self, page: usize) -> Option<(usize, &Taxonomy)> {
-        let taxonomy = self.config.taxonomies.iter().find(|t| t.ranked)?;
+        let taxonomy = match &self.config.evidence {
+            Some(evidence) => self.config.taxonomy(&evidence.design)?,
+            None => self.config.taxonomies.iter().find(|t| t.ranked)?,
+        };
         let terms = self.pages[page].front.terms.get(&taxonomy.key)?;
         let id = terms.ids().first()?;
         Some((taxonomy.term_index(id)?, taxonomy))
+    }
+
+    /// The record with this id.
+    pub fn trial(&self, id: &str) -> Option<usize> {
+        self.trials.binary_search_by(|t| t.id.as_str().cmp(id)).ok()
+    }
+
+    /// Which pages cite each record, in page order.
+    fn cited_trials(&self) -> Vec<Vec<usize>> {
+        let mut cited = vec![Vec::new(); self.trials.len()];
+        for (p, page) in self.pages.iter().enumerate() {
+            for id in &page.front.trials {
+                if let Some(t) = self.trial(id) {
+                    cited[t].push(p);
+                }
+            }
+        }
+        cited
     }
 
     pub fn section(&self, lang: &str, dir: &str) -> Option<usize> {
@@ -322,6 +352,9 @@ impl Site {
             }
             if let Some(matrix) = &self.config.matrix {
                 urls.push(format!("{prefix}{}/", matrix.path));
+            }
+            if let Some(evidence) = &self.config.evidence {
+                urls.push(format!("{prefix}{}/", evidence.trials_path.trim_matches('/')));
             }
         }
         urls

@@ -212,6 +212,67 @@
     }
   }
 
+  /* ---------------------------------------------------------------- trials table */
+  // The table is complete without JavaScript; this adds sorting by any column with a
+  // `data-sort` header and the filters above it (hidden until this runs).
+  function setupTrialTable() {
+    var table = document.getElementById("trial-table");
+    if (!table) return;
+    var body = table.tBodies[0];
+    var rows = Array.prototype.slice.call(body.rows);
+    var heads = table.tHead.rows[0].cells;
+    Array.prototype.forEach.call(heads, function (th, col) {
+      var kind = th.getAttribute("data-sort");
+      if (!kind) return;
+      var button = document.createElement("button");
+      button.type = "button";
+      button.className = "sort";
+      button.textContent = th.textContent;
+      th.textContent = "";
+      th.appendChild(button);
+      button.addEventListener("click", function () {
+        var ascending = th.getAttribute("aria-sort") !== "ascending";
+        Array.prototype.forEach.call(heads, function (h) { h.removeAttribute("aria-sort"); });
+        th.setAttribute("aria-sort", ascending ? "ascending" : "descending");
+        var value = function (row) {
+          var cell = row.cells[col];
+          var v = cell.getAttribute("data-value");
+          if (v === null) v = cell.textContent.trim();
+          return kind === "number" ? parseFloat(v) || 0 : v.toLowerCase();
+        };
+        var sorted = rows.slice().sort(function (a, b) {
+          var x = value(a), y = value(b);
+          var order = x < y ? -1 : x > y ? 1 : 0;
+          return ascending ? order : -order;
+        });
+        sorted.forEach(function (row) { body.appendChild(row); });
+      });
+    });
+    var form = document.querySelector(".trial-filters");
+    if (!form) return;
+    var selects = form.querySelectorAll("select[data-filter]");
+    var count = form.querySelector(".trial-count");
+    function apply() {
+      var shown = 0;
+      rows.forEach(function (row) {
+        var ok = Array.prototype.every.call(selects, function (sel) {
+          if (!sel.value) return true;
+          var values = (row.getAttribute("data-f-" + sel.getAttribute("data-filter")) || "").split(" ");
+          return values.indexOf(sel.value) !== -1;
+        });
+        row.hidden = !ok;
+        if (ok) shown++;
+      });
+      if (count) {
+        count.textContent = count.getAttribute("data-template").replace("{n}", shown).replace("{total}", rows.length);
+      }
+    }
+    Array.prototype.forEach.call(selects, function (sel) { sel.addEventListener("change", apply); });
+    form.addEventListener("submit", function (e) { e.preventDefault(); });
+    form.hidden = false;
+    apply();
+  }
+
   function init() {
     setupThemeToggle();
     setupDrawers();
@@ -219,6 +280,7 @@
     setupScrollables();
     setupScrollSpy();
     revealCurrentNavItem();
+    setupTrialTable();
     setupSearch();
   }
 

@@ -1,0 +1,431 @@
+//! Trial records: one YAML file per registered trial, under the records folder of `book.toml`'s
+//! `[evidence]` (`content/trials/records/NCT03280056.yaml`).
+//!
+//! In: a record file's text and the config. Out: a typed [`TrialRecord`] (every key checked, its
+//! terms checked against the vocabularies), or problems at `path:line:col`. Pages refer to records
+//! by id; every number a generated table, badge or JSON-LD shows about a trial comes from here.
+
+use super::front_matter::{self, Problem, Reference, Split, Terms};
+use crate::config::Config;
+use crate::diagnostics::{Diagnostic, LineIndex, suggest};
+use crate::evidence::{Blinding, Control, Design, Outcome, Phase, Status, StudyKind};
+use jiff::civil::Date;
+use serde::de::{self, Deserializer, IgnoredAny, MapAccess, Visitor};
+use serde::{Deserialize, Serialize};
+use std::cell::RefCell;
+use std::collections::BTreeMap;
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+/// One registered trial (or, with a `local-` id, one unregistered study).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TrialRecord {
+    /// The file it was read from, relative to the site root.
+    pub file: PathBuf,
+    pub id: String,
+    pub other_ids: Vec<String>,
+    pub name: String,
+    pub phase: Phase,
+    pub design: StudyDesign,
+    pub enrolment: Enrolment,
+    pub population: Option<String>,
+    pub product: Option<String>,
+    pub sponsor: Option<String>,
+    pub countries: Vec<String>,
+    pub start: Option<MonthDate>,
+    pub completion: Option<MonthDate>,
+    pub status: Status,
+    pub status_checked: Date,
+    pub primary_endpoint: Option<String>,
+    pub result: Outcome,
+    pub result_summary: Option<String>,
+    pub results_posted: bool,
+    pub publications: Vec<Reference>,
+    pub harms: Option<String>,
+    /// Vocabulary key -> terms (`cell_types`, `diseases` ...), as in front matter.
+    pub terms: BTreeMap<String, Terms>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct StudyDesign {
+    #[serde(default = "interventional")]
+    pub kind: StudyKind,
+    pub randomised: bool,
+    pub blinding: Blinding,
+    pub control: Control,
+}
+
+fn interventional() -> StudyKind {
+    StudyKind::Interventional
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Enrolment {
+    pub planned: Option<u32>,
+    pub actual: Option<u32>,
+}
+
+impl TrialRecord {
+    /// The rung of the design ladder this study stands on.
+    pub fn design_rung(&self) -> Design {
+        Design::of(self.design.kind, self.design.randomised, self.design.control)
+    }
+
+    /// The number of participants to show: actual enrolment, else the planned one.
+    pub fn size(&self) -> Option<u32> {
+        self.enrolment.actual.or(self.enrolment.planned)
+    }
+
+    /// The registry page of the id, where the id names a registry.
+    pub fn registry_url(&self) -> Option<String> {
+        registry_url(&self.id)
+    }
+}
+
+/// The public page of a registry id: ClinicalTrials.gov, ISRCTN, ChiCTR, EU CTR/CTIS, jRCT.
+pub fn registry_url(id: &str) -> Option<String> {
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    if id.len() == 11 && id.starts_with("NCT") && digits(&id[3..]) {
+        Some(format!("https://clinicaltrials.gov/study/{id}"))
+    } else if let Some(n) = id.strip_prefix("ISRCTN").filter(|n| digits(n)) {
+        Some(format!("https://www.isrctn.com/ISRCTN{n}"))
+    } else if id.starts_with("ChiCTR") {
+        Some(format!("https://www.chictr.org.cn/searchprojEN.html?regno={id}"))
+    } else if id.starts_with("jRCT") {
+        Some(format!("https://jrct.niph.go.jp/en-latest-detail/{id}"))
+    } else if let Some(n) = id.strip_prefix("EudraCT-") {
+        Some(format!("https://www.clinicaltrialsregister.eu/ctr-search/search?query={n}"))
+    } else {
+        None
+    }
+}
+
+/// Whether `id` can name a record file: a registry id or `local-` and a slug.
+fn is_record_id(id: &str) -> bool {
+    let plain = !id.is_empty() && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-');
+    plain && (registry_url(id).is_some() || id.strip_prefix("local-").is_some_and(|rest| !rest.is_empty()))
+}
+
+/// A date known to the month or to the day, as registries give them: `2017-08` or `2017-08-15`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct MonthDate {
+    pub year: i16,
+    pub month: i8,
+    pub day: Option<i8>,
+}
+
+impl MonthDate {
+    /// Years as a number (mid-month when the day is unknown), for drawing on a time axis.
+    pub fn as_year(self) -> f64 {
+        let day = self.day.map_or(15.0, f64::from);
+        f64::from(self.year) + (f64::from(self.month) - 1.0 + (day - 1.0) / 31.0) / 12.0
+    }
+
+    /// The last day this date can stand for.
+    pub fn latest_day(self) -> Date {
+        match self.day {
+            Some(day) => Date::new(self.year, self.month, day).unwrap_or_default(),
+            None => Date::new(self.year, self.month, 1).map(|d| d.last_of_month()).unwrap_or_default(),
+        }
+    }
+}
+
+impl fmt::Display for MonthDate {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:04}-{:02}", self.year, self.month)?;
+        if let Some(day) = self.day {
+            write!(f, "-{day:02}")?;
+        }
+        Ok(())
+    }
+}
+
+impl Serialize for MonthDate {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for MonthDate {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        let bad = || de::Error::custom(format!("invalid date `{text}`: write YYYY-MM or YYYY-MM-DD"));
+        let parts: Vec<&str> = text.split('-').collect();
+        fn number(s: &str, len: usize) -> Option<&str> {
+            (s.len() == len && s.bytes().all(|b| b.is_ascii_digit())).then_some(s)
+        }
+        let (year, month) = match parts.as_slice() {
+            [y, m] | [y, m, _] => (number(y, 4).ok_or_else(bad)?, number(m, 2).ok_or_else(bad)?),
+            _ => return Err(bad()),
+        };
+        let year: i16 = year.parse().map_err(|_| bad())?;
+        let month: i8 = month.parse().map_err(|_| bad())?;
+        let day = match parts.get(2) {
+            Some(day) => Some(number(day, 2).and_then(|d| d.parse::<i8>().ok()).ok_or_else(bad)?),
+            None => None,
+        };
+        Date::new(year, month, day.unwrap_or(1)).map_err(|_| bad())?;
+        Ok(MonthDate { year, month, day })
+    }
+}
+
+/// The keys a record may have besides the vocabularies', in the order the docs give them.
+pub const RECORD_KEYS: &[&str] = &[
+    "id",
+    "other_ids",
+    "name",
+    "phase",
+    "design",
+    "enrolment",
+    "population",
+    "product",
+    "sponsor",
+    "countries",
+    "start",
+    "completion",
+    "status",
+    "status_checked",
+    "primary_endpoint",
+    "result",
+    "result_summary",
+    "results_posted",
+    "publications",
+    "harms",
+];
+
+/// Reads and checks one record file. `path` is absolute; diagnostics name it from `root`.
+pub fn load(root: &Path, path: &Path, config: &Config) -> Result<TrialRecord, Vec<Diagnostic>> {
+    let file = crate::diagnostics::display_path(root, path);
+    let one = |line, col, message: String| vec![Diagnostic::error(&file, line, col, message)];
+    let text = std::fs::read_to_string(path).map_err(|e| one(0, 0, format!("cannot read: {e}")))?;
+    let text = text.strip_prefix('\u{feff}').unwrap_or(&text).replace("\r\n", "\n");
+    let split = Split { yaml: &text, yaml_line: 1, body: "", body_line: 1 };
+    let raw = parse(&split, config).map_err(|p| one(p.line, p.col, p.message))?;
+    let record = raw.into_record(file.clone(), &split).map_err(|p| one(p.line, p.col, p.message))?;
+    let problems = check(&record, &split, path, config);
+    if problems.iter().any(Diagnostic::is_error) { Err(problems) } else { Ok(record) }
+}
+
+/// The checks that need the whole record and the config: its id, its terms, its publications.
+fn check(record: &TrialRecord, split: &Split<'_>, path: &Path, config: &Config) -> Vec<Diagnostic> {
+    let file = &record.file;
+    let mut out = Vec::new();
+    let stem = path.file_stem().map(|s| s.to_string_lossy().to_string()).unwrap_or_default();
+    if record.id != stem {
+        let (line, col) = front_matter::locate(split, "id", Some(&record.id));
+        let message = format!("record id `{}` differs from its file name `{stem}.yaml`: rename one", record.id);
+        out.push(Diagnostic::error(file, line, col, message));
+    }
+    if !is_record_id(&record.id) {
+        let (line, col) = front_matter::locate(split, "id", None);
+        let message = format!(
+            "`{}` is not a registry id (NCT..., ISRCTN..., ChiCTR..., jRCT..., EudraCT-...) or a local id \
+             (`local-` and a name)",
+            record.id
+        );
+        out.push(Diagnostic::error(file, line, col, message));
+    }
+    for (key, terms) in &record.terms {
+        let Some(taxonomy) = config.taxonomy(key) else { continue };
+        for id in terms.ids() {
+            if taxonomy.term(id).is_none() {
+                let (line, col) = front_matter::locate(split, key, Some(id));
+                let hint = suggest(id, taxonomy.terms.iter().map(|t| t.id.as_str()));
+                out.push(Diagnostic::error(file, line, col, format!("unknown term `{id}` in `{key}`")).with_hint(hint));
+            }
+        }
+    }
+    for reference in &record.publications {
+        if !reference.has_identifier() && reference.url.is_none() {
+            let (line, col) = front_matter::locate(split, "publications", Some(&reference.title));
+            let message = format!("publication \"{}\" has no identifier (pmid, doi, nct, isrctn or url)", reference.title);
+            out.push(Diagnostic::error(file, line, col, message));
+        }
+    }
+    out
+}
+
+/// The record as parsed, before the required keys are checked.
+#[derive(Default)]
+struct RawRecord {
+    id: Option<String>,
+    other_ids: Vec<String>,
+    name: Option<String>,
+    phase: Option<Phase>,
+    design: Option<StudyDesign>,
+    enrolment: Enrolment,
+    population: Option<String>,
+    product: Option<String>,
+    sponsor: Option<String>,
+    countries: Vec<String>,
+    start: Option<MonthDate>,
+    completion: Option<MonthDate>,
+    status: Option<Status>,
+    status_checked: Option<Date>,
+    primary_endpoint: Option<String>,
+    result: Option<Outcome>,
+    result_summary: Option<String>,
+    results_posted: bool,
+    publications: Vec<Reference>,
+    harms: Option<String>,
+    terms: BTreeMap<String, Terms>,
+}
+
+impl RawRecord {
+    fn into_record(self, file: PathBuf, split: &Split<'_>) -> Result<TrialRecord, Problem> {
+        fn need<T>(value: Option<T>, key: &str, split: &Split<'_>) -> Result<T, Problem> {
+            value.ok_or_else(|| {
+                let line = split.yaml.lines().count().max(1);
+                Problem { line, col: 1, message: format!("missing `{key}`: every trial record gives it") }
+            })
+        }
+        Ok(TrialRecord {
+            file,
+            id: need(self.id, "id", split)?,
+            name: need(self.name, "name", split)?,
+            phase: need(self.phase, "phase", split)?,
+            design: need(self.design, "design", split)?,
+            status: need(self.status, "status", split)?,
+            status_checked: need(self.status_checked, "status_checked", split)?,
+            result: need(self.result, "result", split)?,
+            other_ids: self.other_ids,
+            enrolment: self.enrolment,
+            population: self.population,
+            product: self.product,
+            sponsor: self.sponsor,
+            countries: self.countries,
+            start: self.start,
+            completion: self.completion,
+            primary_endpoint: self.primary_endpoint,
+            result_summary: self.result_summary,
+            results_posted: self.results_posted,
+            publications: self.publications,
+            harms: self.harms,
+            terms: self.terms,
+        })
+    }
+}
+
+/// Parses the YAML with positions kept: each key's value is read straight from the document, so
+/// an error carries the line and column where it is written.
+fn parse(split: &Split<'_>, config: &Config) -> Result<RawRecord, Problem> {
+    let current_key = RefCell::new(String::new());
+    let taxonomy_keys: Vec<&str> = config.taxonomies.iter().map(|t| t.key.as_str()).collect();
+    let visitor = RecordVisitor { taxonomy_keys: &taxonomy_keys, current_key: &current_key };
+    let result = yaml_serde::Deserializer::from_str(split.yaml).deserialize_map(visitor);
+    result.map_err(|e| {
+        let (line, col) = e
+            .location()
+            .map_or((1, 1), |l| LineIndex::new(split.yaml).position(l.index()));
+        let message = front_matter::strip_position(&e.to_string()).to_string();
+        // Our own checks raise errors at the document's start; the key being read is better.
+        let key = current_key.borrow();
+        let (line, col) = if line == 1 && !key.is_empty() { front_matter::locate(split, &key, None) } else { (line, col) };
+        let message = if key.is_empty() { message } else { format!("`{key}`: {message}") };
+        Problem { line, col, message }
+    })
+}
+
+struct RecordVisitor<'a> {
+    taxonomy_keys: &'a [&'a str],
+    current_key: &'a RefCell<String>,
+}
+
+impl<'de> Visitor<'de> for RecordVisitor<'_> {
+    type Value = RawRecord;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a trial record: a YAML mapping of keys such as `id: NCT01234567`")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<RawRecord, A::Error> {
+        let mut r = RawRecord::default();
+        let mut seen = std::collections::BTreeSet::new();
+        while let Some(key) = map.next_key::<String>()? {
+            self.current_key.replace(key.clone());
+            if !seen.insert(key.clone()) {
+                return Err(de::Error::custom("given twice"));
+            }
+            match key.as_str() {
+                "id" => r.id = Some(map.next_value()?),
+                "other_ids" => r.other_ids = map.next_value()?,
+                "name" => r.name = Some(map.next_value()?),
+                "phase" => r.phase = Some(map.next_value()?),
+                "design" => r.design = Some(map.next_value()?),
+                "enrolment" => r.enrolment = map.next_value()?,
+                "population" => r.population = Some(map.next_value()?),
+                "product" => r.product = Some(map.next_value()?),
+                "sponsor" => r.sponsor = Some(map.next_value()?),
+                "countries" => r.countries = map.next_value()?,
+                "start" => r.start = Some(map.next_value()?),
+                "completion" => r.completion = Some(map.next_value()?),
+                "status" => r.status = Some(map.next_value()?),
+                "status_checked" => r.status_checked = Some(map.next_value::<String>()?.parse().map_err(|_| {
+                    de::Error::custom("invalid date: write the day the registry was read as YYYY-MM-DD")
+                })?),
+                "primary_endpoint" => r.primary_endpoint = Some(map.next_value()?),
+                "result" => r.result = Some(map.next_value()?),
+                "result_summary" => r.result_summary = Some(map.next_value()?),
+                "results_posted" => r.results_posted = map.next_value()?,
+                "publications" => r.publications = map.next_value()?,
+                "harms" => r.harms = Some(map.next_value()?),
+                other if self.taxonomy_keys.contains(&other) => {
+                    r.terms.insert(key, map.next_value::<Terms>()?);
+                }
+                other => {
+                    map.next_value::<IgnoredAny>()?;
+                    let keys = RECORD_KEYS.iter().chain(self.taxonomy_keys).copied();
+                    let hint = suggest(other, keys).map_or(String::new(), |h| format!("; did you mean `{h}`?"));
+                    return Err(de::Error::custom(format!("unknown key in a trial record{hint}")));
+                }
+            }
+        }
+        self.current_key.replace(String::new());
+        Ok(r)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const CONFIG: &str = "[[taxonomy]]\nkey = \"diseases\"\ntitle = \"Diseases\"\npath = \"diseases\"\n\
+                          [[taxonomy.term]]\nid = \"als\"\nlabel = \"ALS\"\n";
+
+    const RECORD: &str = "id: NCT03280056\nname: NurOwn phase 3\nphase: phase-3\n\
+                          design: {randomised: true, blinding: double, control: placebo}\n\
+                          status: completed\nstatus_checked: 2026-12-05\nresult: primary-missed\n\
+                          start: 2017-08\ndiseases: [als]\n";
+
+    fn load_text(name: &str, text: &str) -> Result<TrialRecord, Vec<Diagnostic>> {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(name);
+        std::fs::write(&path, text).unwrap();
+        load(dir.path(), &path, &Config::parse(CONFIG).unwrap())
+    }
+
+    #[test]
+    fn a_record_reads_with_its_design_rung() {
+        let record = load_text("NCT03280056.yaml", RECORD).unwrap();
+        assert_eq!(record.design_rung(), Design::RandomisedTrial);
+        assert_eq!(record.start.map(|d| d.to_string()).as_deref(), Some("2017-08"));
+    }
+
+    #[test]
+    fn bad_values_are_reported_where_they_are_written() {
+        let err = load_text("NCT03280056.yaml", &RECORD.replace("phase: phase-3", "phase: phase-9")).unwrap_err();
+        assert_eq!((err[0].line, err[0].message.contains("phase-9")), (3, true), "{err:?}");
+        let err = load_text("NCT03280056.yaml", &RECORD.replace("[als]", "[alz]")).unwrap_err();
+        assert_eq!(err[0].line, 9, "{err:?}");
+        assert!(err[0].message.ends_with("did you mean `als`?"), "{}", err[0].message);
+        let err = load_text("NCT03280056.yaml", &format!("{RECORD}sponser: x\n")).unwrap_err();
+        assert_eq!(err[0].line, 10, "{err:?}");
+        assert!(err[0].message.contains("did you mean `sponsor`?"), "{}", err[0].message);
+        let err = load_text("NCT03280057.yaml", RECORD).unwrap_err();
+        assert!(err[0].message.contains("differs from its file name"), "{}", err[0].message);
+        let err = load_text("NCT03280056.yaml", &RECORD.replace("start: 2017-08", "start: 2017-13")).unwrap_err();
+        assert_eq!(err[0].line, 8, "{err:?}");
+    }
+}
