@@ -2,8 +2,9 @@
 //!
 //! In: the site root (and whether to check external links). Out: findings as [`Diagnostic`]s:
 //! errors for what would break the build; warnings for pages nothing links to, vocabulary terms no
-//! page uses, reviews past due, references without an identifier or never cited, and duplicate
-//! titles. With `--external`, links to other sites are fetched (concurrently, with a timeout and a
+//! page uses, reviews past due, references without an identifier or never cited, duplicate
+//! titles, and the review's mechanical checks (`editorial`: stale trial records, summaries above
+//! the reading grade, trials named but not listed, preprints). With `--external`, links to other sites are fetched (concurrently, with a timeout and a
 //! cache file) and each failure is reported at the page and line that links there.
 
 use crate::build::{self, Options};
@@ -13,16 +14,32 @@ use crate::site::Site;
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
+mod editorial;
 mod external;
 
-pub fn run(root: &Path, check_external: bool) -> Result<Vec<Diagnostic>, String> {
+/// What `check` found, and what it measured of each article.
+#[derive(Debug, Default)]
+pub struct Report {
+    pub findings: Vec<Diagnostic>,
+    pub pages: Vec<PageReport>,
+}
+
+/// One article's figures: today, the reading grade of its plain-language summary.
+#[derive(Debug, serde::Serialize)]
+pub struct PageReport {
+    pub page: std::path::PathBuf,
+    pub reading_grade: Option<f64>,
+}
+
+pub fn run(root: &Path, check_external: bool) -> Result<Report, String> {
     let options = Options { root: root.to_path_buf(), no_search: true, ..Options::default() };
     let config = match Config::load(root) {
         Ok(config) => config,
-        Err(problems) => return Ok(problems),
+        Err(problems) => return Ok(Report { findings: problems, pages: Vec::new() }),
     };
     let (site, mut diagnostics, statics) = build::model(&options, config);
     diagnostics.extend(lints(&site, root));
+    let pages = editorial::page_reports(&site, root);
     if check_external {
         diagnostics.extend(external::check(&site, root));
     }
@@ -33,7 +50,7 @@ pub fn run(root: &Path, check_external: bool) -> Result<Vec<Diagnostic>, String>
     };
     let mut all = Diagnostics::default();
     all.extend(warnings_and_errors);
-    Ok(all.sorted())
+    Ok(Report { findings: all.sorted(), pages })
 }
 
 fn lints(site: &Site, root: &Path) -> Vec<Diagnostic> {
@@ -95,6 +112,7 @@ fn lints(site: &Site, root: &Path) -> Vec<Diagnostic> {
         }
     }
     out.extend(unused_terms(site, root));
+    out.extend(editorial::lints(site, root, today));
     out
 }
 
@@ -111,7 +129,9 @@ fn unused_terms(site: &Site, root: &Path) -> Vec<Diagnostic> {
     let text = std::fs::read_to_string(root.join("book.toml")).unwrap_or_default();
     let lines = LineIndex::new(&text);
     let mut out = Vec::new();
-    for taxonomy in &site.config.taxonomies {
+    // The evidence vocabularies are a fixed scale: an unused rung is not a mistake.
+    let scales: Vec<&str> = site.config.evidence.iter().flat_map(|e| e.keys()).collect();
+    for taxonomy in site.config.taxonomies.iter().filter(|t| !scales.contains(&t.key.as_str())) {
         for term in &taxonomy.terms {
             if !used.contains_key(&(taxonomy.key.as_str(), term.id.as_str())) {
                 let (line, col) = text.find(&format!("id = \"{}\"", term.id)).map_or((0, 0), |o| lines.position(o));

@@ -46,6 +46,29 @@ pub struct Config {
     pub taxonomies: Vec<Taxonomy>,
     pub matrix: Option<Matrix>,
     pub evidence: Option<Evidence>,
+    #[serde(default)]
+    pub check: Check,
+}
+
+/// `[check]`: the editorial lints' settings.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Check {
+    /// The highest Flesch-Kincaid grade a page's summary may read at; no limit when not given.
+    pub reading_grade: Option<f64>,
+    /// The heading of the plain-language summary (`## In brief`).
+    #[serde(default = "default_summary_heading")]
+    pub summary_heading: String,
+}
+
+impl Default for Check {
+    fn default() -> Self {
+        Check { reading_grade: None, summary_heading: default_summary_heading() }
+    }
+}
+
+fn default_summary_heading() -> String {
+    "In brief".into()
 }
 
 #[derive(Debug, Deserialize)]
@@ -130,11 +153,20 @@ impl Default for Markdown {
 pub struct Search {
     #[serde(default = "yes")]
     pub enabled: bool,
+    /// The vocabularies readers can narrow results by, by key; every vocabulary when not given.
+    pub filters: Option<Vec<String>>,
 }
 
 impl Default for Search {
     fn default() -> Self {
-        Search { enabled: true }
+        Search { enabled: true, filters: None }
+    }
+}
+
+impl Search {
+    /// Whether the vocabulary `key` is offered as a search filter.
+    pub fn filters_by(&self, key: &str) -> bool {
+        self.filters.as_ref().is_none_or(|keys| keys.iter().any(|k| k == key))
     }
 }
 
@@ -270,7 +302,10 @@ impl Evidence {
     /// Whether an article in `dir` (a folder of `content/`) may carry evidence labels.
     pub fn allows(&self, dir: &str) -> bool {
         self.sections.is_empty()
-            || self.sections.iter().any(|s| dir == s || dir.strip_prefix(s.as_str()).is_some_and(|r| r.starts_with('/')))
+            || self
+                .sections
+                .iter()
+                .any(|s| dir == s || dir.strip_prefix(s.as_str()).is_some_and(|r| r.starts_with('/')))
     }
 
     /// The vocabulary keys this table names, for "no label in a guide" checks.
@@ -401,6 +436,14 @@ impl Config {
         if let Some(evidence) = &self.evidence {
             problems.extend(self.validate_evidence(evidence, text));
         }
+        for key in self.search.filters.iter().flatten() {
+            if self.taxonomy(key).is_none() {
+                let hint = suggest(key, self.taxonomies.iter().map(|t| t.key.as_str()));
+                let (line, col) = locate(text, &format!("\"{key}\""));
+                let message = format!("search filter `{key}` is not a taxonomy");
+                problems.push(Diagnostic::error("book.toml", line, col, message).with_hint(hint));
+            }
+        }
         if let Some(matrix) = &self.matrix {
             for axis in [&matrix.rows, &matrix.columns] {
                 if self.taxonomy(axis).is_none() {
@@ -429,7 +472,11 @@ impl Config {
         let keys = || self.taxonomies.iter().map(|t| t.key.as_str());
         for key in evidence.keys().chain(evidence.conditions.as_deref()) {
             if self.taxonomy(key).is_none() {
-                error(&format!("\"{key}\""), format!("`[evidence]` names `{key}`, which is not a taxonomy"), suggest(key, keys()));
+                error(
+                    &format!("\"{key}\""),
+                    format!("`[evidence]` names `{key}`, which is not a taxonomy"),
+                    suggest(key, keys()),
+                );
             }
         }
         if let Some(design) = self.taxonomy(&evidence.design) {

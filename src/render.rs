@@ -64,7 +64,7 @@ pub fn load_templates(root: &Path) -> Result<(Tera, toml::Table), Vec<Diagnostic
     }
     tera.add_template_files(files.iter().map(|(path, name)| (path, Some(name.as_str()))))
         .map_err(|e| vec![template_error(&e)])?;
-    for required in ["page.html", "section.html", "index.html", "taxonomy.html", "term.html", "matrix.html", "trials.html", "404.html"]
+    for required in ["page.html", "section.html", "index.html", "taxonomy.html", "term.html", "matrix.html", "404.html"]
     {
         if !tera.contains_template(required) {
             return Err(vec![Diagnostic::error(

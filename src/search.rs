@@ -2,7 +2,7 @@
 //!
 //! In: the site model. Out: pagefind's bundle (index, fragments, its JavaScript and UI) as files
 //! for `pagefind/`. Each article and section is given to pagefind as a compact document made from
-//! the model (title, rendered body, filters for cell type, disease and evidence) rather than the
+//! the model (title, rendered body, the filters `[search] filters` names) rather than the
 //! full themed page: the index does not depend on the templates, and pagefind parses a fraction
 //! of the HTML. pagefind's extended segmentation splits Chinese into words; it keeps one index per
 //! language. pagefind is patched (vendor/pagefind/PATCHES.md) to parse the documents and compress
@@ -12,9 +12,6 @@ use crate::highlight::escape;
 use crate::site::Site;
 use pagefind::api::PagefindIndex;
 use pagefind::options::PagefindServiceConfig;
-
-/// Vocabularies offered as search filters.
-const FILTERS: &[&str] = &["cell_types", "diseases", "evidence"];
 
 /// A page as pagefind sees it.
 pub struct Document {
@@ -30,10 +27,8 @@ pub fn documents(site: &Site) -> Vec<Document> {
         .filter(|(p, page)| !page.is_index || !site.rendered[*p].html.trim().is_empty())
         .map(|(p, page)| {
             let mut filters = String::new();
-            for key in FILTERS {
-                let (Some(taxonomy), Some(terms)) = (site.config.taxonomy(key), page.front.terms.get(*key)) else {
-                    continue;
-                };
+            for taxonomy in site.config.taxonomies.iter().filter(|t| site.config.search.filters_by(&t.key)) {
+                let Some(terms) = page.front.terms.get(&taxonomy.key) else { continue };
                 // The filter's name is what readers see above its choices, in their language.
                 let name = escape(taxonomy.title_in(&page.lang));
                 for term in terms.ids().iter().filter_map(|id| taxonomy.term(id)) {

@@ -240,7 +240,8 @@ fn check(record: &TrialRecord, split: &Split<'_>, path: &Path, config: &Config) 
     for reference in &record.publications {
         if !reference.has_identifier() && reference.url.is_none() {
             let (line, col) = front_matter::locate(split, "publications", Some(&reference.title));
-            let message = format!("publication \"{}\" has no identifier (pmid, doi, nct, isrctn or url)", reference.title);
+            let message =
+                format!("publication \"{}\" has no identifier (pmid, doi, nct, isrctn or url)", reference.title);
             out.push(Diagnostic::error(file, line, col, message));
         }
     }
@@ -316,13 +317,12 @@ fn parse(split: &Split<'_>, config: &Config) -> Result<RawRecord, Problem> {
     let visitor = RecordVisitor { taxonomy_keys: &taxonomy_keys, current_key: &current_key };
     let result = yaml_serde::Deserializer::from_str(split.yaml).deserialize_map(visitor);
     result.map_err(|e| {
-        let (line, col) = e
-            .location()
-            .map_or((1, 1), |l| LineIndex::new(split.yaml).position(l.index()));
+        let (line, col) = e.location().map_or((1, 1), |l| LineIndex::new(split.yaml).position(l.index()));
         let message = front_matter::strip_position(&e.to_string()).to_string();
         // Our own checks raise errors at the document's start; the key being read is better.
         let key = current_key.borrow();
-        let (line, col) = if line == 1 && !key.is_empty() { front_matter::locate(split, &key, None) } else { (line, col) };
+        let (line, col) =
+            if line == 1 && !key.is_empty() { front_matter::locate(split, &key, None) } else { (line, col) };
         let message = if key.is_empty() { message } else { format!("`{key}`: {message}") };
         Problem { line, col, message }
     })
@@ -362,9 +362,11 @@ impl<'de> Visitor<'de> for RecordVisitor<'_> {
                 "start" => r.start = Some(map.next_value()?),
                 "completion" => r.completion = Some(map.next_value()?),
                 "status" => r.status = Some(map.next_value()?),
-                "status_checked" => r.status_checked = Some(map.next_value::<String>()?.parse().map_err(|_| {
-                    de::Error::custom("invalid date: write the day the registry was read as YYYY-MM-DD")
-                })?),
+                "status_checked" => {
+                    r.status_checked = Some(map.next_value::<String>()?.parse().map_err(|_| {
+                        de::Error::custom("invalid date: write the day the registry was read as YYYY-MM-DD")
+                    })?)
+                }
                 "primary_endpoint" => r.primary_endpoint = Some(map.next_value()?),
                 "result" => r.result = Some(map.next_value()?),
                 "result_summary" => r.result_summary = Some(map.next_value()?),

@@ -21,7 +21,13 @@ pub struct Place<'a> {
     pub trials: Option<&'a TrialDesigns>,
 }
 
-pub fn front_matter(file: &Path, split: &Split<'_>, fm: &FrontMatter, config: &Config, place: &Place<'_>) -> Vec<Diagnostic> {
+pub fn front_matter(
+    file: &Path,
+    split: &Split<'_>,
+    fm: &FrontMatter,
+    config: &Config,
+    place: &Place<'_>,
+) -> Vec<Diagnostic> {
     let is_index = place.is_index;
     let mut out = Vec::new();
     let at = |key: &str, value: Option<&str>| locate(split, key, value);
@@ -122,7 +128,13 @@ fn check_references(fm: &FrontMatter, report: &mut Report<'_>) {
 /// The evidence model's rules for one page: labels only where `[evidence] sections` allows them,
 /// a design never without its result, trials that exist, no stronger claim than the studies cited,
 /// and a regulatory status that matches its history.
-fn check_evidence(file: &Path, split: &Split<'_>, fm: &FrontMatter, evidence: &Evidence, place: &Place<'_>) -> Vec<Diagnostic> {
+fn check_evidence(
+    file: &Path,
+    split: &Split<'_>,
+    fm: &FrontMatter,
+    evidence: &Evidence,
+    place: &Place<'_>,
+) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     let error = |key: &str, value: Option<&str>, message: String| {
         let (line, col) = locate(split, key, value);
@@ -161,9 +173,10 @@ fn check_evidence(file: &Path, split: &Split<'_>, fm: &FrontMatter, evidence: &E
             let reviews = fm.references.iter().filter_map(|r| Some((r.design?, r.id.as_deref().unwrap_or(&r.title))));
             let strongest = cited.chain(reviews).max_by_key(|(design, _)| *design);
             if strongest.is_none_or(|(design, _)| design < claim) {
-                let cites = strongest.map_or("cites no trial record or reference with a `design`".to_string(), |(d, id)| {
-                    format!("the strongest study it cites is `{}` ({id})", d.id())
-                });
+                let cites = strongest
+                    .map_or("cites no trial record or reference with a `design`".to_string(), |(d, id)| {
+                        format!("the strongest study it cites is `{}` ({id})", d.id())
+                    });
                 let message = format!(
                     "claims `{}` evidence, but {cites}: lower `{}` or cite the study that supports it",
                     claim.id(),

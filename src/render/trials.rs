@@ -72,8 +72,11 @@ pub fn trial_row<'a>(site: &'a Site, t: usize, lang: &str) -> TrialRow<'a> {
             Some((taxonomy.key.as_str(), links))
         })
         .collect();
-    let mut facets: BTreeMap<&str, Vec<&str>> =
-        record.terms.iter().map(|(key, terms)| (key.as_str(), terms.ids().iter().map(String::as_str).collect())).collect();
+    let mut facets: BTreeMap<&str, Vec<&str>> = record
+        .terms
+        .iter()
+        .map(|(key, terms)| (key.as_str(), terms.ids().iter().map(String::as_str).collect()))
+        .collect();
     if let Some(evidence) = evidence {
         facets.insert(&evidence.design, vec![record.design_rung().id()]);
         facets.insert(&evidence.result, vec![record.result.id()]);

@@ -204,7 +204,12 @@ fn evidence<'a>(site: &'a Site, page: &Page, lang: &str) -> Option<EvidenceView<
 
 fn regulatory<'a>(site: &'a Site, page: &'a Page, lang: &str) -> Option<RegulatoryView<'a>> {
     let taxonomy = site.config.taxonomy(site.config.evidence.as_ref()?.regulatory.as_deref()?)?;
-    let status = page.front.terms.get(&taxonomy.key).and_then(|t| t.ids().first()).and_then(|id| term_link(site, taxonomy, id, lang));
+    let status = page
+        .front
+        .terms
+        .get(&taxonomy.key)
+        .and_then(|t| t.ids().first())
+        .and_then(|id| term_link(site, taxonomy, id, lang));
     let history: Vec<_> = page
         .front
         .regulatory_history
@@ -214,9 +219,10 @@ fn regulatory<'a>(site: &'a Site, page: &'a Page, lang: &str) -> Option<Regulato
             regulator: &event.regulator,
             date: event.date.to_string(),
             note: event.note.as_deref(),
-            reference: event.reference.as_ref().and_then(|id| {
-                page.front.references.iter().position(|r| r.id.as_ref() == Some(id)).map(|n| n + 1)
-            }),
+            reference: event
+                .reference
+                .as_ref()
+                .and_then(|id| page.front.references.iter().position(|r| r.id.as_ref() == Some(id)).map(|n| n + 1)),
         })
         .collect();
     (status.is_some() || !history.is_empty()).then_some(RegulatoryView { status, history })

@@ -253,7 +253,7 @@ await step("search results can be narrowed by cell type, disease and evidence", 
   const groups = await page.$$eval("#search .pagefind-ui__filter-panel summary, #search .pagefind-ui__filter-name", (els) =>
     els.map((e) => e.textContent.trim()),
   );
-  for (const group of ["Cell types", "Diseases", "Evidence strength"]) {
+  for (const group of ["Cell types", "Diseases", "Study design", "What the evidence found"]) {
     check(`the search offers a "${group}" filter`, groups.some((g) => g.startsWith(group)), `filters: ${groups.join(", ") || "(none)"}`);
   }
   await page.close();
