@@ -248,6 +248,11 @@ fn generated_files(site: &Site, dates: &Dates) -> Vec<(String, Vec<u8>)> {
         // GitHub Pages would otherwise run Jekyll, which hides folders starting with `_`.
         (".nojekyll".to_string(), Vec::new()),
     ];
+    files.extend(feeds::term_feeds(site, dates).into_iter().map(|(path, xml)| (path, xml.into_bytes())));
+    if let Some(evidence) = &site.config.evidence {
+        let title = evidence.changes_title_in(site.default_lang());
+        files.extend(feeds::changes_feed(site, title).map(|(path, xml)| (path, xml.into_bytes())));
+    }
     if let Some(cname) = &site.config.output.html.cname {
         files.push(("CNAME".to_string(), format!("{cname}\n").into_bytes()));
     }

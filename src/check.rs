@@ -29,6 +29,8 @@ pub struct Report {
 pub struct PageReport {
     pub page: std::path::PathBuf,
     pub reading_grade: Option<f64>,
+    /// Language -> the translation's state (`current`, `outdated`, `unmarked`) or `missing`.
+    pub translations: BTreeMap<String, String>,
 }
 
 pub fn run(root: &Path, check_external: bool) -> Result<Report, String> {
@@ -113,6 +115,7 @@ fn lints(site: &Site, root: &Path) -> Vec<Diagnostic> {
     }
     out.extend(unused_terms(site, root));
     out.extend(editorial::lints(site, root, today));
+    out.extend(crate::translations::lints(site));
     out
 }
 

@@ -61,6 +61,14 @@ enum Command {
         #[arg(long, default_value = ".")]
         root: PathBuf,
     },
+    /// Mark translations as up to date with their originals (sets `translated_from`).
+    Translated {
+        /// The translated files, e.g. `content/conditions/als.zh.md`.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+    },
     /// Check the site without writing it: everything `build` checks, and more.
     Check {
         #[arg(long, default_value = ".")]
@@ -108,6 +116,7 @@ pub fn run() -> ExitCode {
                 ExitCode::FAILURE
             }
         },
+        Command::Translated { files, root } => mark_translated(&root, &files),
         Command::Check { root, external, format } => {
             let format = format.unwrap_or(if std::env::var("GITHUB_ACTIONS").is_ok_and(|v| v == "true") {
                 Format::Github
@@ -145,6 +154,29 @@ fn build_site(options: Options) -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+fn mark_translated(root: &std::path::Path, files: &[PathBuf]) -> ExitCode {
+    let config = match cellbook::config::Config::load(root) {
+        Ok(config) => config,
+        Err(problems) => {
+            problems.iter().for_each(|p| eprintln!("{p}"));
+            return ExitCode::FAILURE;
+        }
+    };
+    let mut failed = false;
+    for file in files {
+        // Accept paths as a shell completes them from the site's root or from inside it.
+        let file = file.strip_prefix(root).unwrap_or(file);
+        match cellbook::translations::mark_file(root, file, &config) {
+            Ok(original) => println!("{}: up to date with {original}", file.display()),
+            Err(message) => {
+                eprintln!("error: {message}");
+                failed = true;
+            }
+        }
+    }
+    if failed { ExitCode::FAILURE } else { ExitCode::SUCCESS }
 }
 
 fn check_site(root: PathBuf, external: bool, format: Format) -> ExitCode {

@@ -21,7 +21,11 @@ pub const FIXED_KEYS: &[&str] = &[
     "references",
     "trials",
     "regulatory_history",
+    "certainty",
+    "last_searched",
+    "changes",
     "draft",
+    "translated_from",
     "weight",
     "slug",
 ];
@@ -190,6 +194,9 @@ pub struct Translation {
     pub title: Option<String>,
     pub label: Option<String>,
     pub description: Option<String>,
+    /// `[evidence]` only: the titles of its generated lists.
+    pub changes_title: Option<String>,
+    pub overdue_title: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -274,6 +281,18 @@ pub struct Evidence {
     /// A record whose status was last checked longer ago than this is reported by `check`.
     #[serde(default = "default_stale_months")]
     pub stale_after_months: u32,
+    /// The site path of the list of changes of design, result, certainty and regulatory status.
+    #[serde(default = "default_changes_path")]
+    pub changes_path: String,
+    #[serde(default = "default_changes_title")]
+    pub changes_title: String,
+    /// The site path of the list of trials whose results are overdue.
+    #[serde(default = "default_overdue_path")]
+    pub overdue_path: String,
+    #[serde(default = "default_overdue_title")]
+    pub overdue_title: String,
+    /// Articles with this regulatory status show a red-flags box linking to `page`.
+    pub red_flags: Option<RedFlags>,
     #[serde(default)]
     pub translations: BTreeMap<String, Translation>,
 }
@@ -294,9 +313,43 @@ fn default_stale_months() -> u32 {
     6
 }
 
+fn default_changes_path() -> String {
+    "changes".into()
+}
+
+fn default_changes_title() -> String {
+    "What changed".into()
+}
+
+fn default_overdue_path() -> String {
+    "trials/overdue".into()
+}
+
+fn default_overdue_title() -> String {
+    "Trials with overdue results".into()
+}
+
+/// `[evidence.red-flags]`: the warning shown on articles about products sold without approval.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct RedFlags {
+    /// A term of the regulatory vocabulary.
+    pub status: String,
+    /// The guide it links to, as a path inside `content/` (`guide/evaluating-clinics.md`).
+    pub page: String,
+}
+
 impl Evidence {
     pub fn trials_title_in(&self, lang: &str) -> &str {
         self.translations.get(lang).and_then(|t| t.title.as_deref()).unwrap_or(&self.trials_title)
+    }
+
+    pub fn changes_title_in(&self, lang: &str) -> &str {
+        self.translations.get(lang).and_then(|t| t.changes_title.as_deref()).unwrap_or(&self.changes_title)
+    }
+
+    pub fn overdue_title_in(&self, lang: &str) -> &str {
+        self.translations.get(lang).and_then(|t| t.overdue_title.as_deref()).unwrap_or(&self.overdue_title)
     }
 
     /// Whether an article in `dir` (a folder of `content/`) may carry evidence labels.

@@ -127,6 +127,41 @@ id_enum! {
     }
 }
 
+id_enum! {
+    /// GRADE's certainty of a body of evidence, lowest first.
+    Certainty {
+        VeryLow = "very-low",
+        Low = "low",
+        Moderate = "moderate",
+        High = "high",
+    }
+}
+
+impl Certainty {
+    /// GRADE's symbols: one filled circle per level, ⊕⊕◯◯ for low.
+    pub fn symbols(self) -> String {
+        let filled = self as usize + 1;
+        format!("{}{}", "⊕".repeat(filled), "◯".repeat(4 - filled))
+    }
+
+    /// Whether a plain-language finding is worded at this level, as GRADE's standard statements
+    /// word it (Santesso et al. 2020): "very uncertain" at very low, "may" at low, "probably" at
+    /// moderate; a plain verb ("reduces", "improves") only at high. Chinese wordings count too.
+    pub fn worded_in(self, finding: &str) -> bool {
+        let text = finding.to_lowercase();
+        let has = |words: &[&str]| words.iter().any(|w| text.contains(w));
+        let very_uncertain = has(&["very uncertain", "not known", "非常不确定", "尚不清楚", "不知道"]);
+        let may = has(&["may ", "might ", "可能"]);
+        let probably = has(&["probably", "likely", "很可能", "大概"]);
+        match self {
+            Certainty::VeryLow => very_uncertain,
+            Certainty::Low => may && !probably && !very_uncertain,
+            Certainty::Moderate => probably && !very_uncertain,
+            Certainty::High => !(very_uncertain || may || probably),
+        }
+    }
+}
+
 impl Design {
     /// The CEBM 2011 level of evidence ("does this treatment help?"), 1 the strongest.
     pub fn cebm_level(self) -> u8 {
@@ -218,6 +253,17 @@ mod tests {
         }
         assert!(Design::RandomisedTrial > Design::UncontrolledTrial);
         assert_eq!(Design::from_id("phase-3"), None, "a phase is not a design");
+    }
+
+    #[test]
+    fn findings_are_worded_at_their_certainty() {
+        let improves = "NurOwn improves function in ALS.";
+        assert!(!Certainty::VeryLow.worded_in(improves) && Certainty::High.worded_in(improves));
+        assert!(Certainty::VeryLow.worded_in("The evidence is very uncertain about whether NurOwn slows ALS."));
+        assert!(Certainty::Low.worded_in("aHSCT may reduce relapses in active relapsing MS."));
+        assert!(!Certainty::Low.worded_in("aHSCT probably reduces relapses."));
+        assert!(Certainty::Moderate.worded_in("MSCs probably result in little or no difference in new lesions."));
+        assert_eq!(Certainty::Low.symbols(), "⊕⊕◯◯");
     }
 
     #[test]

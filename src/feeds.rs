@@ -68,24 +68,38 @@ pub fn sitemap(site: &Site, dates: &Dates) -> String {
     xml
 }
 
-pub fn atom(site: &Site, dates: &Dates) -> String {
-    let lang = site.default_lang();
-    let mut entries: Vec<(String, usize)> = site
-        .visible(lang)
-        .filter(|&p| site.pages[p].lang == lang)
-        .filter_map(|p| page_date(site, dates, p).map(|d| (d, p)))
-        .collect();
-    entries.sort_by(|a, b| b.0.cmp(&a.0).then(site.pages[a.1].url.cmp(&site.pages[b.1].url)));
+/// One entry of an Atom feed.
+struct Entry {
+    title: String,
+    /// The site path it links to (with an optional `#fragment`).
+    path: String,
+    /// A unique id within the feed, added to the link to make the entry's id.
+    key: String,
+    published: String,
+    updated: String,
+    summary: String,
+}
+
+/// A feed's own title, description and site path (`atom.xml`, `diseases/als/atom.xml`).
+struct Feed<'a> {
+    title: &'a str,
+    subtitle: &'a str,
+    path: &'a str,
+}
+
+/// An Atom 1.0 document: entries newest first, at most [`FEED_ENTRIES`].
+fn atom_document(site: &Site, feed: &Feed<'_>, mut entries: Vec<Entry>) -> String {
+    entries.sort_by(|a, b| b.updated.cmp(&a.updated).then_with(|| a.key.cmp(&b.key)));
     entries.truncate(FEED_ENTRIES);
-    let updated = entries.first().map_or("1970-01-01".to_string(), |e| e.0.clone());
+    let updated = entries.first().map_or("1970-01-01".to_string(), |e| e.updated.clone());
     let home = site.base.absolute("");
     let mut xml =
         String::from("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\">\n");
-    let _ = writeln!(xml, "  <title>{}</title>", escape(&site.config.book.title));
-    let _ = writeln!(xml, "  <subtitle>{}</subtitle>", escape(&site.config.book.description));
-    let _ = writeln!(xml, "  <link href=\"{}\" rel=\"self\"/>", escape(&site.base.absolute("atom.xml")));
+    let _ = writeln!(xml, "  <title>{}</title>", escape(feed.title));
+    let _ = writeln!(xml, "  <subtitle>{}</subtitle>", escape(feed.subtitle));
+    let _ = writeln!(xml, "  <link href=\"{}\" rel=\"self\"/>", escape(&site.base.absolute(&encode_path(feed.path))));
     let _ = writeln!(xml, "  <link href=\"{}\"/>", escape(&home));
-    let _ = writeln!(xml, "  <id>{}</id>", escape(&home));
+    let _ = writeln!(xml, "  <id>{}</id>", escape(&site.base.absolute(&encode_path(feed.path))));
     let _ = writeln!(xml, "  <updated>{updated}T00:00:00Z</updated>");
     let authors = if site.config.book.authors.is_empty() {
         site.config.book.title.clone()
@@ -93,19 +107,80 @@ pub fn atom(site: &Site, dates: &Dates) -> String {
         site.config.book.authors.join(", ")
     };
     let _ = writeln!(xml, "  <author><name>{}</name></author>", escape(&authors));
-    for (date, p) in entries {
-        let page = &site.pages[p];
-        let url = escape(&site.base.absolute(&encode_path(&page.url)));
-        let published = page.front.date.map_or(date.clone(), |d| d.to_string());
+    for entry in entries {
+        let url = escape(&site.base.absolute(&encode_path(&entry.path)));
+        let id = escape(&format!("{}#{}", site.base.absolute(&encode_path(feed.path)), entry.key));
         let _ = write!(
             xml,
-            "  <entry>\n    <title>{}</title>\n    <link href=\"{url}\"/>\n    <id>{url}</id>\n    <published>{published}T00:00:00Z</published>\n    <updated>{date}T00:00:00Z</updated>\n    <summary>{}</summary>\n  </entry>\n",
-            escape(page.title()),
-            escape(page.front.description.as_deref().unwrap_or("")),
+            "  <entry>\n    <title>{}</title>\n    <link href=\"{url}\"/>\n    <id>{id}</id>\n    <published>{}T00:00:00Z</published>\n    <updated>{}T00:00:00Z</updated>\n    <summary>{}</summary>\n  </entry>\n",
+            escape(&entry.title),
+            entry.published,
+            entry.updated,
+            escape(&entry.summary),
         );
     }
     xml.push_str("</feed>\n");
     xml
+}
+
+/// A page as a feed entry, dated by its last change.
+fn page_entry(site: &Site, dates: &Dates, p: usize) -> Option<Entry> {
+    let page = &site.pages[p];
+    let updated = page_date(site, dates, p)?;
+    Some(Entry {
+        title: page.title().to_string(),
+        path: page.url.clone(),
+        key: page.url.clone(),
+        published: page.front.date.map_or(updated.clone(), |d| d.to_string()),
+        updated,
+        summary: page.front.description.clone().unwrap_or_default(),
+    })
+}
+
+/// The site's feed: its articles in the main language.
+pub fn atom(site: &Site, dates: &Dates) -> String {
+    let lang = site.default_lang();
+    let entries =
+        site.visible(lang).filter(|&p| site.pages[p].lang == lang).filter_map(|p| page_entry(site, dates, p)).collect();
+    let feed = Feed { title: &site.config.book.title, subtitle: &site.config.book.description, path: "atom.xml" };
+    atom_document(site, &feed, entries)
+}
+
+/// A feed per term page (`diseases/als/atom.xml`), in every language: the term's articles, so a
+/// reader can follow one disease or one cell type only.
+pub fn term_feeds(site: &Site, dates: &Dates) -> Vec<(String, String)> {
+    let mut feeds = Vec::new();
+    for (l, lang) in site.languages().into_iter().enumerate() {
+        for (t, taxonomy) in site.config.taxonomies.iter().enumerate() {
+            for (rank, term) in taxonomy.terms.iter().enumerate() {
+                let path = format!("{}atom.xml", site.term_url(t, rank, lang, 1));
+                let title = format!("{}: {}", taxonomy.title_in(lang), term.label_in(lang));
+                let feed = Feed { title: &title, subtitle: term.description_in(lang), path: &path };
+                let entries = site.terms[t][rank][l].pages.iter().filter_map(|&p| page_entry(site, dates, p)).collect();
+                feeds.push((path.clone(), atom_document(site, &feed, entries)));
+            }
+        }
+    }
+    feeds
+}
+
+/// The feed of `/changes/`: every change of an article's design, result, certainty or
+/// regulatory status, newest first.
+pub fn changes_feed(site: &Site, title: &str) -> Option<(String, String)> {
+    let path = format!("{}atom.xml", crate::site::changes_path(site)?);
+    let entries = crate::site::changes(site, site.default_lang())
+        .into_iter()
+        .map(|c| Entry {
+            title: format!("{}: {} {} → {}", site.pages[c.page].title(), c.field, c.from.unwrap_or("—"), c.to),
+            path: site.pages[c.page].url.clone(),
+            key: format!("{}-{}-{}", site.pages[c.page].key, c.date, c.field),
+            published: c.date.to_string(),
+            updated: c.date.to_string(),
+            summary: c.why.to_string(),
+        })
+        .collect();
+    let feed = Feed { title, subtitle: &site.config.book.description, path: &path };
+    Some((path.clone(), atom_document(site, &feed, entries)))
 }
 
 pub fn robots(site: &Site) -> String {

@@ -25,4 +25,5 @@ pub mod search;
 pub mod serve;
 pub mod session;
 pub mod site;
+pub mod translations;
 pub mod urls;

@@ -46,6 +46,14 @@ pub enum Job {
     Trials {
         lang: usize,
     },
+    /// Trials whose results are overdue.
+    Overdue {
+        lang: usize,
+    },
+    /// Every change of an article's design, result, certainty or regulatory status.
+    Changes {
+        lang: usize,
+    },
     NotFound,
 }
 
@@ -235,7 +243,7 @@ pub fn all_jobs(site: &Site) -> Vec<Job> {
             jobs.push(Job::Matrix { lang });
         }
         if site.config.evidence.is_some() {
-            jobs.push(Job::Trials { lang });
+            jobs.extend([Job::Trials { lang }, Job::Overdue { lang }, Job::Changes { lang }]);
         }
     }
     jobs.push(Job::NotFound);
@@ -269,6 +277,14 @@ fn render_job(tera: &Tera, site: &Site, dates: &Dates, job: Job) -> Result<Outpu
         Job::Trials { lang } => {
             let url = trials::trials_context(&mut context, site, lang);
             ("trials.html", format!("{url}index.html"))
+        }
+        Job::Overdue { lang } => {
+            let url = trials::overdue_context(&mut context, site, lang);
+            ("overdue.html", format!("{url}index.html"))
+        }
+        Job::Changes { lang } => {
+            let url = views::changes_context(&mut context, site, lang);
+            ("changes.html", format!("{url}index.html"))
         }
         Job::NotFound => {
             views::not_found_context(&mut context, site);

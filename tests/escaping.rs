@@ -11,16 +11,16 @@ const ATTACK: &str = "</script><script>alert(1)</script>";
 fn build(root: &Path) -> String {
     let run = common::cellbook().args(["build", "--root"]).arg(root).output().unwrap();
     assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
-    std::fs::read_to_string(root.join("book/outlook/attack/index.html")).unwrap()
+    std::fs::read_to_string(root.join("book/trials/attack/index.html")).unwrap()
 }
 
 #[test]
 fn front_matter_values_are_text_in_every_place() {
     let site = real_site();
     let page = format!(
-        "---\ntitle: '{ATTACK}'\ndescription: '\" onmouseover=\"alert(2)'\ndiseases: [als]\nevidence: preclinical\ntags: ['<b>tag</b>']\nreferences:\n  - id: x\n    title: '<img src=x onerror=alert(3)>'\n    pmid: \"1\"\n---\n## In brief\n\nText [@x].\n"
+        "---\ntitle: '{ATTACK}'\ndescription: '\" onmouseover=\"alert(2)'\ndiseases: [als]\nevidence: preclinical\nresult: not-tested-in-people\ntags: ['<b>tag</b>']\nreferences:\n  - id: x\n    title: '<img src=x onerror=alert(3)>'\n    pmid: \"1\"\n---\n## In brief\n\nText [@x].\n"
     );
-    std::fs::write(site.path().join("content/outlook/attack.md"), page).unwrap();
+    std::fs::write(site.path().join("content/trials/attack.md"), page).unwrap();
     let html = build(site.path());
     assert!(!html.contains("<script>alert(1)"), "title became markup");
     assert!(!html.contains("<img src=x"), "reference title became markup");
@@ -37,8 +37,8 @@ fn raw_html_is_sanitised_when_not_allowed() {
     let site = real_site();
     let config = std::fs::read_to_string(site.path().join("book.toml")).unwrap();
     std::fs::write(site.path().join("book.toml"), config.replace("allow-html = true", "allow-html = false")).unwrap();
-    let page = "---\ntitle: Raw\ndescription: Raw HTML test page.\ndiseases: [als]\nevidence: preclinical\nreferences:\n  - id: x\n    title: X\n    pmid: \"1\"\n---\n## In brief\n\n<script>alert(1)</script>\n\n<p onclick=\"alert(2)\">kept <em>emphasis</em> [@x]</p>\n\n<img src=\"x\" onerror=\"alert(3)\">\n";
-    std::fs::write(site.path().join("content/outlook/attack.md"), page).unwrap();
+    let page = "---\ntitle: Raw\ndescription: Raw HTML test page.\ndiseases: [als]\nevidence: preclinical\nresult: not-tested-in-people\nreferences:\n  - id: x\n    title: X\n    pmid: \"1\"\n---\n## In brief\n\n<script>alert(1)</script>\n\n<p onclick=\"alert(2)\">kept <em>emphasis</em> [@x]</p>\n\n<img src=\"x\" onerror=\"alert(3)\">\n";
+    std::fs::write(site.path().join("content/trials/attack.md"), page).unwrap();
     let html = build(site.path());
     let body = html.split("<h2 id=\"in-brief\"").nth(1).unwrap();
     assert!(!body.contains("alert(1)"), "script removed");

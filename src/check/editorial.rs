@@ -23,19 +23,41 @@ pub fn lints(site: &Site, root: &Path, today: Date) -> Vec<Diagnostic> {
     out
 }
 
-/// Each English article's summary reading grade, in page order.
+/// Each page of the main language: its summary's reading grade (English articles) and the
+/// state of its translation into each other language.
 pub fn page_reports(site: &Site, root: &Path) -> Vec<super::PageReport> {
+    let main = site.default_lang();
     site.pages
         .iter()
-        .filter(|page| !page.is_index && page.lang == "en")
+        .filter(|page| page.lang == main)
         .map(|page| {
             let text = std::fs::read_to_string(root.join(&page.file)).unwrap_or_default();
-            let summary = summary(&text, &site.config.check.summary_heading);
+            let summary = summary(&text, &site.config.check.summary_heading).filter(|_| main == "en" && !page.is_index);
             let reading_grade =
                 summary.and_then(|(_, s)| crate::readability::grade(&s)).map(|g| (g * 10.0).round() / 10.0);
-            super::PageReport { page: page.file.clone(), reading_grade }
+            let translations = site
+                .languages()
+                .iter()
+                .skip(1)
+                .map(|lang| (lang.to_string(), translation_state(site, page, lang)))
+                .collect();
+            super::PageReport { page: page.file.clone(), reading_grade, translations }
         })
         .collect()
+}
+
+/// `current`, `outdated` or `unmarked` for a translation of `page` into `lang`; `missing` when
+/// there is none.
+fn translation_state(site: &Site, page: &crate::content::Page, lang: &str) -> String {
+    use crate::translations::State;
+    let state = site.translation(&page.key, lang).and_then(|q| crate::translations::state(site, q));
+    match state.map(|(s, _)| s) {
+        Some(State::Current) => "current",
+        Some(State::Outdated) => "outdated",
+        Some(State::Unmarked) => "unmarked",
+        None => "missing",
+    }
+    .to_string()
 }
 
 /// The "In brief" summary of an English page above the reading grade `[check] reading-grade` sets.

@@ -110,6 +110,42 @@ pub struct RegulatoryEvent {
     pub reference: Option<String>,
 }
 
+/// How sure the evidence lets us be of an article's key finding (GRADE), and why.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct CertaintyNote {
+    pub level: crate::evidence::Certainty,
+    /// The GRADE domains that lowered it, in one line.
+    pub reason: String,
+    /// The key finding, in GRADE's plain-language wording for the level.
+    pub finding: String,
+}
+
+/// A change of an article's design, result, certainty or regulatory status.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Change {
+    #[serde(deserialize_with = "day")]
+    pub date: Date,
+    pub field: ChangedField,
+    pub from: Option<String>,
+    pub to: String,
+    pub why: String,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ChangedField {
+    Evidence,
+    Result,
+    Certainty,
+    Regulatory,
+}
+
+fn day<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Date, D::Error> {
+    Ok(DateValue::deserialize(deserializer)?.0)
+}
+
 /// The taxonomy values of one key, as written: one term or a list.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Terms {
@@ -140,7 +176,15 @@ pub struct FrontMatter {
     /// Ids of the trial records the page is about.
     pub trials: Vec<String>,
     pub regulatory_history: Vec<RegulatoryEvent>,
+    pub certainty: Option<CertaintyNote>,
+    /// The last day someone searched for new evidence on the page's question.
+    pub last_searched: Option<Date>,
+    /// Changes of its design, result, certainty or regulatory status, oldest first.
+    pub changes: Vec<Change>,
     pub draft: bool,
+    /// On a translation: the hash of the original's text it translates (`cellbook translated`
+    /// writes it), so that a later change of the original shows.
+    pub translated_from: Option<String>,
     pub weight: Option<i64>,
     pub slug: Option<String>,
     /// Taxonomy key -> terms, in the order of the file.
@@ -455,7 +499,11 @@ impl<'de> Visitor<'de> for FrontMatterSeed<'_> {
                 "references" => fm.references = map.next_value()?,
                 "trials" => fm.trials = map.next_value::<Vec<TrialId>>()?.into_iter().map(|t| t.0).collect(),
                 "regulatory_history" => fm.regulatory_history = map.next_value()?,
+                "certainty" => fm.certainty = Some(map.next_value()?),
+                "last_searched" => fm.last_searched = Some(map.next_value::<DateValue>()?.0),
+                "changes" => fm.changes = map.next_value()?,
                 "draft" => fm.draft = map.next_value()?,
+                "translated_from" => fm.translated_from = Some(map.next_value::<Text>()?.0),
                 "weight" => fm.weight = Some(map.next_value()?),
                 "slug" => fm.slug = Some(map.next_value::<Text>()?.0),
                 other if self.taxonomy_keys.contains(&other) => {

@@ -36,6 +36,9 @@ pub struct Page {
     pub body_line: usize,
     /// The URL path from the site root, without the leading `/`: `cells/msc/`, `zh/cells/msc/`, ``.
     pub url: String,
+    /// The hash of what a translator translates (title, description, body): see
+    /// [`crate::translations`].
+    pub text_hash: String,
 }
 
 impl Page {
@@ -52,6 +55,7 @@ impl Page {
             body: String::new(),
             body_line: self.body_line,
             url: self.url.clone(),
+            text_hash: self.text_hash.clone(),
         }
     }
 
@@ -85,14 +89,21 @@ pub fn load(root: &Path, config: &Config, drafts: bool) -> (Content, Vec<Diagnos
     let (records, others): (Vec<_>, Vec<_>) =
         others.into_iter().partition(|source| is_record(&relative(&content_dir, source), config));
     let mut content = Content::default();
-    for result in records.par_iter().map(|path| trials::load(root, path, config)).collect::<Vec<_>>() {
+    let mut designs = validate::TrialDesigns::new();
+    for (path, result) in
+        records.iter().zip(records.par_iter().map(|path| trials::load(root, path, config)).collect::<Vec<_>>())
+    {
         match result {
             Ok(record) => content.trials.push(record),
-            Err(record_problems) => problems.extend(record_problems),
+            Err(record_problems) => {
+                problems.extend(record_problems);
+                let id = path.file_stem().map(|s| s.to_string_lossy().to_string()).unwrap_or_default();
+                designs.insert(id, None);
+            }
         }
     }
     content.trials.sort_by(|a, b| a.id.cmp(&b.id));
-    let designs: validate::TrialDesigns = content.trials.iter().map(|t| (t.id.clone(), t.design_rung())).collect();
+    designs.extend(content.trials.iter().map(|t| (t.id.clone(), Some(t.design_rung()))));
     let results: Vec<_> =
         markdown.par_iter().map(|path| load_page(root, &content_dir, path, config, Some(&designs))).collect();
     for result in results {
@@ -200,8 +211,10 @@ fn load_page(
     let key = if dir.is_empty() { stem.to_string() } else { format!("{dir}/{stem}") };
     let slug = front.slug.clone().unwrap_or_else(|| slugify(stem));
     let url = page_url(&dir, if is_index { None } else { Some(&slug) }, &lang, config);
+    let text_hash = crate::translations::text_hash(&front, split.body);
     let page = Page {
         file,
+        text_hash,
         rel: rel.clone(),
         key,
         dir,

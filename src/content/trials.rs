@@ -40,6 +40,9 @@ pub struct TrialRecord {
     pub result: Outcome,
     pub result_summary: Option<String>,
     pub results_posted: bool,
+    /// The result rests on the sponsor's own report (a press release, a conference talk), with no
+    /// peer-reviewed paper.
+    pub sponsor_reported: bool,
     pub publications: Vec<Reference>,
     pub harms: Option<String>,
     /// Vocabulary key -> terms (`cell_types`, `diseases` ...), as in front matter.
@@ -76,6 +79,17 @@ impl TrialRecord {
     /// The number of participants to show: actual enrolment, else the planned one.
     pub fn size(&self) -> Option<u32> {
         self.enrolment.actual.or(self.enrolment.planned)
+    }
+
+    /// How many whole months results have been overdue on `today`: completed more than 12
+    /// months ago, with neither results on the registry nor a publication.
+    pub fn months_overdue(&self, today: Date) -> Option<i32> {
+        if self.status != Status::Completed || self.results_posted || !self.publications.is_empty() {
+            return None;
+        }
+        let due = self.completion?.latest_day().checked_add(jiff::ToSpan::months(12)).ok()?;
+        let since = due.until((jiff::Unit::Month, today)).ok()?.get_months();
+        (today > due).then_some(since.max(1))
     }
 
     /// The registry page of the id, where the id names a registry.
@@ -191,6 +205,7 @@ pub const RECORD_KEYS: &[&str] = &[
     "result",
     "result_summary",
     "results_posted",
+    "sponsor_reported",
     "publications",
     "harms",
 ];
@@ -269,6 +284,7 @@ struct RawRecord {
     result: Option<Outcome>,
     result_summary: Option<String>,
     results_posted: bool,
+    sponsor_reported: bool,
     publications: Vec<Reference>,
     harms: Option<String>,
     terms: BTreeMap<String, Terms>,
@@ -302,6 +318,7 @@ impl RawRecord {
             primary_endpoint: self.primary_endpoint,
             result_summary: self.result_summary,
             results_posted: self.results_posted,
+            sponsor_reported: self.sponsor_reported,
             publications: self.publications,
             harms: self.harms,
             terms: self.terms,
@@ -323,7 +340,12 @@ fn parse(split: &Split<'_>, config: &Config) -> Result<RawRecord, Problem> {
         let key = current_key.borrow();
         let (line, col) =
             if line == 1 && !key.is_empty() { front_matter::locate(split, &key, None) } else { (line, col) };
-        let message = if key.is_empty() { message } else { format!("`{key}`: {message}") };
+        // yaml_serde names the path itself ("phase: unknown variant ..."); other errors get the key.
+        let message = if key.is_empty() || message.starts_with(&format!("{key}")) {
+            message.replacen(&format!("{key}: "), &format!("`{key}`: "), 1)
+        } else {
+            format!("`{key}`: {message}")
+        };
         Problem { line, col, message }
     })
 }
@@ -371,6 +393,7 @@ impl<'de> Visitor<'de> for RecordVisitor<'_> {
                 "result" => r.result = Some(map.next_value()?),
                 "result_summary" => r.result_summary = Some(map.next_value()?),
                 "results_posted" => r.results_posted = map.next_value()?,
+                "sponsor_reported" => r.sponsor_reported = map.next_value()?,
                 "publications" => r.publications = map.next_value()?,
                 "harms" => r.harms = Some(map.next_value()?),
                 other if self.taxonomy_keys.contains(&other) => {

@@ -10,8 +10,9 @@ use crate::evidence::Design;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
-/// The trial records' ids and design rungs, for checking the pages that cite them.
-pub type TrialDesigns = BTreeMap<String, Design>;
+/// The trial records' ids and design rungs, for checking the pages that cite them. A record that
+/// failed to load is known by its id with no design, so that its own error is the only one.
+pub type TrialDesigns = BTreeMap<String, Option<Design>>;
 
 /// Where a page stands: its folder, whether it is a section's `_index.md`, and the trial records
 /// it may cite (`None` skips the checks that need them, for a body-only reload).
@@ -169,7 +170,10 @@ fn check_evidence(
             }
         }
         if let Some(claim) = claim.filter(|c| allowed && *c > Design::Preclinical) {
-            let cited = fm.trials.iter().filter_map(|id| Some((trials.get(id).copied()?, id.as_str())));
+            if fm.trials.iter().any(|id| trials.get(id).is_some_and(Option::is_none)) {
+                return out;
+            }
+            let cited = fm.trials.iter().filter_map(|id| Some((trials.get(id).copied()??, id.as_str())));
             let reviews = fm.references.iter().filter_map(|r| Some((r.design?, r.id.as_deref().unwrap_or(&r.title))));
             let strongest = cited.chain(reviews).max_by_key(|(design, _)| *design);
             if strongest.is_none_or(|(design, _)| design < claim) {
@@ -184,6 +188,27 @@ fn check_evidence(
                 );
                 out.push(error(&evidence.design, None, message));
             }
+        }
+    }
+    if let Some(certainty) = &fm.certainty {
+        if !allowed {
+            out.push(error(
+                "certainty",
+                None,
+                "`certainty` is for articles about a treatment, product or trial".into(),
+            ));
+        } else if !certainty.level.worded_in(&certainty.finding) {
+            let message = format!(
+                "the finding is not worded at `{}` certainty: GRADE's wording is {}",
+                certainty.level.id(),
+                match certainty.level {
+                    crate::evidence::Certainty::VeryLow => "\"the evidence is very uncertain about ...\"",
+                    crate::evidence::Certainty::Low => "\"X may ...\"",
+                    crate::evidence::Certainty::Moderate => "\"X probably ...\"",
+                    crate::evidence::Certainty::High => "a plain statement (\"X reduces ...\")",
+                }
+            );
+            out.push(error("certainty", Some("finding"), message));
         }
     }
     if let (Some(key), Some(last)) = (&evidence.regulatory, fm.regulatory_history.last()) {

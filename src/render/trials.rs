@@ -11,7 +11,6 @@ use crate::evidence::schema_org_designs;
 use crate::site::Site;
 use serde::Serialize;
 use serde_json::json;
-use std::collections::BTreeMap;
 use tera::Context;
 
 /// One trial as a table row, labelled in the reader's language.
@@ -46,13 +45,32 @@ pub struct TrialRow<'a> {
     primary_endpoint: Option<&'a str>,
     result_summary: Option<&'a str>,
     results_posted: bool,
+    /// The result rests on the sponsor's own report, with no peer-reviewed paper.
+    sponsor_reported: bool,
+    /// Whole months its results have been overdue (completed over a year ago, nothing posted
+    /// or published).
+    months_overdue: Option<i32>,
     harms: Option<&'a str>,
-    terms: BTreeMap<&'a str, Vec<TermLink<'a>>>,
-    /// Vocabulary key -> term ids, design and result included: what the table's filters match.
-    facets: BTreeMap<&'a str, Vec<&'a str>>,
+    /// The record's terms, vocabulary by vocabulary in `book.toml` order.
+    terms: Vec<TermGroup<'a>>,
+    /// Term ids by vocabulary, design and result included: what the table's filters match. A
+    /// list, not a map, so that templates iterate it in one order on every build.
+    facets: Vec<Facet<'a>>,
     publications: Vec<super::views::ReferenceView<'a>>,
     /// The articles about it, in the reader's language where translated.
     pages: Vec<super::views::Link<'a>>,
+}
+
+#[derive(Serialize)]
+struct TermGroup<'a> {
+    key: &'a str,
+    links: Vec<TermLink<'a>>,
+}
+
+#[derive(Serialize)]
+struct Facet<'a> {
+    key: &'a str,
+    ids: Vec<&'a str>,
 }
 
 pub fn trial_row<'a>(site: &'a Site, t: usize, lang: &str) -> TrialRow<'a> {
@@ -69,17 +87,17 @@ pub fn trial_row<'a>(site: &'a Site, t: usize, lang: &str) -> TrialRow<'a> {
         .filter_map(|taxonomy| {
             let ids = record.terms.get(&taxonomy.key)?.ids();
             let links: Vec<_> = ids.iter().filter_map(|id| term_link(site, taxonomy, id, lang)).collect();
-            Some((taxonomy.key.as_str(), links))
+            Some(TermGroup { key: &taxonomy.key, links })
         })
         .collect();
-    let mut facets: BTreeMap<&str, Vec<&str>> = record
+    let mut facets: Vec<Facet> = record
         .terms
         .iter()
-        .map(|(key, terms)| (key.as_str(), terms.ids().iter().map(String::as_str).collect()))
+        .map(|(key, terms)| Facet { key, ids: terms.ids().iter().map(String::as_str).collect() })
         .collect();
     if let Some(evidence) = evidence {
-        facets.insert(&evidence.design, vec![record.design_rung().id()]);
-        facets.insert(&evidence.result, vec![record.result.id()]);
+        facets.push(Facet { key: &evidence.design, ids: vec![record.design_rung().id()] });
+        facets.push(Facet { key: &evidence.result, ids: vec![record.result.id()] });
     }
     TrialRow {
         id: &record.id,
@@ -110,6 +128,8 @@ pub fn trial_row<'a>(site: &'a Site, t: usize, lang: &str) -> TrialRow<'a> {
         primary_endpoint: record.primary_endpoint.as_deref(),
         result_summary: record.result_summary.as_deref(),
         results_posted: record.results_posted,
+        sponsor_reported: record.sponsor_reported,
+        months_overdue: record.months_overdue(crate::dates::today()),
         harms: record.harms.as_deref(),
         terms,
         facets,
@@ -193,4 +213,17 @@ fn filters<'a>(site: &'a Site, lang: &str) -> Vec<serde_json::Value> {
             json!({ "key": taxonomy.key, "title": taxonomy.title_in(lang), "terms": terms })
         })
         .collect()
+}
+
+/// Trials whose results are overdue, longest first. Returns the site path it renders.
+pub fn overdue_context(context: &mut Context, site: &Site, lang_index: usize) -> String {
+    let Some(evidence) = &site.config.evidence else { return String::new() };
+    let lang = site.languages()[lang_index];
+    let path = format!("{}/", evidence.overdue_path.trim_matches('/'));
+    let title = evidence.overdue_title_in(lang);
+    generated_page(context, site, "overdue", lang, &path, title, "");
+    let late = crate::site::overdue(site, crate::dates::today());
+    let rows: Vec<_> = late.iter().map(|&(t, _)| trial_row(site, t, lang)).collect();
+    context.insert("trials", &rows);
+    format!("{}{path}", site.lang_prefix(lang))
 }

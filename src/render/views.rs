@@ -71,6 +71,27 @@ impl<'a> EvidenceView<'a> {
     }
 }
 
+/// How sure the evidence lets us be (GRADE): the level as an id, GRADE's symbols and why.
+#[derive(Serialize)]
+pub(super) struct CertaintyView<'a> {
+    level: &'static str,
+    symbols: String,
+    reason: &'a str,
+    finding: &'a str,
+}
+
+/// One recorded change of a page's design, result, certainty or regulatory status.
+#[derive(Serialize)]
+pub(super) struct ChangeView<'a> {
+    date: String,
+    field: &'static str,
+    from: Option<&'a str>,
+    to: &'a str,
+    why: &'a str,
+    /// The page it changed (on `/changes/`).
+    page: Option<Link<'a>>,
+}
+
 /// A product's regulatory status and the events that led to it.
 #[derive(Serialize)]
 struct RegulatoryView<'a> {
@@ -112,7 +133,12 @@ struct PageView<'a> {
     taxonomies: Vec<TaxonomyTerms<'a>>,
     terms: BTreeMap<&'a str, Vec<TermLink<'a>>>,
     evidence: Option<EvidenceView<'a>>,
+    certainty: Option<CertaintyView<'a>>,
     regulatory: Option<RegulatoryView<'a>>,
+    /// The guide to link from a red-flags box, when the page's product is sold without approval.
+    red_flags: Option<String>,
+    last_searched: Option<String>,
+    changes: Vec<ChangeView<'a>>,
     tags: &'a [String],
     date: Option<String>,
     updated: Option<String>,
@@ -126,6 +152,8 @@ struct PageView<'a> {
     backlinks: Vec<Link<'a>>,
     related: Vec<RelatedView<'a>>,
     section: Link<'a>,
+    /// On a translation whose original has changed since: the original, to read instead.
+    original_updated: Option<Link<'a>>,
     edit_url: Option<String>,
     words: usize,
     reading_minutes: usize,
@@ -200,6 +228,20 @@ fn evidence<'a>(site: &'a Site, page: &Page, lang: &str) -> Option<EvidenceView<
         term_link(site, site.config.taxonomy(key)?, id, lang)
     };
     Some(EvidenceView { design: label(&config.design)?, result: label(&config.result)? })
+}
+
+/// The red-flags guide's URL, in the page's language, when the page's regulatory status is the
+/// one `[evidence.red-flags]` names.
+fn red_flags(site: &Site, page: &Page) -> Option<String> {
+    let evidence = site.config.evidence.as_ref()?;
+    let flags = evidence.red_flags.as_ref()?;
+    let status = page.front.terms.get(evidence.regulatory.as_deref()?)?.ids().first()?;
+    if *status != flags.status {
+        return None;
+    }
+    let key = flags.page.strip_suffix(".md").unwrap_or(&flags.page);
+    let guide = site.translation(key, &page.lang).or_else(|| site.translation(key, site.default_lang()))?;
+    Some(href(site, &site.pages[guide].url))
 }
 
 fn regulatory<'a>(site: &'a Site, page: &'a Page, lang: &str) -> Option<RegulatoryView<'a>> {
@@ -429,6 +471,7 @@ pub fn page_context(context: &mut Context, site: &Site, dates: &Dates, p: usize)
         neighbours.get(q).map(|&q| link(site, site.pages[q].title(), &site.pages[q].url))
     };
     let date = |d: &Option<jiff::civil::Date>| d.map(|d| d.to_string());
+    let date = &date;
     let last_modified = dates
         .last_commit(&page.file)
         .map(str::to_string)
@@ -469,7 +512,29 @@ pub fn page_context(context: &mut Context, site: &Site, dates: &Dates, p: usize)
         taxonomies,
         terms,
         evidence: evidence(site, page, lang),
+        certainty: page.front.certainty.as_ref().map(|c| CertaintyView {
+            level: c.level.id(),
+            symbols: c.level.symbols(),
+            reason: &c.reason,
+            finding: &c.finding,
+        }),
         regulatory: regulatory(site, page, lang),
+        red_flags: red_flags(site, page),
+        last_searched: date(&page.front.last_searched),
+        changes: page
+            .front
+            .changes
+            .iter()
+            .rev()
+            .map(|c| ChangeView {
+                date: c.date.to_string(),
+                field: crate::site::field_name(c.field),
+                from: c.from.as_deref(),
+                to: &c.to,
+                why: &c.why,
+                page: None,
+            })
+            .collect(),
         tags: &page.front.tags,
         date: date(&page.front.date),
         updated: date(&page.front.updated),
@@ -496,6 +561,12 @@ pub fn page_context(context: &mut Context, site: &Site, dates: &Dates, p: usize)
             })
             .collect(),
         section: link(site, section_title(site, section), &site.sections[section].url),
+        original_updated: match crate::translations::state(site, p) {
+            Some((crate::translations::State::Outdated, original)) => {
+                Some(link(site, site.pages[original].title(), &site.pages[original].url))
+            }
+            _ => None,
+        },
         edit_url,
         words: rendered.words,
         reading_minutes: rendered.words.div_ceil(220).max(1),
@@ -685,6 +756,7 @@ pub fn term_context(context: &mut Context, site: &Site, t: usize, rank: usize, l
         &json!({ "id": term.id, "label": term.label_in(lang), "description": term.description_in(lang), "url": href(site, &format!("{prefix}{path}")), "rank": rank, "count": all.len() }),
     );
     context.insert("pages", &shown.iter().map(|&p| summary(site, p, lang)).collect::<Vec<_>>());
+    context.insert("feed_url", &href(site, &format!("{}atom.xml", site.term_url(t, rank, lang, 1))));
     let page_url = |m: usize| (1..=total).contains(&m).then(|| href(site, &site.term_url(t, rank, lang, m)));
     context.insert(
         "pager",
@@ -766,6 +838,30 @@ fn strongest_trial<'a>(site: &'a Site, trials: &[usize], lang: &str) -> Option<E
         design: term_link(site, site.config.taxonomy(&config.design)?, record.design_rung().id(), lang)?,
         result: term_link(site, site.config.taxonomy(&config.result)?, record.result.id(), lang)?,
     })
+}
+
+/// Every recorded change, newest first, with the article it changed. Returns the site path.
+pub fn changes_context(context: &mut Context, site: &Site, lang_index: usize) -> String {
+    let (Some(evidence), Some(path)) = (&site.config.evidence, crate::site::changes_path(site)) else {
+        return String::new();
+    };
+    let lang = site.languages()[lang_index];
+    let title = evidence.changes_title_in(lang);
+    generated_page(context, site, "changes", lang, &path, title, "");
+    let items: Vec<_> = crate::site::changes(site, lang)
+        .into_iter()
+        .map(|c| ChangeView {
+            date: c.date.to_string(),
+            field: c.field,
+            from: c.from,
+            to: c.to,
+            why: c.why,
+            page: Some(link(site, site.pages[c.page].title(), &site.pages[c.page].url)),
+        })
+        .collect();
+    context.insert("changes", &items);
+    context.insert("feed_url", &href(site, &format!("{path}atom.xml")));
+    format!("{}{path}", site.lang_prefix(lang))
 }
 
 pub fn not_found_context(context: &mut Context, site: &Site) {

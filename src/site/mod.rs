@@ -6,8 +6,11 @@
 //! HTML in `rendered`; each page's Markdown `body` is emptied once rendered). Rendering to files is
 //! the next stage's work (`render`).
 
+mod changes;
 pub mod links;
 mod related;
+
+pub use changes::{ChangeItem, changes, changes_path, field_name, overdue};
 
 use crate::config::{Config, Taxonomy};
 use crate::content::trials::TrialRecord;
@@ -354,7 +357,9 @@ impl Site {
                 urls.push(format!("{prefix}{}/", matrix.path));
             }
             if let Some(evidence) = &self.config.evidence {
-                urls.push(format!("{prefix}{}/", evidence.trials_path.trim_matches('/')));
+                for path in [&evidence.trials_path, &evidence.changes_path, &evidence.overdue_path] {
+                    urls.push(format!("{prefix}{}/", path.trim_matches('/')));
+                }
             }
         }
         urls
@@ -450,8 +455,13 @@ impl Site {
         let mut pages_after: Vec<(usize, Page)> = Vec::new();
         for edit in edits {
             let old = &self.pages[edit.page];
-            let page =
-                Page { body: edit.body, body_line: edit.body_line, front: old.front.clone(), ..old.clone_meta() };
+            let page = Page {
+                text_hash: crate::translations::text_hash(&old.front, &edit.body),
+                body: edit.body,
+                body_line: edit.body_line,
+                front: old.front.clone(),
+                ..old.clone_meta()
+            };
             pages_after.push((edit.page, page));
         }
         let resolver = self.resolver();
