@@ -104,6 +104,8 @@ struct PageView<'a> {
     related: Vec<RelatedView<'a>>,
     section: Link<'a>,
     edit_url: Option<String>,
+    /// Shown only in builds with `--drafts`.
+    draft: bool,
     words: usize,
     reading_minutes: usize,
 }
@@ -452,6 +454,7 @@ pub fn page_context(context: &mut Context, site: &Site, dates: &Dates, p: usize)
             .collect(),
         section: link(site, section_title(site, section), &site.sections[section].url),
         edit_url,
+        draft: page.front.draft,
         words: rendered.words,
         reading_minutes: rendered.words.div_ceil(220).max(1),
     };
@@ -734,5 +737,6 @@ pub fn not_found_context(context: &mut Context, site: &Site) {
     common(context, site, "404", lang, "404.html", "404", "");
     context.insert("breadcrumbs", &Vec::<Link<'_>>::new());
     context.insert("translations", &Vec::<Translation<'_>>::new());
-    context.insert("json_ld", "{}");
+    // Not a document about anything: no structured data (`base.html` leaves the script out).
+    context.insert("json_ld", "");
 }
