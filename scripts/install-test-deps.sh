@@ -35,4 +35,9 @@ fi
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
 fi
+# cargo-deny for the dependency policy test (tests/supply_chain.rs, deny.toml): from crates.io,
+# compiled once (about 3 minutes on two cores).
+if ! cargo deny --version >/dev/null 2>&1; then
+  cargo install cargo-deny --locked
+fi
 echo "test dependencies: ok"
