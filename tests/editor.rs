@@ -201,9 +201,8 @@ fn no_network_is_said_once_instead_of_an_error_per_link() {
         "---\ntitle: Links\ndescription: d\n---\n[a](https://one.invalid/a) [b](https://two.invalid/b) [c](https://two.invalid/c)\n",
     );
     let run = site.run(&["check", "--external"]);
-    run.failure().stderr_has(
-        "error: the network is unreachable: none of the 2 hosts of 3 external links could be reached",
-    );
+    run.failure()
+        .stderr_has("error: the network is unreachable: none of the 2 hosts of 3 external links could be reached");
     assert_eq!(run.stderr.matches("unreachable").count(), 1, "{}", run.stderr);
     assert!(!run.stderr.contains("external link `"), "no error per link: {}", run.stderr);
     let cache = std::fs::read_to_string(site.path(".cellbook-link-cache.json")).unwrap_or_default();

@@ -42,7 +42,10 @@ fn a_site_of_only_book_toml_and_content_builds_with_the_built_in_theme() {
     assert!(article.contains("<title>Islets grown from stem cells · Islet Cell Therapy Atlas</title>"), "{article}");
     assert!(article.contains("<link rel=\"stylesheet\" href=\"/css/site.css\">"));
     // Its vocabularies, none of which the built-in theme knows by name.
-    assert!(article.contains("<a class=\"badge badge-evidence evidence-first-in-human\" href=\"/readiness/first-in-human/\">"));
+    assert!(
+        article
+            .contains("<a class=\"badge badge-evidence evidence-first-in-human\" href=\"/readiness/first-in-human/\">")
+    );
     assert!(article.contains("<dt>Cell products</dt>"), "{article}");
     assert!(article.contains("<a href=\"/products/stem-cell-islets/\">Stem-cell-derived islets</a>"));
     assert!(article.contains("<a href=\"/immunosuppression/required/\">Required</a>"));
@@ -145,7 +148,9 @@ fn the_theme_can_be_copied_out_and_is_then_the_sites_own() {
     let root = dir.path().join("atlas");
     let run = cellbook().args(["init", "--theme"]).arg(&root).output().unwrap();
     assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
-    for file in ["templates/page.html", "templates/i18n.toml", "templates/partials/components.html", "static/css/site.css"] {
+    for file in
+        ["templates/page.html", "templates/i18n.toml", "templates/partials/components.html", "static/css/site.css"]
+    {
         assert_eq!(std::fs::read(root.join(file)).unwrap(), std::fs::read(repo().join(file)).unwrap(), "{file}");
     }
     let page = root.join("templates/page.html");
