@@ -19,18 +19,10 @@ static STATIC: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/static");
 /// The file of interface strings inside `templates/`.
 pub const I18N: &str = "i18n.toml";
 
-/// Where a template's text came from.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Origin {
-    BuiltIn,
-    Site,
-}
-
-/// One template to load: its name (`partials/components.html`), text and origin.
+/// One template to load: its name (`partials/components.html`) and text.
 pub struct Template {
     pub name: String,
     pub text: String,
-    pub origin: Origin,
 }
 
 /// The templates of a site: the built-in ones with the site's `templates/*.html` in their place
@@ -39,13 +31,13 @@ pub fn templates(root: &Path) -> Result<Vec<Template>, Vec<Diagnostic>> {
     let mut by_name: BTreeMap<String, Template> = BTreeMap::new();
     for (name, bytes) in files(&TEMPLATES).filter(|(name, _)| name.ends_with(".html")) {
         let text = String::from_utf8_lossy(bytes).into_owned();
-        by_name.insert(name.clone(), Template { name, text, origin: Origin::BuiltIn });
+        by_name.insert(name.clone(), Template { name, text });
     }
     let mut problems = Vec::new();
     for (name, path) in site_files(&root.join("templates")).into_iter().filter(|(name, _)| name.ends_with(".html")) {
         match std::fs::read_to_string(&path) {
             Ok(text) => {
-                by_name.insert(name.clone(), Template { name, text, origin: Origin::Site });
+                by_name.insert(name.clone(), Template { name, text });
             }
             Err(e) => problems.push(Diagnostic::error(format!("templates/{name}"), 0, 0, format!("cannot read: {e}"))),
         }
@@ -59,8 +51,11 @@ pub fn templates(root: &Path) -> Result<Vec<Template>, Vec<Diagnostic>> {
 pub fn strings(root: &Path) -> Result<toml::Table, Vec<Diagnostic>> {
     let built_in = TEMPLATES.get_file(I18N).and_then(|f| f.contents_utf8()).unwrap_or("");
     let mut strings = parse_strings(built_in)?;
-    let path = root.join("templates").join(I18N);
-    let Ok(text) = std::fs::read_to_string(&path) else { return Ok(strings) };
+    let text = match std::fs::read_to_string(root.join("templates").join(I18N)) {
+        Ok(text) => text,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(strings),
+        Err(e) => return Err(vec![Diagnostic::error(format!("templates/{I18N}"), 0, 0, format!("cannot read: {e}"))]),
+    };
     for (lang, table) in parse_strings(&text)? {
         match (strings.get_mut(&lang), table) {
             (Some(toml::Value::Table(ours)), toml::Value::Table(theirs)) => ours.extend(theirs),
