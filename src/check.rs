@@ -25,18 +25,21 @@ pub struct Report {
     pub unreachable: Option<String>,
 }
 
-/// Checks the site twice: as `build` sees it (drafts left out, so that a link to a draft is the
-/// error it is there), and with drafts, for the drafts' own findings, which `build` shows only
-/// once they are published.
+/// Checks the site with its drafts, and, when it has any, again as `build` sees it (drafts left
+/// out, so that a link to a draft is the error it is there). From the first look come the drafts'
+/// own findings, which `build` shows only once they are published, and the external links.
 pub fn run(root: &Path, check_external: bool) -> Result<Report, String> {
     let mut all = Diagnostics::default();
-    let published = pass(root, false, false)?;
-    all.extend(published.findings);
     let with_drafts = pass(root, true, check_external)?;
-    let (external, drafts): (Vec<Diagnostic>, Vec<Diagnostic>) =
-        with_drafts.findings.into_iter().partition(|d| with_drafts.external.contains(d));
-    all.extend(drafts.into_iter().filter(|d| with_drafts.drafts.contains(&d.path)));
-    all.extend(external);
+    if with_drafts.drafts.is_empty() {
+        all.extend(with_drafts.findings);
+    } else {
+        all.extend(pass(root, false, false)?.findings);
+        let (external, drafts): (Vec<Diagnostic>, Vec<Diagnostic>) =
+            with_drafts.findings.into_iter().partition(|d| with_drafts.external.contains(d));
+        all.extend(drafts.into_iter().filter(|d| with_drafts.drafts.contains(&d.path)));
+        all.extend(external);
+    }
     let mut findings = all.sorted();
     let mut in_drafts = 0;
     for finding in findings.iter_mut().filter(|d| with_drafts.drafts.contains(&d.path)) {
