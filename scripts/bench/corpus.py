@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Writes a synthetic corpus of articles for the benchmarks (scripts/bench.sh); stdlib only.
+"""Writes a synthetic corpus of articles for the benchmarks (scripts/bench.sh); Python 3.11+, stdlib only.
 
     corpus.py --pages N --out DIR --flavor {yaml,hugo,mdbook} [--seed S] [--vocab book.toml]
 
