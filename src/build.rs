@@ -175,7 +175,8 @@ pub fn model(options: &Options, config: Config) -> (Site, Diagnostics, Vec<(Stri
     crate::progress::phase("load", start);
     diagnostics.extend(problems);
     let statics = static_files(root);
-    let static_paths: Vec<String> = statics.iter().map(|(rel, _)| rel.clone()).collect();
+    let mut static_paths: Vec<String> = statics.iter().map(|(rel, _)| rel.clone()).collect();
+    static_paths.extend(crate::theme::static_files(&static_paths).into_iter().map(|(rel, _)| rel));
     let base = base_url(options, &config);
     let (site, problems) = Site::build(config, content, base, &static_paths);
     diagnostics.extend(problems);
@@ -225,11 +226,14 @@ fn prepare(
 }
 
 /// What is written besides the templates' documents: the copies (`static/` and page assets) as
-/// (output path, source), and the generated files, sorted.
+/// (output path, source), and the files that come from memory (generated, and the built-in
+/// theme's static files the site does not replace), sorted.
 type OtherFiles = (Vec<(String, PathBuf)>, Vec<(String, Vec<u8>)>);
 
 fn other_files(site: &Site, dates: &Dates, statics: Vec<(String, PathBuf)>) -> OtherFiles {
     let mut extra = generated_files(site, dates);
+    let site_static: Vec<String> = statics.iter().map(|(rel, _)| rel.clone()).collect();
+    extra.extend(crate::theme::static_files(&site_static));
     extra.sort();
     let mut copies: Vec<(String, PathBuf)> = statics;
     copies.extend(site.assets.iter().map(|a| (a.rel.clone(), a.source.clone())));

@@ -3,56 +3,104 @@
 //! In: the site root (and whether to check external links). Out: findings as [`Diagnostic`]s:
 //! errors for what would break the build; warnings for pages nothing links to, vocabulary terms no
 //! page uses, reviews past due, references without an identifier or never cited, duplicate
-//! titles, and the review's mechanical checks (`editorial`: stale trial records, summaries above
-//! the reading grade, trials named but not listed, preprints). With `--external`, links to other sites are fetched (concurrently, with a timeout and a
-//! cache file) and each failure is reported at the page and line that links there.
+//! titles, out-of-date translations, and the review's mechanical checks (`editorial`: stale trial
+//! records, summaries above the reading grade, trials named but not listed, preprints). Drafts are
+//! checked too, and their findings say so. With `--external`, links to other
+//! sites are fetched (concurrently, with a timeout and a cache file) and each failure is reported
+//! at the page and line that links there, or once that the network is unreachable.
 
 use crate::build::{self, Options};
 use crate::config::Config;
 use crate::diagnostics::{Diagnostic, Diagnostics, Failure, LineIndex};
 use crate::site::Site;
-use std::collections::{BTreeMap, HashMap};
-use std::path::Path;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::path::{Path, PathBuf};
 
 mod editorial;
 mod external;
 
-/// What `check` found, and what it measured of each article.
-#[derive(Debug, Default)]
+/// What `check` found, sorted, with the findings in drafts marked as such in their message.
 pub struct Report {
     pub findings: Vec<Diagnostic>,
+    /// How many findings are in drafts.
+    pub in_drafts: usize,
+    /// Why external links were not checked: the network is unreachable.
+    pub unreachable: Option<String>,
+    /// What it measured of each page of the main language.
     pub pages: Vec<PageReport>,
 }
 
-/// One article's figures: today, the reading grade of its plain-language summary.
+/// One page's figures: the reading grade of its plain-language summary, and its translations.
 #[derive(Debug, serde::Serialize)]
 pub struct PageReport {
-    pub page: std::path::PathBuf,
+    pub page: PathBuf,
     pub reading_grade: Option<f64>,
     /// Language -> the translation's state (`current`, `outdated`, `unmarked`) or `missing`.
     pub translations: BTreeMap<String, String>,
 }
 
+/// Checks the site with its drafts, and, when it has any, again as `build` sees it (drafts left
+/// out, so that a link to a draft is the error it is there). From the first look come the drafts'
+/// own findings, which `build` shows only once they are published, and the external links.
 pub fn run(root: &Path, check_external: bool) -> Result<Report, String> {
-    let options = Options { root: root.to_path_buf(), no_search: true, ..Options::default() };
+    let mut all = Diagnostics::default();
+    let with_drafts = pass(root, true, check_external)?;
+    if with_drafts.drafts.is_empty() {
+        all.extend(with_drafts.findings);
+    } else {
+        all.extend(pass(root, false, false)?.findings);
+        let (external, drafts): (Vec<Diagnostic>, Vec<Diagnostic>) =
+            with_drafts.findings.into_iter().partition(|d| with_drafts.external.contains(d));
+        all.extend(drafts.into_iter().filter(|d| with_drafts.drafts.contains(&d.path)));
+        all.extend(external);
+    }
+    let mut findings = all.sorted();
+    let mut in_drafts = 0;
+    for finding in findings.iter_mut().filter(|d| with_drafts.drafts.contains(&d.path)) {
+        finding.message = format!("in a draft: {}", finding.message);
+        in_drafts += 1;
+    }
+    Ok(Report { findings, in_drafts, unreachable: with_drafts.unreachable, pages: with_drafts.pages })
+}
+
+/// The findings of one look at the site.
+struct Pass {
+    findings: Vec<Diagnostic>,
+    /// Those of `findings` that come from the external links.
+    external: Vec<Diagnostic>,
+    /// The files of the draft pages the pass loaded.
+    drafts: BTreeSet<PathBuf>,
+    unreachable: Option<String>,
+    pages: Vec<PageReport>,
+}
+
+fn pass(root: &Path, drafts: bool, check_external: bool) -> Result<Pass, String> {
+    let options = Options { root: root.to_path_buf(), no_search: true, drafts, ..Options::default() };
+    let mut pass =
+        Pass { findings: Vec::new(), external: Vec::new(), drafts: BTreeSet::new(), unreachable: None, pages: Vec::new() };
     let config = match Config::load(root) {
         Ok(config) => config,
-        Err(problems) => return Ok(Report { findings: problems, pages: Vec::new() }),
+        Err(problems) => {
+            pass.findings = problems;
+            return Ok(pass);
+        }
     };
     let (site, mut diagnostics, statics) = build::model(&options, config);
+    pass.drafts = site.pages.iter().filter(|p| p.front.draft).map(|p| p.file.clone()).collect();
     diagnostics.extend(lints(&site, root));
-    let pages = editorial::page_reports(&site, root);
+    pass.pages = editorial::page_reports(&site, root);
     if check_external {
-        diagnostics.extend(external::check(&site, root));
+        let outcome = external::check(&site, root);
+        pass.external = outcome.findings;
+        pass.unreachable = outcome.unreachable;
+        diagnostics.extend(pass.external.iter().cloned());
     }
-    let warnings_and_errors = match build::render_model(&options, site, diagnostics, statics) {
+    pass.findings = match build::render_model(&options, site, diagnostics, statics) {
         Ok(compiled) => compiled.warnings,
         Err(Failure::Diagnostics(all)) => all,
         Err(Failure::Other(message)) => return Err(message),
     };
-    let mut all = Diagnostics::default();
-    all.extend(warnings_and_errors);
-    Ok(Report { findings: all.sorted(), pages })
+    Ok(pass)
 }
 
 fn lints(site: &Site, root: &Path) -> Vec<Diagnostic> {

@@ -3,7 +3,7 @@
 
 use cellbook::build::{self, Options};
 use clap::{Parser, Subcommand, ValueEnum};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 #[derive(Parser)]
@@ -69,6 +69,21 @@ enum Command {
         #[arg(long, default_value = ".")]
         root: PathBuf,
     },
+    /// Start a new site in an empty (or new) folder: book.toml, a start page, a section with one
+    /// article, and a GitHub Pages workflow.
+    Init {
+        /// The folder to create the site in.
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+        /// Also copy the built-in theme (templates/ and static/) into the site, to edit it.
+        #[arg(long)]
+        theme: bool,
+    },
+    /// The built-in theme (templates, interface strings, styles and scripts).
+    Theme {
+        #[command(subcommand)]
+        command: ThemeCommand,
+    },
     /// Check the site without writing it: everything `build` checks, and more.
     Check {
         #[arg(long, default_value = ".")]
@@ -79,6 +94,16 @@ enum Command {
         /// Output format (default: github when GITHUB_ACTIONS=true, else human).
         #[arg(long, value_enum)]
         format: Option<Format>,
+    },
+}
+
+#[derive(Subcommand)]
+enum ThemeCommand {
+    /// Copy the built-in theme into the site's templates/ and static/ for editing; a site's own
+    /// files take the place of the built-in ones of the same name. Never overwrites a file.
+    Export {
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
     },
 }
 
@@ -108,13 +133,37 @@ pub fn run() -> ExitCode {
         }
         Command::New { path, title, root } => match cellbook::scaffold::new_page(&root, &path, title.as_deref()) {
             Ok(created) => {
-                println!("{}", created.display());
+                let root_option =
+                    if root == Path::new(".") { String::new() } else { format!(" --root {}", root.display()) };
+                println!("created {}", shown(&created.file).display());
+                println!("it is a draft: `build` leaves it out until you remove its `draft: true` line");
+                println!(
+                    "preview it: cellbook serve --drafts{root_option}, then open http://127.0.0.1:3000/{}",
+                    created.url
+                );
                 ExitCode::SUCCESS
             }
-            Err(message) => {
-                eprintln!("error: {message}");
-                ExitCode::FAILURE
+            Err(message) => fail(&message),
+        },
+        Command::Init { dir, theme } => match cellbook::init::init(&dir, theme) {
+            Ok(written) => {
+                for file in &written {
+                    println!("created {}", shown(file).display());
+                }
+                let cd = if dir == Path::new(".") { String::new() } else { format!("cd {} && ", dir.display()) };
+                println!("next: {cd}cellbook serve   (then edit book.toml and content/; the page reloads)");
+                ExitCode::SUCCESS
             }
+            Err(message) => fail(&message),
+        },
+        Command::Theme { command: ThemeCommand::Export { root } } => match cellbook::theme::export(&root) {
+            Ok(written) => {
+                for file in &written {
+                    println!("created {}", shown(file).display());
+                }
+                ExitCode::SUCCESS
+            }
+            Err(message) => fail(&message),
         },
         Command::Translated { files, root } => mark_translated(&root, &files),
         Command::Check { root, external, format } => {
@@ -181,36 +230,43 @@ fn mark_translated(root: &std::path::Path, files: &[PathBuf]) -> ExitCode {
 
 fn check_site(root: PathBuf, external: bool, format: Format) -> ExitCode {
     let progress = cellbook::progress::Progress::start("checking");
-    let findings = cellbook::check::run(&root, external);
+    let report = cellbook::check::run(&root, external);
     progress.finish();
-    let report = match findings {
+    let report = match report {
         Ok(report) => report,
         Err(message) => {
             eprintln!("error: {message}");
             return ExitCode::FAILURE;
         }
     };
-    let findings = &report.findings;
-    for finding in findings {
+    for finding in &report.findings {
         match format {
             Format::Human => eprintln!("{finding}"),
             Format::Github => println!("{}", finding.github()),
             Format::Json => println!("{}", serde_json::to_string(finding).unwrap_or_default()),
         }
     }
-    let errors = findings.iter().filter(|f| f.is_error()).count();
-    let warnings = findings.len() - errors;
-    match format {
-        Format::Human => {
-            eprintln!("{}", reading_grades(&report.pages));
-            eprintln!("checked: {errors} error{}, {warnings} warning{}", plural(errors), plural(warnings));
+    if let Some(message) = &report.unreachable {
+        match format {
+            Format::Human => eprintln!("error: {message}"),
+            Format::Github => println!("::error::{message}"),
+            Format::Json => println!("{}", serde_json::json!({ "severity": "error", "message": message })),
         }
-        Format::Json => {
-            for page in &report.pages {
-                println!("{}", serde_json::to_string(page).unwrap_or_default());
-            }
+    }
+    let errors = report.findings.iter().filter(|f| f.is_error()).count() + usize::from(report.unreachable.is_some());
+    let warnings = report.findings.len() + usize::from(report.unreachable.is_some()) - errors;
+    if let Format::Human = format {
+        let drafts = match report.in_drafts {
+            0 => String::new(),
+            n => format!(" ({n} in drafts, which `build` leaves out until their `draft: true` is removed)"),
+        };
+        eprintln!("{}", reading_grades(&report.pages));
+        eprintln!("checked: {errors} error{}, {warnings} warning{}{drafts}", plural(errors), plural(warnings));
+    }
+    if let Format::Json = format {
+        for page in &report.pages {
+            println!("{}", serde_json::to_string(page).unwrap_or_default());
         }
-        Format::Github => {}
     }
     if errors > 0 { ExitCode::FAILURE } else { ExitCode::SUCCESS }
 }
@@ -230,6 +286,16 @@ fn reading_grades(pages: &[cellbook::check::PageReport]) -> String {
         ),
         _ => "summaries' reading grade: no article has a summary".to_string(),
     }
+}
+
+fn fail(message: &str) -> ExitCode {
+    eprintln!("error: {message}");
+    ExitCode::FAILURE
+}
+
+/// A path as the user would type it: without a leading `./`.
+fn shown(path: &Path) -> &Path {
+    path.strip_prefix(".").unwrap_or(path)
 }
 
 fn plural(n: usize) -> &'static str {

@@ -4,7 +4,8 @@
 //! The stages, in the order the data flows:
 //! `config` (book.toml) -> `content` (walk, front matter) -> `markdown` (HTML, ids, links) ->
 //! `site` (sections, taxonomies, link graph) -> `render` (Tera) -> `feeds`, `search` ->
-//! `output` (staging and swap). `build` runs them; `diagnostics` reports what goes wrong.
+//! `output` (staging and swap). `build` runs them; `diagnostics` reports what goes wrong; `theme`
+//! is the built-in templates and static files a site may replace file by file.
 
 pub mod build;
 pub mod check;
@@ -15,6 +16,7 @@ pub mod diagnostics;
 pub mod evidence;
 pub mod feeds;
 pub mod highlight;
+pub mod init;
 pub mod markdown;
 pub mod output;
 pub mod progress;
@@ -25,5 +27,6 @@ pub mod search;
 pub mod serve;
 pub mod session;
 pub mod site;
+pub mod theme;
 pub mod translations;
 pub mod urls;

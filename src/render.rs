@@ -1,6 +1,6 @@
 //! Rendering: the site model -> HTML files, through Tera 2 templates.
 //!
-//! In: a [`Site`] and the `templates/` folder. Out: one HTML document per page, section, topic
+//! In: a [`Site`] and the templates (the built-in theme and the site's `templates/`). Out: one HTML document per page, section, topic
 //! index, page of a term's list and matrix in every language, plus `404.html`. What every page shares (site
 //! data, navigation, interface strings) goes once into Tera's global context; each render gets a
 //! small context of its own, built from references into the model, so the site is never copied per
@@ -57,41 +57,15 @@ pub enum Job {
     NotFound,
 }
 
-/// Loads the templates under `root/templates` and `templates/i18n.toml`.
+/// Loads the templates: the built-in theme with the site's own `templates/` files in place of
+/// its files of the same name (see [`crate::theme`]), and the interface strings.
 pub fn load_templates(root: &Path) -> Result<(Tera, toml::Table), Vec<Diagnostic>> {
-    let dir = root.join("templates");
     let mut tera = Tera::new();
     tera.autoescape_on(vec![".html", ".xml"]);
-    let mut files = Vec::new();
-    for entry in walkdir::WalkDir::new(&dir).sort_by_file_name().into_iter().filter_map(Result::ok) {
-        let path = entry.path();
-        if entry.file_type().is_file() && path.extension().is_some_and(|e| e == "html") {
-            let name = path.strip_prefix(&dir).unwrap_or(path).to_string_lossy().replace('\\', "/");
-            files.push((path.to_path_buf(), name));
-        }
-    }
-    tera.add_template_files(files.iter().map(|(path, name)| (path, Some(name.as_str()))))
+    let templates = crate::theme::templates(root)?;
+    tera.add_raw_templates(templates.iter().map(|t| (t.name.as_str(), t.text.as_str())))
         .map_err(|e| vec![template_error(&e)])?;
-    for required in ["page.html", "section.html", "index.html", "taxonomy.html", "term.html", "matrix.html", "404.html"]
-    {
-        if !tera.contains_template(required) {
-            return Err(vec![Diagnostic::error(
-                format!("templates/{required}"),
-                0,
-                0,
-                "missing template: cellbook renders with it",
-            )]);
-        }
-    }
-    let i18n_path = dir.join("i18n.toml");
-    let i18n = match std::fs::read_to_string(&i18n_path) {
-        Ok(text) => toml::from_str::<toml::Table>(&text).map_err(|e| {
-            let (line, col) = e.span().map_or((0, 0), |s| crate::diagnostics::LineIndex::new(&text).position(s.start));
-            vec![Diagnostic::error("templates/i18n.toml", line, col, e.message().to_string())]
-        })?,
-        Err(_) => toml::Table::new(),
-    };
-    Ok((tera, i18n))
+    Ok((tera, crate::theme::strings(root)?))
 }
 
 /// A Tera error as `templates/name.html:line:col: message`.

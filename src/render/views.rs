@@ -155,6 +155,8 @@ struct PageView<'a> {
     /// On a translation whose original has changed since: the original, to read instead.
     original_updated: Option<Link<'a>>,
     edit_url: Option<String>,
+    /// Shown only in builds with `--drafts`.
+    draft: bool,
     words: usize,
     reading_minutes: usize,
 }
@@ -568,6 +570,7 @@ pub fn page_context(context: &mut Context, site: &Site, dates: &Dates, p: usize)
             _ => None,
         },
         edit_url,
+        draft: page.front.draft,
         words: rendered.words,
         reading_minutes: rendered.words.div_ceil(220).max(1),
     };
@@ -869,5 +872,6 @@ pub fn not_found_context(context: &mut Context, site: &Site) {
     common(context, site, "404", lang, "404.html", "404", "");
     context.insert("breadcrumbs", &Vec::<Link<'_>>::new());
     context.insert("translations", &Vec::<Translation<'_>>::new());
-    context.insert("json_ld", "{}");
+    // Not a document about anything: no structured data (`base.html` leaves the script out).
+    context.insert("json_ld", "");
 }
