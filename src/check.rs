@@ -76,8 +76,13 @@ struct Pass {
 
 fn pass(root: &Path, drafts: bool, check_external: bool) -> Result<Pass, String> {
     let options = Options { root: root.to_path_buf(), no_search: true, drafts, ..Options::default() };
-    let mut pass =
-        Pass { findings: Vec::new(), external: Vec::new(), drafts: BTreeSet::new(), unreachable: None, pages: Vec::new() };
+    let mut pass = Pass {
+        findings: Vec::new(),
+        external: Vec::new(),
+        drafts: BTreeSet::new(),
+        unreachable: None,
+        pages: Vec::new(),
+    };
     let config = match Config::load(root) {
         Ok(config) => config,
         Err(problems) => {

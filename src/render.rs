@@ -6,6 +6,7 @@
 //! small context of its own, built from references into the model, so the site is never copied per
 //! page. Rendering runs in parallel.
 
+mod matrix;
 mod timeline;
 mod trials;
 mod views;
@@ -245,7 +246,7 @@ fn render_job(tera: &Tera, site: &Site, dates: &Dates, job: Job) -> Result<Outpu
             ("term.html", format!("{url}index.html"))
         }
         Job::Matrix { lang } => {
-            let url = views::matrix_context(&mut context, site, lang);
+            let url = matrix::matrix_context(&mut context, site, lang);
             ("matrix.html", format!("{url}index.html"))
         }
         Job::Trials { lang } => {

@@ -45,6 +45,33 @@ pub fn documents(site: &Site) -> Vec<Document> {
             );
             Document { url: site.base.link(&crate::site::links::encode_path(&page.url)), html }
         })
+        .chain(trials_documents(site))
+        .collect()
+}
+
+/// The table of every trial, once per language: each trial's name, ids and what it found, so
+/// that a search for a trial's name or registry id finds the table.
+fn trials_documents(site: &Site) -> Vec<Document> {
+    let Some(evidence) = &site.config.evidence else { return Vec::new() };
+    site.languages()
+        .into_iter()
+        .map(|lang| {
+            let title = escape(evidence.trials_title_in(lang));
+            let rows: String = site
+                .trials
+                .iter()
+                .map(|t| {
+                    let name = t.text(lang, |x| x.name.as_ref(), Some(&t.name)).unwrap_or(&t.name);
+                    let summary = t.text(lang, |x| x.result_summary.as_ref(), t.result_summary.as_deref()).unwrap_or("");
+                    format!("<p>{} {} {}: {}</p>", escape(name), escape(&t.id), escape(&t.other_ids.join(" ")), escape(summary))
+                })
+                .collect();
+            let path = format!("{}{}/", site.lang_prefix(lang), evidence.trials_path.trim_matches('/'));
+            let html = format!(
+                "<html lang=\"{lang}\"><head><title>{title}</title></head><body><main data-pagefind-body><h1>{title}</h1>{rows}</main></body></html>"
+            );
+            Document { url: site.base.link(&crate::site::links::encode_path(&path)), html }
+        })
         .collect()
 }
 

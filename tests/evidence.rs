@@ -83,7 +83,7 @@ fn a_design_without_its_result_is_an_error() {
     let site = graded_site();
     edit(&site, "content/trials/beta.md", "result: pending\n", "");
     site.build().failure().stderr_has(
-        "content/trials/beta.md:6:1: error: a design label is always shown with what the evidence found: add `result:`",
+        "content/trials/beta.md:7:1: error: a design label is always shown with what the evidence found: add `result:`",
     );
 }
 
@@ -98,10 +98,10 @@ fn guides_carry_no_evidence_label() {
     );
     let run = site.build();
     run.failure().stderr_has(
-        "content/guide/basics.md:5:1: error: `evidence` labels are for articles about a treatment, product or trial (in \
+        "content/guide/basics.md:6:1: error: `evidence` labels are for articles about a treatment, product or trial (in \
          `trials/`); this page is not one: remove `evidence`",
     );
-    run.stderr_has("content/guide/basics.md:6:1: error: `result` labels are for articles");
+    run.stderr_has("content/guide/basics.md:7:1: error: `result` labels are for articles");
 }
 
 #[test]
@@ -127,7 +127,7 @@ fn an_unknown_trial_id_fails_at_its_line_with_a_hint() {
     let site = graded_site();
     edit(&site, "content/trials/alpha.md", "trials: [NCT00000001]", "trials: [NCT00000011]");
     site.build().failure().stderr_has(
-        "content/trials/alpha.md:15:10: error: unknown trial `NCT00000011`: no record `trials/records/NCT00000011.yaml`; \
+        "content/trials/alpha.md:27:10: error: unknown trial `NCT00000011`: no record `trials/records/NCT00000011.yaml`; \
          did you mean `NCT00000001`?",
     );
 }
@@ -136,16 +136,16 @@ fn an_unknown_trial_id_fails_at_its_line_with_a_hint() {
 fn an_article_may_not_claim_more_than_the_studies_it_cites() {
     let site = graded_site();
     edit(&site, "content/trials/beta.md", "evidence: uncontrolled-trial", "evidence: randomised-trial");
-    let expected = "content/trials/beta.md:6:1: error: claims `randomised-trial` evidence, but the strongest study it \
-                    cites is `uncontrolled-trial` (NCT00000002): lower `evidence` or cite the study that supports it";
+    let expected = "content/trials/beta.md:7:1: error: claims `randomised-trial` evidence, but the strongest study it \
+                    cites is `uncontrolled-trial` (NCT00000003): lower `evidence` or cite the study that supports it";
     site.build().failure().stderr_has(expected);
     site.run(&["check"]).failure().stderr_has(expected);
     // A systematic review cited with its design supports the claim.
     edit(
         &site,
         "content/trials/beta.md",
-        "trials: [NCT00000002]\n",
-        "trials: [NCT00000002]\nreferences:\n  - id: review\n    title: \"A review\"\n    doi: \"10.1000/r\"\n    design: \
+        "trials: [NCT00000002, NCT00000003]\n",
+        "trials: [NCT00000002, NCT00000003]\nreferences:\n  - id: review\n    title: \"A review\"\n    doi: \"10.1000/r\"\n    design: \
          systematic-review\n",
     );
     edit(&site, "content/trials/beta.md", "Beta is being tested.", "Beta is being tested [@review].");
@@ -156,7 +156,7 @@ fn an_article_may_not_claim_more_than_the_studies_it_cites() {
 fn historical_controls_do_not_make_a_controlled_study() {
     let site = graded_site();
     edit(&site, "content/trials/beta.md", "evidence: uncontrolled-trial", "evidence: non-randomised-controlled");
-    site.build().failure().stderr_has("the strongest study it cites is `uncontrolled-trial` (NCT00000002)");
+    site.build().failure().stderr_has("the strongest study it cites is `uncontrolled-trial` (NCT00000003)");
 }
 
 #[test]
@@ -164,7 +164,7 @@ fn the_regulatory_status_is_the_last_event_of_its_history() {
     let site = graded_site();
     edit(&site, "content/trials/alpha.md", "regulatory: application-refused-or-withdrawn", "regulatory: approved");
     site.build().failure().stderr_has(
-        "content/trials/alpha.md:8:1: error: `regulatory` must be the status of the last `regulatory_history` event \
+        "content/trials/alpha.md:9:1: error: `regulatory` must be the status of the last `regulatory_history` event \
          (`application-refused-or-withdrawn`, 2023-10)",
     );
 }
@@ -217,7 +217,7 @@ fn the_table_of_every_trial_is_complete_without_javascript() {
     let site = graded_site();
     site.build().success();
     let table = site.output("trials/all/index.html");
-    for id in ["NCT00000001", "NCT00000002"] {
+    for id in ["NCT00000001", "NCT00000002", "NCT00000003"] {
         assert!(table.contains(&format!("<tr id=\"trial-{id}\"")), "a row for {id}");
     }
     assert!(
@@ -229,7 +229,7 @@ fn the_table_of_every_trial_is_complete_without_javascript() {
     let svg = table.split("<svg class=\"timeline\"").nth(1).expect("a timeline").split("</svg>").next().unwrap();
     assert!(svg.contains("role=\"img\" aria-labelledby=\"timeline-title timeline-desc\""));
     assert!(svg.contains("<title id=\"timeline-title\">Timeline of the trials</title>"));
-    assert!(svg.contains("<desc id=\"timeline-desc\">2 trials drawn as bars"));
+    assert!(svg.contains("<desc id=\"timeline-desc\">3 trials drawn as bars"));
     assert!(svg.contains("tl-result-pending tl-ongoing"), "the running trial is drawn as such");
     assert!(
         svg.contains(
@@ -237,9 +237,7 @@ fn the_table_of_every_trial_is_complete_without_javascript() {
         )
     );
     let zh = site.output("zh/trials/all/index.html");
-    assert!(
-        zh.contains("<h1 class=\"doc-title\" data-pagefind-meta=\"title\">全部试验</h1>") && zh.contains("试验时间线")
-    );
+    assert!(zh.contains("<h1 class=\"doc-title\">全部试验</h1>") && zh.contains("试验时间线"));
 }
 
 #[test]
@@ -265,4 +263,130 @@ fn check_warns_about_a_stale_registry_status() {
     site.run(&["check"]).success().stderr_has(
         "content/trials/records/NCT00000002.yaml:15:1: warning: status last checked on 2020-01-01, more than 6 months ago",
     );
+}
+
+#[test]
+fn a_finding_worded_beyond_its_certainty_fails_check() {
+    let site = graded_site();
+    edit(&site, "content/trials/alpha.md", "level: moderate", "level: very-low");
+    edit(
+        &site,
+        "content/trials/alpha.md",
+        "Alpha probably results in little or no difference in decline.",
+        "Alpha improves survival.",
+    );
+    site.run(&["check"]).failure().stderr_has(
+        "content/trials/alpha.md:19:3: error: the finding is not worded at `very-low` certainty: GRADE's wording is \"the \
+         evidence is very uncertain about ...\"",
+    );
+    edit(
+        &site,
+        "content/trials/alpha.md",
+        "Alpha improves survival.",
+        "The evidence is very uncertain about whether Alpha improves survival.",
+    );
+    site.run(&["check"]).success();
+}
+
+#[test]
+fn the_article_shows_its_certainty_search_date_and_changes() {
+    let site = graded_site();
+    site.build().success();
+    let article = site.output("trials/alpha/index.html");
+    let certainty =
+        article.split("class=\"fact fact-certainty\"").nth(1).expect("certainty shown").split("</div>").next().unwrap();
+    assert!(certainty.contains("⊕⊕⊕◯") && certainty.contains("Moderate"), "{certainty}");
+    assert!(certainty.contains("Alpha probably results in little or no difference in decline."));
+    assert!(article.contains("Last searched for new evidence") && article.contains("<time datetime=\"2026-12-01\">"));
+    assert!(article.contains("phase-3 → randomised-trial. The atlas grades study design, not phase."));
+}
+
+#[test]
+fn every_matrix_cell_shows_its_evidence_or_its_gap() {
+    let site = graded_site();
+    site.build().success();
+    let matrix = site.output("matrix/index.html");
+    let cells: Vec<&str> =
+        matrix.split("<td class=\"matrix-cell").skip(1).map(|c| c.split("</td>").next().unwrap()).collect();
+    assert_eq!(cells.len(), 4, "2 cell types x 2 diseases");
+    for cell in &cells {
+        if cell.contains("cell-details") && cell.contains("cell-trials") {
+            assert!(cell.contains("class=\"cell-studies\""), "a count: {cell}");
+            assert!(cell.contains("badge-evidence") && cell.contains("badge-result"), "design and result: {cell}");
+        }
+        if !cell.contains("cell-trials") {
+            assert!(cell.contains("class=\"gap\""), "an empty cell names its gap: {cell}");
+        }
+    }
+    let msc_als = cells[0];
+    assert!(msc_als.contains("1 × Randomised controlled trial") && msc_als.contains("⊕⊕⊕◯"), "{msc_als}");
+    assert!(msc_als.contains("Gap: randomised trials, but no systematic review"), "{msc_als}");
+    assert!(cells[1].contains("Gap: no study in people"), "{}", cells[1]);
+    assert!(cells[3].contains("Gap: no randomised trial"), "{}", cells[3]);
+}
+
+#[test]
+fn trials_without_results_a_year_after_completion_are_overdue() {
+    let site = graded_site();
+    site.build().success();
+    let overdue = site.output("trials/overdue/index.html");
+    assert!(overdue.contains("Gamma pilot") && overdue.contains("Results overdue ("), "{overdue}");
+    assert!(!overdue.contains("Alpha phase 3"), "a trial with a publication is not overdue");
+    let beta = site.output("trials/beta/index.html");
+    assert!(beta.contains("chip-overdue"), "the article that cites it shows it too");
+    // With a publication, it is not overdue any more.
+    edit(
+        &site,
+        "content/trials/records/NCT00000003.yaml",
+        "result: no-results-posted",
+        "result: safety-only\npublications:\n  - title: \"Gamma pilot results\"\n    doi: \"10.1000/gamma\"",
+    );
+    site.build().success();
+    assert!(!site.output("trials/overdue/index.html").contains("Gamma pilot"));
+}
+
+#[test]
+fn changes_and_term_feeds_are_valid_atom_listing_a_planted_change() {
+    let site = graded_site();
+    site.build().success();
+    let changes = site.output("changes/index.html");
+    assert!(changes.contains("Alpha cells for ALS") && changes.contains("The atlas grades study design, not phase."));
+    let feed = atom_syndication::Feed::read_from(site.output("changes/atom.xml").as_bytes()).expect("valid Atom");
+    let entry = feed.entries().first().expect("an entry");
+    assert!(
+        entry.title().as_str().contains("Alpha cells for ALS")
+            && entry.title().as_str().contains("phase-3 → randomised-trial")
+    );
+    assert_eq!(entry.updated().to_rfc3339(), "2026-11-20T00:00:00+00:00");
+    for term in ["diseases/als", "cell-types/msc", "zh/diseases/als"] {
+        let feed =
+            atom_syndication::Feed::read_from(site.output(&format!("{term}/atom.xml")).as_bytes()).expect("valid Atom");
+        assert!(!feed.entries().is_empty(), "{term}: {feed:?}");
+    }
+    let als = atom_syndication::Feed::read_from(site.output("diseases/als/atom.xml").as_bytes()).unwrap();
+    assert!(
+        als.entries().iter().all(|e| e.title().as_str() != "Beta cells for MS"),
+        "only ALS articles in the ALS feed"
+    );
+    assert!(
+        site.output("diseases/als/index.html").contains("href=\"/diseases/als/atom.xml\""),
+        "the term page links its feed"
+    );
+}
+
+#[test]
+fn products_sold_without_approval_show_red_flags() {
+    let site = graded_site();
+    let config = fs::read_to_string(site.path("book.toml")).unwrap();
+    site.write(
+        "book.toml",
+        &format!("{config}red-flags = {{ status = \"sold-outside-trials\", page = \"guide/basics.md\" }}\n"),
+    );
+    edit(&site, "content/trials/beta.md", "result: pending\n", "result: pending\nregulatory: sold-outside-trials\n");
+    site.build().success();
+    let beta = site.output("trials/beta/index.html");
+    let flags =
+        beta.split("<aside class=\"red-flags\"").nth(1).expect("a red-flags box").split("</aside>").next().unwrap();
+    assert!(flags.contains("href=\"/guide/basics/\""), "{flags}");
+    assert!(!site.output("trials/alpha/index.html").contains("red-flags"));
 }

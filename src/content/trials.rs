@@ -47,6 +47,20 @@ pub struct TrialRecord {
     pub harms: Option<String>,
     /// Vocabulary key -> terms (`cell_types`, `diseases` ...), as in front matter.
     pub terms: BTreeMap<String, Terms>,
+    /// Language -> the record's words in that language.
+    pub translations: BTreeMap<String, RecordText>,
+}
+
+/// The words of a record, translated: each one falls back to the original's.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RecordText {
+    pub name: Option<String>,
+    pub population: Option<String>,
+    pub product: Option<String>,
+    pub primary_endpoint: Option<String>,
+    pub result_summary: Option<String>,
+    pub harms: Option<String>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize)]
@@ -74,6 +88,16 @@ impl TrialRecord {
     /// The rung of the design ladder this study stands on.
     pub fn design_rung(&self) -> Design {
         Design::of(self.design.kind, self.design.randomised, self.design.control)
+    }
+
+    /// A text field in `lang`: its translation where there is one, else the original.
+    pub fn text<'a>(
+        &'a self,
+        lang: &str,
+        field: impl Fn(&'a RecordText) -> Option<&'a String>,
+        original: Option<&'a str>,
+    ) -> Option<&'a str> {
+        self.translations.get(lang).and_then(field).map(String::as_str).or(original)
     }
 
     /// The number of participants to show: actual enrolment, else the planned one.
@@ -109,10 +133,9 @@ pub fn registry_url(id: &str) -> Option<String> {
         Some(format!("https://www.chictr.org.cn/searchprojEN.html?regno={id}"))
     } else if id.starts_with("jRCT") {
         Some(format!("https://jrct.niph.go.jp/en-latest-detail/{id}"))
-    } else if let Some(n) = id.strip_prefix("EudraCT-") {
-        Some(format!("https://www.clinicaltrialsregister.eu/ctr-search/search?query={n}"))
     } else {
-        None
+        id.strip_prefix("EudraCT-")
+            .map(|n| format!("https://www.clinicaltrialsregister.eu/ctr-search/search?query={n}"))
     }
 }
 
@@ -208,6 +231,7 @@ pub const RECORD_KEYS: &[&str] = &[
     "sponsor_reported",
     "publications",
     "harms",
+    "translations",
 ];
 
 /// Reads and checks one record file. `path` is absolute; diagnostics name it from `root`.
@@ -288,6 +312,7 @@ struct RawRecord {
     publications: Vec<Reference>,
     harms: Option<String>,
     terms: BTreeMap<String, Terms>,
+    translations: BTreeMap<String, RecordText>,
 }
 
 impl RawRecord {
@@ -322,6 +347,7 @@ impl RawRecord {
             publications: self.publications,
             harms: self.harms,
             terms: self.terms,
+            translations: self.translations,
         })
     }
 }
@@ -396,6 +422,7 @@ impl<'de> Visitor<'de> for RecordVisitor<'_> {
                 "sponsor_reported" => r.sponsor_reported = map.next_value()?,
                 "publications" => r.publications = map.next_value()?,
                 "harms" => r.harms = Some(map.next_value()?),
+                "translations" => r.translations = map.next_value()?,
                 other if self.taxonomy_keys.contains(&other) => {
                     r.terms.insert(key, map.next_value::<Terms>()?);
                 }

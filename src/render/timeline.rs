@@ -15,7 +15,6 @@ const WIDTH: f64 = 760.0;
 const LABEL_WIDTH: f64 = 250.0;
 const ROW: f64 = 20.0;
 const TOP: f64 = 28.0;
-const NAME_CHARS: usize = 38;
 
 #[derive(Serialize)]
 pub struct Timeline {
@@ -36,8 +35,6 @@ struct YearMark {
 struct Bar {
     /// Index into the records (and the table's rows).
     trial: usize,
-    /// The name, shortened to fit beside the bar.
-    label: String,
     x: String,
     y: String,
     width: String,
@@ -67,7 +64,6 @@ pub fn layout(records: &[TrialRecord]) -> Option<Timeline> {
             let end = record.completion.map_or(start + 0.5, MonthDate::as_year).max(start + 0.1);
             Bar {
                 trial: t,
-                label: shorten(&record.name),
                 x: units(x(start)),
                 y: units(y + 3.0),
                 width: units(x(end) - x(start)),
@@ -95,12 +91,4 @@ fn year_step(first: f64, last: f64) -> usize {
 
 fn units(value: f64) -> String {
     format!("{value:.1}")
-}
-
-fn shorten(name: &str) -> String {
-    if name.chars().count() <= NAME_CHARS {
-        return name.to_string();
-    }
-    let cut: String = name.chars().take(NAME_CHARS - 1).collect();
-    format!("{}…", cut.trim_end())
 }

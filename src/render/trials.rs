@@ -98,11 +98,12 @@ pub fn trial_row<'a>(site: &'a Site, t: usize, lang: &str) -> TrialRow<'a> {
     if let Some(evidence) = evidence {
         facets.push(Facet { key: &evidence.design, ids: vec![record.design_rung().id()] });
         facets.push(Facet { key: &evidence.result, ids: vec![record.result.id()] });
+        facets.push(Facet { key: "status", ids: vec![record.status.id()] });
     }
     TrialRow {
         id: &record.id,
         other_ids: &record.other_ids,
-        name: &record.name,
+        name: record.text(lang, |t| t.name.as_ref(), Some(&record.name)).unwrap_or(&record.name),
         href: record.registry_url(),
         table_url: evidence.map(|e| {
             href(site, &format!("{}{}/#trial-{}", site.lang_prefix(lang), e.trials_path.trim_matches('/'), record.id))
@@ -121,16 +122,16 @@ pub fn trial_row<'a>(site: &'a Site, t: usize, lang: &str) -> TrialRow<'a> {
         status_checked: record.status_checked.to_string(),
         start: record.start.map(|d| d.to_string()),
         completion: record.completion.map(|d| d.to_string()),
-        population: record.population.as_deref(),
-        product: record.product.as_deref(),
+        population: record.text(lang, |t| t.population.as_ref(), record.population.as_deref()),
+        product: record.text(lang, |t| t.product.as_ref(), record.product.as_deref()),
         sponsor: record.sponsor.as_deref(),
         countries: &record.countries,
-        primary_endpoint: record.primary_endpoint.as_deref(),
-        result_summary: record.result_summary.as_deref(),
+        primary_endpoint: record.text(lang, |t| t.primary_endpoint.as_ref(), record.primary_endpoint.as_deref()),
+        result_summary: record.text(lang, |t| t.result_summary.as_ref(), record.result_summary.as_deref()),
         results_posted: record.results_posted,
         sponsor_reported: record.sponsor_reported,
         months_overdue: record.months_overdue(crate::dates::today()),
-        harms: record.harms.as_deref(),
+        harms: record.text(lang, |t| t.harms.as_ref(), record.harms.as_deref()),
         terms,
         facets,
         publications: super::views::references(&record.publications),
@@ -197,7 +198,7 @@ pub fn trials_context(context: &mut Context, site: &Site, lang_index: usize) -> 
 }
 
 /// The vocabularies the table can be filtered by: every one that some record uses.
-fn filters<'a>(site: &'a Site, lang: &str) -> Vec<serde_json::Value> {
+fn filters(site: &Site, lang: &str) -> Vec<serde_json::Value> {
     let evidence = site.config.evidence.as_ref();
     let mut keys: Vec<&str> = evidence.map(|e| vec![e.design.as_str(), e.result.as_str()]).unwrap_or_default();
     for taxonomy in &site.config.taxonomies {

@@ -80,6 +80,17 @@ pub(super) struct CertaintyView<'a> {
     finding: &'a str,
 }
 
+impl<'a> CertaintyView<'a> {
+    pub(super) fn of(note: &'a crate::content::front_matter::CertaintyNote) -> Self {
+        CertaintyView {
+            level: note.level.id(),
+            symbols: note.level.symbols(),
+            reason: &note.reason,
+            finding: &note.finding,
+        }
+    }
+}
+
 /// One recorded change of a page's design, result, certainty or regulatory status.
 #[derive(Serialize)]
 pub(super) struct ChangeView<'a> {
@@ -514,12 +525,7 @@ pub fn page_context(context: &mut Context, site: &Site, dates: &Dates, p: usize)
         taxonomies,
         terms,
         evidence: evidence(site, page, lang),
-        certainty: page.front.certainty.as_ref().map(|c| CertaintyView {
-            level: c.level.id(),
-            symbols: c.level.symbols(),
-            reason: &c.reason,
-            finding: &c.finding,
-        }),
+        certainty: page.front.certainty.as_ref().map(CertaintyView::of),
         regulatory: regulatory(site, page, lang),
         red_flags: red_flags(site, page),
         last_searched: date(&page.front.last_searched),
@@ -773,74 +779,6 @@ pub fn term_context(context: &mut Context, site: &Site, t: usize, rank: usize, l
         }),
     );
     own
-}
-
-/// Returns the site path it renders.
-pub fn matrix_context(context: &mut Context, site: &Site, lang_index: usize) -> String {
-    let Some(matrix) = &site.config.matrix else { return String::new() };
-    let lang = site.languages()[lang_index];
-    let (Some(rows_t), Some(columns_t)) = (site.config.taxonomy(&matrix.rows), site.config.taxonomy(&matrix.columns))
-    else {
-        return String::new();
-    };
-    let row_index = site.config.taxonomies.iter().position(|t| t.key == matrix.rows).unwrap_or(0);
-    let prefix = site.lang_prefix(lang);
-    let term_href = |t: &Taxonomy, id: &str| href(site, &format!("{prefix}{}/{id}/", t.path));
-    let columns: Vec<_> = columns_t
-        .terms
-        .iter()
-        .map(|c| json!({ "id": c.id, "label": c.label_in(lang), "url": term_href(columns_t, &c.id) }))
-        .collect();
-    let rows: Vec<_> = rows_t
-        .terms
-        .iter()
-        .enumerate()
-        .map(|(r, row)| {
-            let in_row = &site.terms[row_index][r][lang_index].pages;
-            let cells: Vec<_> = columns_t
-                .terms
-                .iter()
-                .map(|column| {
-                    let has = |terms: &BTreeMap<String, crate::content::front_matter::Terms>, key: &str, id: &str| {
-                        terms.get(key).is_some_and(|t| t.ids().iter().any(|i| i == id))
-                    };
-                    let pages: Vec<usize> =
-                        in_row.iter().copied().filter(|&p| has(&site.pages[p].front.terms, &columns_t.key, &column.id)).collect();
-                    let trials: Vec<usize> = (0..site.trials.len())
-                        .filter(|&t| {
-                            let terms = &site.trials[t].terms;
-                            has(terms, &rows_t.key, &row.id) && has(terms, &columns_t.key, &column.id)
-                        })
-                        .collect();
-                    json!({
-                        "column_id": column.id,
-                        "count": pages.len(),
-                        "evidence": strongest_trial(site, &trials, lang),
-                        "trials": trials.iter().map(|&t| super::trials::trial_row(site, t, lang)).collect::<Vec<_>>(),
-                        "pages": pages.iter().map(|&p| link(site, site.pages[p].title(), &site.pages[p].url)).collect::<Vec<_>>(),
-                    })
-                })
-                .collect();
-            json!({ "term": { "id": row.id, "label": row.label_in(lang), "url": term_href(rows_t, &row.id) }, "cells": cells })
-        })
-        .collect();
-    let path = format!("{}/", matrix.path);
-    let title = matrix.title_in(lang);
-    generated_page(context, site, "matrix", lang, &path, title, "");
-    context.insert("matrix", &json!({ "title": title, "rows_title": rows_t.title_in(lang), "columns_title": columns_t.title_in(lang), "columns": columns, "rows": rows }));
-    format!("{prefix}{path}")
-}
-
-/// The strongest design among some trial records, with the result of the trial that has it (the
-/// latest to complete when several share the design).
-fn strongest_trial<'a>(site: &'a Site, trials: &[usize], lang: &str) -> Option<EvidenceView<'a>> {
-    let config = site.config.evidence.as_ref()?;
-    let best = trials.iter().max_by_key(|&&t| (site.trials[t].design_rung(), site.trials[t].completion))?;
-    let record = &site.trials[*best];
-    Some(EvidenceView {
-        design: term_link(site, site.config.taxonomy(&config.design)?, record.design_rung().id(), lang)?,
-        result: term_link(site, site.config.taxonomy(&config.result)?, record.result.id(), lang)?,
-    })
 }
 
 /// Every recorded change, newest first, with the article it changed. Returns the site path.

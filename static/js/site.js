@@ -273,6 +273,37 @@
     apply();
   }
 
+  /* ---------------------------------------------------------------- evidence map */
+  // Without JavaScript every cell is open; with it, cells start folded and the filters (design,
+  // result, route, status) hide the studies that do not match and recount each cell.
+  function setupMatrix() {
+    var cells = document.querySelectorAll(".matrix .cell-details");
+    Array.prototype.forEach.call(cells, function (d) { d.open = false; });
+    var form = document.querySelector(".matrix-filters");
+    if (!form) return;
+    var selects = form.querySelectorAll("select[data-filter]");
+    function apply() {
+      Array.prototype.forEach.call(document.querySelectorAll(".matrix-cell"), function (cell) {
+        var items = cell.querySelectorAll(".cell-trials li");
+        if (!items.length) return;
+        var shown = 0;
+        Array.prototype.forEach.call(items, function (li) {
+          var ok = Array.prototype.every.call(selects, function (sel) {
+            if (!sel.value) return true;
+            var values = (li.getAttribute("data-f-" + sel.getAttribute("data-filter")) || "").split(" ");
+            return values.indexOf(sel.value) !== -1;
+          });
+          li.hidden = !ok;
+          if (ok) shown++;
+        });
+        cell.classList.toggle("is-filtered", shown === 0);
+      });
+    }
+    Array.prototype.forEach.call(selects, function (sel) { sel.addEventListener("change", apply); });
+    form.addEventListener("submit", function (e) { e.preventDefault(); });
+    form.hidden = false;
+  }
+
   function init() {
     setupThemeToggle();
     setupDrawers();
@@ -281,6 +312,7 @@
     setupScrollSpy();
     revealCurrentNavItem();
     setupTrialTable();
+    setupMatrix();
     setupSearch();
   }
 
