@@ -128,11 +128,16 @@ fn cites_review(site: &Site, p: usize) -> bool {
     site.pages[p].front.references.iter().any(|r| r.design == Some(Design::SystematicReview))
 }
 
-/// The strongest design among some trial records, with the result of the trial that has it (the
-/// latest to complete when several share the design).
+/// The strongest design among some trial records, with the result of the trial that has it: of
+/// several with that design, one with results, the latest to complete.
 fn strongest<'a>(site: &'a Site, trials: &[usize], lang: &str) -> Option<EvidenceView<'a>> {
+    use crate::evidence::Outcome;
     let config = site.config.evidence.as_ref()?;
-    let best = trials.iter().max_by_key(|&&t| (site.trials[t].design_rung(), site.trials[t].completion))?;
+    let best = trials.iter().max_by_key(|&&t| {
+        let record = &site.trials[t];
+        let has_results = !matches!(record.result, Outcome::Pending | Outcome::NoResultsPosted);
+        (record.design_rung(), has_results, record.completion)
+    })?;
     let record = &site.trials[*best];
     Some(EvidenceView::new(
         term_link(site, site.config.taxonomy(&config.design)?, record.design_rung().id(), lang)?,
