@@ -140,6 +140,21 @@ fn the_site_works_for_readers_in_headless_chromium() {
 }
 
 #[test]
+fn the_evidence_pages_work_with_and_without_javascript() {
+    if !tools_present("evidence browser test", true) {
+        return;
+    }
+    let (_dir, output) = build_site();
+    let origin = serve_static(&output, PREFIX);
+    let mut node = Command::new("node");
+    node.arg("tests/browser/evidence.mjs").arg(&origin).arg(PREFIX);
+    let (ok, printed) = run_bounded(node, Duration::from_secs(240));
+    println!("{printed}");
+    assert!(ok, "the evidence checks failed:\n{printed}");
+    assert!(printed.contains(" passed, 0 failed"), "the evidence checks did not report:\n{printed}");
+}
+
+#[test]
 fn every_page_is_valid_html_for_the_nu_html_checker() {
     if !tools_present("HTML checker test", false) {
         return;
