@@ -4,7 +4,8 @@
 //! The stages, in the order the data flows:
 //! `config` (book.toml) -> `content` (walk, front matter) -> `markdown` (HTML, ids, links) ->
 //! `site` (sections, taxonomies, link graph) -> `render` (Tera) -> `feeds`, `search` ->
-//! `output` (staging and swap). `build` runs them; `diagnostics` reports what goes wrong.
+//! `output` (staging and swap). `build` runs them; `diagnostics` reports what goes wrong; `safety`
+//! refuses what could run a script in a reader's browser or publish a file from outside the site.
 
 pub mod build;
 pub mod check;
@@ -18,6 +19,7 @@ pub mod markdown;
 pub mod output;
 pub mod progress;
 pub mod render;
+pub mod safety;
 pub mod scaffold;
 pub mod search;
 pub mod serve;

@@ -43,19 +43,34 @@ pub enum Job {
     NotFound,
 }
 
-/// Loads the templates under `root/templates` and `templates/i18n.toml`.
-pub fn load_templates(root: &Path) -> Result<(Tera, toml::Table), Vec<Diagnostic>> {
+/// The loaded templates, with what the pages' Content-Security-Policy needs from them.
+pub struct Templates {
+    pub tera: Tera,
+    pub i18n: toml::Table,
+    /// `'sha256-...'` of every inline script in the templates.
+    pub script_hashes: Vec<String>,
+}
+
+/// Loads the templates under `root/templates` and `templates/i18n.toml`. A template reached
+/// through a symbolic link out of the site, or with template code inside an inline script, is an
+/// error.
+pub fn load_templates(root: &Path) -> Result<Templates, Vec<Diagnostic>> {
     let dir = root.join("templates");
     let mut tera = Tera::new();
     tera.autoescape_on(vec![".html", ".xml"]);
-    let mut files = Vec::new();
-    for entry in walkdir::WalkDir::new(&dir).sort_by_file_name().into_iter().filter_map(Result::ok) {
-        let path = entry.path();
-        if entry.file_type().is_file() && path.extension().is_some_and(|e| e == "html") {
-            let name = path.strip_prefix(&dir).unwrap_or(path).to_string_lossy().replace('\\', "/");
-            files.push((path.to_path_buf(), name));
-        }
+    let (paths, problems) = crate::safety::files::walk(root, &dir, |_| false);
+    if !problems.is_empty() {
+        return Err(problems);
     }
+    let mut files = Vec::new();
+    let mut script_hashes = Vec::new();
+    for path in paths.into_iter().filter(|p| p.extension().is_some_and(|e| e == "html")) {
+        let name = path.strip_prefix(&dir).unwrap_or(&path).to_string_lossy().replace('\\', "/");
+        script_hashes.extend(inline_script_hashes(&path, &name)?);
+        files.push((path, name));
+    }
+    script_hashes.sort();
+    script_hashes.dedup();
     tera.add_template_files(files.iter().map(|(path, name)| (path, Some(name.as_str()))))
         .map_err(|e| vec![template_error(&e)])?;
     for required in ["page.html", "section.html", "index.html", "taxonomy.html", "term.html", "matrix.html", "404.html"]
@@ -77,7 +92,17 @@ pub fn load_templates(root: &Path) -> Result<(Tera, toml::Table), Vec<Diagnostic
         })?,
         Err(_) => toml::Table::new(),
     };
-    Ok((tera, i18n))
+    Ok(Templates { tera, i18n, script_hashes })
+}
+
+/// The hashes of one template's inline scripts (Tera reads the file again; templates are few).
+fn inline_script_hashes(path: &Path, name: &str) -> Result<Vec<String>, Vec<Diagnostic>> {
+    let file = format!("templates/{name}");
+    let source = std::fs::read_to_string(path).map_err(|e| vec![Diagnostic::error(&file, 0, 0, format!("cannot read: {e}"))])?;
+    crate::safety::csp::template_hashes(&source).map_err(|finding| {
+        let (line, col) = crate::diagnostics::LineIndex::new(&source).position(finding.at);
+        vec![Diagnostic::error(&file, line, col, finding.message)]
+    })
 }
 
 /// A Tera error as `templates/name.html:line:col: message`.
@@ -127,19 +152,34 @@ fn parse_report(text: &str) -> Option<Diagnostic> {
     Some(Diagnostic::error(format!("templates/{name}"), line, col, message))
 }
 
-/// Sets the global context (site, navigation, strings) on the templates, once per model.
-pub fn prepare(site: &Site, mut tera: Tera, i18n: &toml::Table) -> Tera {
-    views::fill_global_context(tera.global_context(), site, i18n);
-    tera
+/// The templates with the global context (site, navigation, strings, the page security meta
+/// data) set, once per model.
+pub struct Prepared {
+    pub tera: Tera,
+    /// The hashes the Content-Security-Policy allows; `None` when the site has no policy.
+    pub script_hashes: Option<Vec<String>>,
+}
+
+/// Sets the global context on the templates: what `views` gives, and `security` (`csp`, the
+/// policy or ``; `referrer`, the referrer policy) for `base.html`'s `<meta>` tags.
+pub fn prepare(site: &Site, templates: Templates) -> Prepared {
+    let Templates { mut tera, i18n, script_hashes } = templates;
+    views::fill_global_context(tera.global_context(), site, &i18n);
+    let html = &site.config.output.html;
+    let policy = html.content_security_policy.as_deref().unwrap_or(crate::safety::csp::DEFAULT_POLICY);
+    let csp = crate::safety::csp::with_hashes(policy, &script_hashes);
+    let referrer = html.referrer_policy.as_deref().unwrap_or(crate::config::DEFAULT_REFERRER_POLICY);
+    tera.global_context().insert("security", &serde_json::json!({ "csp": csp.as_deref().unwrap_or(""), "referrer": referrer }));
+    Prepared { tera, script_hashes: csp.map(|_| script_hashes) }
 }
 
 /// Renders the given documents in parallel; all template errors are returned together.
-pub fn render(tera: &Tera, site: &Site, dates: &Dates, jobs: &[Job]) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
+pub fn render(templates: &Prepared, site: &Site, dates: &Dates, jobs: &[Job]) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
     crate::progress::expect(jobs.len());
     let results: Vec<Result<OutputFile, Diagnostic>> = jobs
         .par_iter()
         .map(|job| {
-            let result = render_job(tera, site, dates, *job);
+            let result = render_job(templates, site, dates, *job);
             crate::progress::advance();
             result
         })
@@ -169,7 +209,7 @@ pub enum StreamError {
 /// it, so that a rendered document is dropped as soon as it is written and the site is never held
 /// in memory whole. Returns how many documents were written.
 pub fn render_each(
-    tera: &Tera,
+    templates: &Prepared,
     site: &Site,
     dates: &Dates,
     jobs: &[Job],
@@ -186,7 +226,7 @@ pub fn render_each(
             if stop.load(Relaxed) {
                 return None;
             }
-            let result = render_job(tera, site, dates, *job);
+            let result = render_job(templates, site, dates, *job);
             crate::progress::advance();
             match result {
                 Ok(file) if !template_error.load(Relaxed) => {
@@ -233,7 +273,7 @@ pub fn all_jobs(site: &Site) -> Vec<Job> {
     jobs
 }
 
-fn render_job(tera: &Tera, site: &Site, dates: &Dates, job: Job) -> Result<OutputFile, Diagnostic> {
+fn render_job(templates: &Prepared, site: &Site, dates: &Dates, job: Job) -> Result<OutputFile, Diagnostic> {
     let mut context = Context::new();
     let (template, path) = match job {
         Job::Page(p) => {
@@ -262,12 +302,28 @@ fn render_job(tera: &Tera, site: &Site, dates: &Dates, job: Job) -> Result<Outpu
             ("404.html", "404.html".to_string())
         }
     };
-    let contents = tera.render(template, &context).map_err(|e| {
-        let mut diagnostic = template_error(&e);
+    let while_rendering = |mut diagnostic: Diagnostic| {
         if let Job::Page(p) = job {
             diagnostic.message = format!("{} (while rendering {})", diagnostic.message, site.pages[p].file.display());
         }
         diagnostic
-    })?;
+    };
+    let contents = templates.tera.render(template, &context).map_err(|e| while_rendering(template_error(&e)))?;
+    let contents = checked(contents, templates, template, &path).map_err(while_rendering)?;
     Ok(OutputFile { path, contents })
+}
+
+/// A rendered document after `safety::check_document`: no dangerous URL and no inline script
+/// the policy does not allow, whatever the template took them from, and `rel="noopener"` added.
+/// The error names the template, and where in the output the problem is.
+fn checked(contents: String, templates: &Prepared, template: &str, path: &str) -> Result<String, Diagnostic> {
+    match crate::safety::check_document(&contents, templates.script_hashes.as_deref()) {
+        Ok(std::borrow::Cow::Borrowed(_)) => Ok(contents),
+        Ok(std::borrow::Cow::Owned(fixed)) => Ok(fixed),
+        Err(finding) => {
+            let (line, col) = crate::diagnostics::LineIndex::new(&contents).position(finding.at);
+            let message = format!("{} (in the output `{path}`, line {line}, column {col})", finding.message);
+            Err(Diagnostic::error(format!("templates/{template}"), 0, 0, message))
+        }
+    }
 }
