@@ -150,14 +150,18 @@ pub fn render(input: &Input<'_>, resolve: &dyn Fn(&str) -> Target) -> Rendered {
                     skip_until_link_end = true;
                     continue;
                 }
-                check_url(&dest_url, Use::Link, &mut out, line, col);
-                let href = link_target(&dest_url, resolve, &mut out, &mut local_anchors, line, col);
+                let href = match refused(&dest_url, Use::Link, &mut out, line, col) {
+                    true => dest_url.to_string(),
+                    false => link_target(&dest_url, resolve, &mut out, &mut local_anchors, line, col),
+                };
                 events.push(Event::Start(Tag::Link { link_type, dest_url: href.into(), title, id }));
             }
             Event::Start(Tag::Image { link_type, dest_url, title, id }) => {
                 let (line, col) = at(range.start);
-                check_url(&dest_url, Use::Image, &mut out, line, col);
-                let src = link_target(&dest_url, resolve, &mut out, &mut local_anchors, line, col);
+                let src = match refused(&dest_url, Use::Image, &mut out, line, col) {
+                    true => dest_url.to_string(),
+                    false => link_target(&dest_url, resolve, &mut out, &mut local_anchors, line, col),
+                };
                 events.push(Event::Start(Tag::Image { link_type, dest_url: src.into(), title, id }));
             }
             Event::Start(Tag::FootnoteDefinition(name)) => {
@@ -189,12 +193,13 @@ pub fn render(input: &Input<'_>, resolve: &dyn Fn(&str) -> Target) -> Rendered {
     out
 }
 
-/// A link or image whose URL would run a script or read the reader's disk is a problem.
-fn check_url(dest: &str, used: Use, out: &mut Rendered, line: usize, col: usize) {
-    if let Some(message) = url_problem(dest, used) {
-        let what = if used == Use::Image { "image" } else { "link" };
-        out.problems.push(Problem { line, col, message: format!("{what}: {message}") });
-    }
+/// Whether a link or image URL would run a script or read the reader's disk; if so, the problem
+/// is recorded (and the URL is not looked up as well: it is no page of this site either).
+fn refused(dest: &str, used: Use, out: &mut Rendered, line: usize, col: usize) -> bool {
+    let Some(message) = url_problem(dest, used) else { return false };
+    let what = if used == Use::Image { "image" } else { "link" };
+    out.problems.push(Problem { line, col, message: format!("{what}: {message}") });
+    true
 }
 
 /// Reports the problems of the raw HTML read so far (when it is published as written) and

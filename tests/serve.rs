@@ -426,7 +426,8 @@ fn a_burst_of_saves_ends_with_the_last_one_served() {
 fn build_errors_show_as_an_overlay_and_clear_when_fixed() {
     let site = Site::fixture("basic");
     let server = Server::start(&site, &[]);
-    let script = server.get("/").text();
+    assert!(server.get("/").text().contains("/__cellbook/reload.js"));
+    let script = server.get("/__cellbook/reload.js").text();
     assert!(script.contains("textContent") && !script.contains("innerHTML"), "messages are shown as text");
     let mut events = Events::open(server.port, "/__cellbook/events");
     assert!(events.wait_for("hello", Duration::from_secs(5)).is_some());
