@@ -387,9 +387,15 @@ impl Config {
             let (line, col) = locate(text, value);
             problems.push(Diagnostic::error("book.toml", line, col, message));
         };
-        let links = [("site-url", &html.site_url), ("git-repository-url", &html.git_repository_url), ("edit-url-template", &html.edit_url_template)];
+        let links = [
+            ("site-url", &html.site_url),
+            ("git-repository-url", &html.git_repository_url),
+            ("edit-url-template", &html.edit_url_template),
+        ];
         for (key, value) in links {
-            if let Some(message) = value.as_deref().and_then(|v| crate::safety::url_problem(v, crate::safety::Use::Link)) {
+            if let Some(message) =
+                value.as_deref().and_then(|v| crate::safety::url_problem(v, crate::safety::Use::Link))
+            {
                 error(value.as_deref().unwrap_or(key), format!("`{key}`: {message}"));
             }
         }
@@ -401,7 +407,8 @@ impl Config {
         if let Some(referrer) = &html.referrer_policy
             && !REFERRER_POLICIES.contains(&referrer.as_str())
         {
-            let hint = suggest(referrer, REFERRER_POLICIES.iter().copied()).unwrap_or_else(|| DEFAULT_REFERRER_POLICY.into());
+            let hint =
+                suggest(referrer, REFERRER_POLICIES.iter().copied()).unwrap_or_else(|| DEFAULT_REFERRER_POLICY.into());
             error(referrer, format!("`referrer-policy` `{referrer}` is not a referrer policy; did you mean `{hint}`?"));
         }
         problems

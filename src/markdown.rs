@@ -204,7 +204,12 @@ fn refused(dest: &str, used: Use, out: &mut Rendered, line: usize, col: usize) -
 
 /// Reports the problems of the raw HTML read so far (when it is published as written) and
 /// empties `pieces`.
-fn check_raw_html(check: bool, pieces: &mut Vec<(String, usize)>, out: &mut Rendered, at: &dyn Fn(usize) -> (usize, usize)) {
+fn check_raw_html(
+    check: bool,
+    pieces: &mut Vec<(String, usize)>,
+    out: &mut Rendered,
+    at: &dyn Fn(usize) -> (usize, usize),
+) {
     if check && !pieces.is_empty() {
         for (offset, message) in raw_html_problems(pieces) {
             let (line, col) = at(offset);
@@ -433,7 +438,8 @@ mod tests {
 
     #[test]
     fn percent_encoded_link_paths_resolve_like_the_file_name() {
-        let input = Input { body: "[a](my%20page.md) [b](gone%20page.md)", body_line: 1, references: &[], raw_html: true };
+        let input =
+            Input { body: "[a](my%20page.md) [b](gone%20page.md)", body_line: 1, references: &[], raw_html: true };
         let out = render(&input, &|dest| match dest {
             "my page.md" => Target::Site { href: "/my-page/".into(), page: Some(3), anchor: None },
             other => Target::Missing(format!("broken link `{other}`")),

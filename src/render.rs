@@ -98,7 +98,8 @@ pub fn load_templates(root: &Path) -> Result<Templates, Vec<Diagnostic>> {
 /// The hashes of one template's inline scripts (Tera reads the file again; templates are few).
 fn inline_script_hashes(path: &Path, name: &str) -> Result<Vec<String>, Vec<Diagnostic>> {
     let file = format!("templates/{name}");
-    let source = std::fs::read_to_string(path).map_err(|e| vec![Diagnostic::error(&file, 0, 0, format!("cannot read: {e}"))])?;
+    let source =
+        std::fs::read_to_string(path).map_err(|e| vec![Diagnostic::error(&file, 0, 0, format!("cannot read: {e}"))])?;
     crate::safety::csp::template_hashes(&source).map_err(|finding| {
         let (line, col) = crate::diagnostics::LineIndex::new(&source).position(finding.at);
         vec![Diagnostic::error(&file, line, col, finding.message)]
@@ -169,12 +170,18 @@ pub fn prepare(site: &Site, templates: Templates) -> Prepared {
     let policy = html.content_security_policy.as_deref().unwrap_or(crate::safety::csp::DEFAULT_POLICY);
     let csp = crate::safety::csp::with_hashes(policy, &script_hashes);
     let referrer = html.referrer_policy.as_deref().unwrap_or(crate::config::DEFAULT_REFERRER_POLICY);
-    tera.global_context().insert("security", &serde_json::json!({ "csp": csp.as_deref().unwrap_or(""), "referrer": referrer }));
+    tera.global_context()
+        .insert("security", &serde_json::json!({ "csp": csp.as_deref().unwrap_or(""), "referrer": referrer }));
     Prepared { tera, script_hashes: csp.map(|_| script_hashes) }
 }
 
 /// Renders the given documents in parallel; all template errors are returned together.
-pub fn render(templates: &Prepared, site: &Site, dates: &Dates, jobs: &[Job]) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
+pub fn render(
+    templates: &Prepared,
+    site: &Site,
+    dates: &Dates,
+    jobs: &[Job],
+) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
     crate::progress::expect(jobs.len());
     let results: Vec<Result<OutputFile, Diagnostic>> = jobs
         .par_iter()

@@ -60,6 +60,9 @@ pub enum Use {
 /// Why `url` may not be published, with what to write instead; `None` when it is fine. `url` is
 /// the value the browser sees, entities already decoded.
 pub fn url_problem(url: &str, used: Use) -> Option<String> {
+    if !url.contains(':') {
+        return None;
+    }
     let (scheme, rest) = scheme(url)?;
     let why = match scheme.as_str() {
         "javascript" | "vbscript" => "runs a script in the reader's browser when followed",
@@ -93,7 +96,7 @@ fn scheme(url: &str) -> Option<(String, String)> {
         }
     }
     let rest: String = chars.take(16).flat_map(char::to_lowercase).collect();
-    (url.contains(':') && scheme.starts_with(|c: char| c.is_ascii_alphabetic())).then_some((scheme, rest))
+    scheme.starts_with(|c: char| c.is_ascii_alphabetic()).then_some((scheme, rest))
 }
 
 /// At most 60 characters of a URL, for messages, control characters shown as escapes (`\t`).
@@ -158,15 +161,18 @@ fn reference(text: &str) -> Option<(char, usize)> {
         let value = u32::from_str_radix(&text[digits_at..digits_at + digits], radix).ok()?;
         let semicolon = usize::from(text[digits_at + digits..].starts_with(';'));
         // NUL, surrogates and values past Unicode become U+FFFD, as in a browser.
-        return Some((char::from_u32(value).filter(|c| *c != '\0').unwrap_or('\u{fffd}'), digits_at + digits + semicolon));
+        return Some((
+            char::from_u32(value).filter(|c| *c != '\0').unwrap_or('\u{fffd}'),
+            digits_at + digits + semicolon,
+        ));
     }
     NAMED.iter().find(|(name, _)| text.starts_with(name)).map(|(name, c)| (*c, name.len()))
 }
 
-/// The problems of one start tag: dangerous URLs in any URL attribute, and, when `scripts` is set
-/// (raw HTML in a page), event-handler attributes and `<script>` itself.
-pub fn tag_problems(tag: &Tag<'_>, scripts: bool, out: &mut Vec<Finding>) {
-    if scripts && tag.is("script") {
+/// The problems of one start tag: dangerous URLs in any URL attribute, and, when `raw` is set
+/// (raw HTML in a page), `<script>` itself and event-handler attributes.
+pub fn tag_problems(tag: &Tag<'_>, raw: bool, out: &mut Vec<Finding>) {
+    if raw && tag.is("script") {
         out.push(Finding {
             at: tag.at,
             message: "`<script>` in a page: only the theme's scripts run under the site's Content-Security-Policy; \
@@ -174,41 +180,49 @@ pub fn tag_problems(tag: &Tag<'_>, scripts: bool, out: &mut Vec<Finding>) {
                 .into(),
         });
     }
+    if raw {
+        event_handlers(tag, out);
+    }
     for attr in &tag.attrs {
-        let name = attr.name;
-        if scripts && name.len() > 2 && name[..2].eq_ignore_ascii_case("on") {
-            out.push(Finding {
-                at: attr.at,
-                message: format!(
-                    "`{name}` attribute: event handlers are scripts, which the site's Content-Security-Policy blocks; \
-                     remove it (behaviour belongs in a script file in `static/`)"
-                ),
-            });
-        }
         if let Some(message) = attr_problem(tag, attr) {
             out.push(Finding { at: attr.value_at.unwrap_or(attr.at), message });
         }
     }
 }
 
+/// `onclick=` and the like: inline scripts, which the Content-Security-Policy never runs.
+fn event_handlers(tag: &Tag<'_>, out: &mut Vec<Finding>) {
+    for attr in tag.attrs.iter().filter(|a| a.name.len() > 2 && a.name[..2].eq_ignore_ascii_case("on")) {
+        let message = format!(
+            "`{}` attribute: event handlers are scripts, which the site's Content-Security-Policy blocks; \
+             remove it (behaviour belongs in a script file in `static/`)",
+            attr.name
+        );
+        out.push(Finding { at: attr.at, message });
+    }
+}
+
 /// A dangerous URL in one attribute of `tag`, with the attribute named in the message.
 fn attr_problem(tag: &Tag<'_>, attr: &Attr<'_>) -> Option<String> {
-    let name = attr.name.to_ascii_lowercase();
-    let image = tag.is("img") || tag.is("image") || tag.is("source") || matches!(name.as_str(), "poster" | "lowsrc" | "dynsrc");
+    let is = |names: &[&str]| names.iter().any(|n| n.eq_ignore_ascii_case(attr.name));
+    let image = tag.is("img") || tag.is("image") || tag.is("source") || is(&["poster", "lowsrc", "dynsrc"]);
     let used = if image { Use::Image } else { Use::Link };
-    let value = decode_entities(attr.value);
-    let mut urls: Vec<&str> = Vec::new();
-    if URL_ATTRS.contains(&name.as_str()) {
-        urls.push(&value);
-    } else if URL_LIST_ATTRS.contains(&name.as_str()) {
-        urls.extend(value.split(|c: char| c.is_ascii_whitespace() || c == ','));
-    } else if (tag.is("set") || tag.is("animate")) && matches!(name.as_str(), "to" | "from" | "values" | "by") {
+    let problem = if is(URL_ATTRS) {
+        url_problem(&decode_entities(attr.value), used)
+    } else if is(URL_LIST_ATTRS) {
+        let value = decode_entities(attr.value);
+        value.split(|c: char| c.is_ascii_whitespace() || c == ',').find_map(|url| url_problem(url, used))
+    } else if (tag.is("set") || tag.is("animate")) && is(&["to", "from", "values", "by"]) {
         // SVG animation can set an `href` to any of these values.
-        urls.extend(value.split(';'));
-    } else if tag.is("meta") && name == "content" && tag.attr("http-equiv").is_some_and(|h| h.value.eq_ignore_ascii_case("refresh")) {
-        urls.push(refresh_url(&value));
-    }
-    let problem = urls.into_iter().find_map(|url| url_problem(url, used))?;
+        decode_entities(attr.value).split(';').find_map(|url| url_problem(url, used))
+    } else if tag.is("meta")
+        && is(&["content"])
+        && tag.attr("http-equiv").is_some_and(|h| h.value.eq_ignore_ascii_case("refresh"))
+    {
+        url_problem(refresh_url(&decode_entities(attr.value)), used)
+    } else {
+        None
+    }?;
     Some(format!("`{}` attribute of `<{}>`: {problem}", attr.name, tag.name))
 }
 
@@ -251,6 +265,9 @@ pub fn check_document<'a>(html: &'a str, script_hashes: Option<&[String]>) -> Re
     let mut inserts: Vec<(usize, &str)> = Vec::new();
     for tag in html::tags(html) {
         tag_problems(&tag, false, &mut findings);
+        if script_hashes.is_some() {
+            event_handlers(&tag, &mut findings);
+        }
         if let Some(finding) = findings.pop() {
             return Err(finding);
         }
@@ -264,7 +281,7 @@ pub fn check_document<'a>(html: &'a str, script_hashes: Option<&[String]>) -> Re
                 .to_string();
             return Err(Finding { at, message });
         }
-        inserts.extend(noopener(&tag));
+        inserts.extend(noopener(html, &tag));
     }
     if inserts.is_empty() {
         return Ok(html.into());
@@ -280,25 +297,28 @@ pub fn check_document<'a>(html: &'a str, script_hashes: Option<&[String]>) -> Re
     Ok(out.into())
 }
 
-/// What to insert so that a link with a `target` cannot reach back into this page
+/// What to insert (offset, text) so that a link with a `target` cannot reach back into this page
 /// (`window.opener`): ` rel="noopener"`, or `noopener ` at the start of its `rel`.
-fn noopener(tag: &Tag<'_>) -> Option<(usize, &'static str)> {
+fn noopener(html: &str, tag: &Tag<'_>) -> Vec<(usize, &'static str)> {
     let links = tag.is("a") || tag.is("area") || tag.is("form");
-    let target = tag.attr("target").filter(|t| !t.value.trim().eq_ignore_ascii_case("_self"))?;
-    if !links || target.value.trim().is_empty() {
-        return None;
+    let target = tag.attr("target").map_or("", |t| t.value.trim());
+    if !links || target.is_empty() || target.eq_ignore_ascii_case("_self") {
+        return Vec::new();
     }
-    match tag.attr("rel") {
-        None => Some((tag.name_end, " rel=\"noopener\"")),
-        Some(rel) => {
-            let has = rel.value.split_ascii_whitespace().any(|r| r.eq_ignore_ascii_case("noopener") || r.eq_ignore_ascii_case("noreferrer"));
-            match rel.value_at {
-                _ if has => None,
-                Some(at) if rel.value.is_empty() => Some((at, "noopener")),
-                Some(at) => Some((at, "noopener ")),
-                None => Some((rel.at + rel.name.len(), "=\"noopener\"")),
-            }
-        }
+    let Some(rel) = tag.attr("rel") else { return vec![(tag.name_end, " rel=\"noopener\"")] };
+    let has = rel
+        .value
+        .split_ascii_whitespace()
+        .any(|r| r.eq_ignore_ascii_case("noopener") || r.eq_ignore_ascii_case("noreferrer"));
+    let Some(at) = rel.value_at.filter(|_| !has) else {
+        return if has { Vec::new() } else { vec![(rel.at + rel.name.len(), "=\"noopener\"")] };
+    };
+    let quoted = matches!(at.checked_sub(1).map(|i| html.as_bytes()[i]), Some(b'"' | b'\''));
+    match quoted {
+        true if rel.value.is_empty() => vec![(at, "noopener")],
+        true => vec![(at, "noopener ")],
+        // An unquoted value gets quotes, so that the space does not split it.
+        false => vec![(at, "\"noopener "), (at + rel.value.len(), "\"")],
     }
 }
 
@@ -338,7 +358,17 @@ mod tests {
 
     #[test]
     fn ordinary_links_pass() {
-        for url in ["https://example.org/a:b", "mailto:a@b.org", "../cells/msc.md", "/cell-types/", "#top", "a:b/c", "?q=javascript:x", "x.html#javascript:x", "&amp;javascript:x"] {
+        for url in [
+            "https://example.org/a:b",
+            "mailto:a@b.org",
+            "../cells/msc.md",
+            "/cell-types/",
+            "#top",
+            "a:b/c",
+            "?q=javascript:x",
+            "x.html#javascript:x",
+            "&amp;javascript:x",
+        ] {
             assert!(!bad(url), "{url}");
         }
         assert_eq!(url_problem("data:image/svg+xml;base64,AAAA", Use::Image), None);
@@ -350,7 +380,11 @@ mod tests {
         let found = raw_html_problems("<p>x</p><a title=x HREF=' java&#x09;script:alert(1)'>y</a>");
         assert_eq!(found.len(), 1);
         assert_eq!(found[0].at, 25, "the value, inside its quote");
-        assert!(found[0].message.starts_with("`HREF` attribute of `<a>`: `java\\tscript:alert(1)` is a `javascript:` URL"), "{}", found[0].message);
+        assert!(
+            found[0].message.starts_with("`HREF` attribute of `<a>`: `java\\tscript:alert(1)` is a `javascript:` URL"),
+            "{}",
+            found[0].message
+        );
         for html in [
             "<img srcset=\"a.png 1x, javascript:x 2x\">",
             "<form><button formaction=javascript:x>",
@@ -372,6 +406,11 @@ mod tests {
         assert_eq!(fixed("<a href=x target=_blank>"), "<a rel=\"noopener\" href=x target=_blank>");
         assert_eq!(fixed("<a rel=\"external\" target=w>"), "<a rel=\"noopener external\" target=w>");
         assert_eq!(fixed("<a rel=noreferrer target=w><a target=_self>"), "<a rel=noreferrer target=w><a target=_self>");
+        assert_eq!(fixed("<a rel=me target=w>"), "<a rel=\"noopener me\" target=w>");
+        assert_eq!(
+            fixed("<a rel target=w><a rel='' target=w>"),
+            "<a rel=\"noopener\" target=w><a rel='noopener' target=w>"
+        );
     }
 
     #[test]
@@ -381,5 +420,7 @@ mod tests {
         assert!(check_document(page, Some(&hashes)).is_ok());
         let err = check_document("<p><script>evil()</script>", Some(&hashes)).unwrap_err();
         assert_eq!(err.at, 11);
+        assert!(check_document("<p onclick=\"x()\">", Some(&hashes)).is_err(), "a handler never runs under the policy");
+        assert!(check_document("<p onclick=\"x()\"><script>x()</script>", None).is_ok(), "without a policy both run");
     }
 }

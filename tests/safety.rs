@@ -83,7 +83,10 @@ fn script_urls_in_markdown_links_and_images_are_errors_in_every_disguise() {
     assert!(errors[3].contains("`java\\tscript:alert(1)` is a `javascript:` URL"), "{}", errors[3]);
     assert!(errors[7].contains("`data:` URL, which can carry a whole page"), "{}", errors[7]);
     assert!(errors[8].contains("`file:` URL, which points at a file on the reader's own computer"), "{}", errors[8]);
-    assert!(errors[11].starts_with("content/outlook/attack.md:29:1: error: image: ") && errors[11].contains("is not an image"));
+    assert!(
+        errors[11].starts_with("content/outlook/attack.md:29:1: error: image: ")
+            && errors[11].contains("is not an image")
+    );
 }
 
 #[test]
@@ -106,10 +109,31 @@ fn script_urls_and_scripts_in_raw_html_are_errors() {
     let body = lines.join("\n\n") + "\n";
     let errors = refused(|root| write(root, "content/outlook/attack.md", &format!("{FRONT}{body}")));
     // Each at the value, or at the attribute or tag that is refused as a whole.
-    let expected = [(7, 13), (9, 13), (11, 13), (13, 13), (15, 15), (15, 56), (17, 21), (19, 24), (21, 4), (23, 1), (26, 24), (28, 17)];
+    let expected = [
+        (7, 13),
+        (9, 13),
+        (11, 13),
+        (13, 13),
+        (15, 15),
+        (15, 56),
+        (17, 21),
+        (19, 24),
+        (21, 4),
+        (23, 1),
+        (26, 24),
+        (28, 17),
+    ];
     assert_eq!(places(&errors, "content/outlook/attack.md"), expected, "{errors:#?}");
-    assert!(errors[0].contains("`href` attribute of `<a>`: `javascript:alert(1)` is a `javascript:` URL"), "{}", errors[0]);
-    assert!(errors[2].contains("`&#106;avascript&#58;alert(1)`") || errors[2].contains("`javascript:alert(1)`"), "{}", errors[2]);
+    assert!(
+        errors[0].contains("`href` attribute of `<a>`: `javascript:alert(1)` is a `javascript:` URL"),
+        "{}",
+        errors[0]
+    );
+    assert!(
+        errors[2].contains("`&#106;avascript&#58;alert(1)`") || errors[2].contains("`javascript:alert(1)`"),
+        "{}",
+        errors[2]
+    );
     assert!(errors[8].contains("`onclick` attribute: event handlers are scripts"), "{}", errors[8]);
     assert!(errors[9].contains("`<script>` in a page: only the theme's scripts run"), "{}", errors[9]);
     assert!(errors[10].contains("`onmouseover`"), "a tag over two lines: {}", errors[10]);
@@ -121,7 +145,9 @@ fn script_urls_in_front_matter_and_book_toml_are_errors() {
     let errors = refused(|root| write(root, "content/outlook/attack.md", page));
     assert_eq!(errors.len(), 1, "{errors:#?}");
     assert!(
-        errors[0].starts_with("content/outlook/attack.md:9:11: error: `references`: `JavaScript:alert(1)` is a `javascript:` URL"),
+        errors[0].starts_with(
+            "content/outlook/attack.md:9:11: error: `references`: `JavaScript:alert(1)` is a `javascript:` URL"
+        ),
         "{}",
         errors[0]
     );
@@ -136,7 +162,9 @@ fn script_urls_in_front_matter_and_book_toml_are_errors() {
     });
     assert_eq!(errors.len(), 1, "{errors:#?}");
     assert!(errors[0].starts_with("book.toml:"), "{}", errors[0]);
-    assert!(errors[0].contains("error: `git-repository-url`: `javascript:alert(document.domain)` is a `javascript:` URL"));
+    assert!(
+        errors[0].contains("error: `git-repository-url`: `javascript:alert(document.domain)` is a `javascript:` URL")
+    );
 }
 
 #[test]
@@ -144,13 +172,21 @@ fn script_urls_that_a_template_writes_are_errors_naming_the_template() {
     // The description is text, not a URL; only the template makes it a link.
     let errors = refused(|root| {
         let template = fs::read_to_string(root.join("templates/page.html")).unwrap();
-        let template = template.replacen("<div class=\"content\">", "<a href=\"{{ page.description }}\">x</a>\n<div class=\"content\">", 1);
+        let template = template.replacen(
+            "<div class=\"content\">",
+            "<a href=\"{{ page.description }}\">x</a>\n<div class=\"content\">",
+            1,
+        );
         fs::write(root.join("templates/page.html"), template).unwrap();
         let page = "---\ntitle: Attack\ndescription: javascript:alert(1)\ndiseases: [als]\nevidence: preclinical\n---\nText.\n";
         write(root, "content/outlook/attack.md", page);
     });
     assert_eq!(errors.len(), 1, "{errors:#?}");
-    assert!(errors[0].starts_with("templates/page.html:1:1: error: `href` attribute of `<a>`: `javascript:alert(1)`"), "{}", errors[0]);
+    assert!(
+        errors[0].starts_with("templates/page.html:1:1: error: `href` attribute of `<a>`: `javascript:alert(1)`"),
+        "{}",
+        errors[0]
+    );
     assert!(errors[0].contains("(in the output `outlook/attack/index.html`, line"), "{}", errors[0]);
     assert!(errors[0].ends_with("(while rendering content/outlook/attack.md)"), "{}", errors[0]);
 }
@@ -200,7 +236,10 @@ fn every_page_has_a_policy_that_allows_its_own_inline_scripts_only() {
         let html = String::from_utf8(bytes).unwrap();
         let shown = path.display();
         let policy = policy(&html).unwrap_or_else(|| panic!("{shown}: no Content-Security-Policy"));
-        assert!(html.find("http-equiv=\"Content-Security-Policy\"") < html.find("<script"), "{shown}: the policy comes first");
+        assert!(
+            html.find("http-equiv=\"Content-Security-Policy\"") < html.find("<script"),
+            "{shown}: the policy comes first"
+        );
         let script_src = policy.split(';').map(str::trim).find(|d| d.starts_with("script-src ")).unwrap();
         assert!(script_src.starts_with("script-src 'self' 'wasm-unsafe-eval' 'sha256-"), "{shown}: {policy}");
         for needed in ["default-src 'self'", "object-src 'none'", "base-uri 'self'", "form-action 'self'"] {
@@ -224,7 +263,11 @@ fn the_policy_and_referrer_are_set_in_book_toml() {
     let config = fs::read_to_string(site.path().join("book.toml")).unwrap();
     let with = |lines: &str| config.replacen("[output.html]\n", &format!("[output.html]\n{lines}\n"), 1);
 
-    fs::write(site.path().join("book.toml"), with("content-security-policy = \"script-src 'self'; img-src https:\"\nreferrer-policy = \"no-referrer\"")).unwrap();
+    fs::write(
+        site.path().join("book.toml"),
+        with("content-security-policy = \"script-src 'self'; img-src https:\"\nreferrer-policy = \"no-referrer\""),
+    )
+    .unwrap();
     build(site.path()).success();
     let home = fs::read_to_string(site.path().join("book/index.html")).unwrap();
     let policy = policy(&home).unwrap();
@@ -237,7 +280,10 @@ fn the_policy_and_referrer_are_set_in_book_toml() {
     assert!(!home.contains("Content-Security-Policy"), "an empty policy publishes none");
 
     for (setting, error) in [
-        ("content-security-policy = \"default-src 'self'; frame-ancestors 'none'\"", "`frame-ancestors` does nothing in a `<meta>` policy"),
+        (
+            "content-security-policy = \"default-src 'self'; frame-ancestors 'none'\"",
+            "`frame-ancestors` does nothing in a `<meta>` policy",
+        ),
         ("content-security-policy = \"default-src 'self'\"", "the policy has no `script-src`"),
         ("referrer-policy = \"no-referer\"", "did you mean `no-referrer`?"),
     ] {
@@ -278,7 +324,11 @@ fn a_page_that_links_to_a_file_outside_the_site_is_an_error_naming_it() {
     // A system file was read before, and only failed for lack of front matter.
     let errors = refused(|root| symlink("/etc/passwd", root.join("content/passwd.md")).unwrap());
     assert_eq!(errors.len(), 1, "{errors:#?}");
-    assert!(errors[0].starts_with("content/passwd.md:1:1: error: a symbolic link to `/etc/passwd`, outside"), "{}", errors[0]);
+    assert!(
+        errors[0].starts_with("content/passwd.md:1:1: error: a symbolic link to `/etc/passwd`, outside"),
+        "{}",
+        errors[0]
+    );
     let errors = refused(|root| symlink(outside.path(), root.join("content/elsewhere")).unwrap());
     assert_eq!(errors.len(), 1, "{errors:#?}");
     assert!(errors[0].starts_with("content/elsewhere:1:1: error: a symbolic link to"), "{}", errors[0]);
@@ -297,7 +347,11 @@ fn templates_and_static_files_that_link_outside_the_site_are_errors_naming_them(
     // Silently left out before; now named.
     let errors = refused(|root| symlink("/etc/passwd", root.join("static/passwd.txt")).unwrap());
     assert_eq!(errors.len(), 1, "{errors:#?}");
-    assert!(errors[0].starts_with("static/passwd.txt:1:1: error: a symbolic link to `/etc/passwd`, outside"), "{}", errors[0]);
+    assert!(
+        errors[0].starts_with("static/passwd.txt:1:1: error: a symbolic link to `/etc/passwd`, outside"),
+        "{}",
+        errors[0]
+    );
 }
 
 #[test]
@@ -321,7 +375,11 @@ fn links_that_stay_inside_the_site_are_followed_and_published() {
 #[test]
 fn paths_from_book_toml_cannot_leave_the_output_folder() {
     // Slugs are covered in tests/bad_input.rs; taxonomy paths and term ids were already checked.
-    for (from, to) in [("path = \"matrix\"", "path = \"../../matrix\""), ("path = \"cell-types\"", "path = \"../cell-types\""), ("id = \"als\"", "id = \"../als\"")] {
+    for (from, to) in [
+        ("path = \"matrix\"", "path = \"../../matrix\""),
+        ("path = \"cell-types\"", "path = \"../cell-types\""),
+        ("id = \"als\"", "id = \"../als\""),
+    ] {
         let errors = refused(|root| {
             let config = fs::read_to_string(root.join("book.toml")).unwrap();
             fs::write(root.join("book.toml"), config.replacen(from, to, 1)).unwrap();

@@ -74,11 +74,8 @@ pub fn with_hashes(policy: &str, hashes: &[String]) -> Option<String> {
 
 /// What is wrong with a policy from `book.toml`, if anything.
 pub fn policy_problem(policy: &str) -> Option<String> {
-    let names: Vec<String> = policy
-        .split(';')
-        .filter_map(|d| d.split_ascii_whitespace().next())
-        .map(str::to_ascii_lowercase)
-        .collect();
+    let names: Vec<String> =
+        policy.split(';').filter_map(|d| d.split_ascii_whitespace().next()).map(str::to_ascii_lowercase).collect();
     if let Some(ignored) = names.iter().find(|n| HEADER_ONLY.contains(&n.as_str())) {
         return Some(format!(
             "`{ignored}` does nothing in a `<meta>` policy (browsers take it from HTTP headers only); remove it"

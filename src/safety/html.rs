@@ -176,7 +176,9 @@ mod tests {
     use super::*;
 
     fn names(html: &str) -> Vec<String> {
-        tags(html).map(|t| format!("{}{:?}", t.name, t.attrs.iter().map(|a| (a.name, a.value)).collect::<Vec<_>>())).collect()
+        tags(html)
+            .map(|t| format!("{}{:?}", t.name, t.attrs.iter().map(|a| (a.name, a.value)).collect::<Vec<_>>()))
+            .collect()
     }
 
     #[test]
