@@ -192,7 +192,9 @@ pub fn tag_problems(tag: &Tag<'_>, raw: bool, out: &mut Vec<Finding>) {
 
 /// `onclick=` and the like: inline scripts, which the Content-Security-Policy never runs.
 fn event_handlers(tag: &Tag<'_>, out: &mut Vec<Finding>) {
-    for attr in tag.attrs.iter().filter(|a| a.name.len() > 2 && a.name[..2].eq_ignore_ascii_case("on")) {
+    // Bytes, not characters: an attribute name may start with any letter (found by fuzzing: `<p sè>`).
+    let handler = |name: &str| name.len() > 2 && name.as_bytes()[..2].eq_ignore_ascii_case(b"on");
+    for attr in tag.attrs.iter().filter(|a| handler(a.name)) {
         let message = format!(
             "`{}` attribute: event handlers are scripts, which the site's Content-Security-Policy blocks; \
              remove it (behaviour belongs in a script file in `static/`)",
@@ -310,9 +312,10 @@ fn noopener(html: &str, tag: &Tag<'_>) -> Vec<(usize, &'static str)> {
         .value
         .split_ascii_whitespace()
         .any(|r| r.eq_ignore_ascii_case("noopener") || r.eq_ignore_ascii_case("noreferrer"));
-    let Some(at) = rel.value_at.filter(|_| !has) else {
-        return if has { Vec::new() } else { vec![(rel.at + rel.name.len(), "=\"noopener\"")] };
-    };
+    if has {
+        return Vec::new();
+    }
+    let Some(at) = rel.value_at else { return vec![(rel.at + rel.name.len(), "=\"noopener\"")] };
     let quoted = matches!(at.checked_sub(1).map(|i| html.as_bytes()[i]), Some(b'"' | b'\''));
     match quoted {
         true if rel.value.is_empty() => vec![(at, "noopener")],
@@ -398,6 +401,8 @@ mod tests {
             assert_eq!(raw_html_problems(html).len(), 1, "{html}");
         }
         assert!(raw_html_problems("<img src=\"data:image/png;base64,AA\" srcset=\"a.png 1x, b.png 2x\">").is_empty());
+        // Found by fuzzing: an attribute name starting with a two-byte character panicked.
+        assert!(raw_html_problems("<img s\u{e8}blascprit:x><p \u{e8}n=\"x\">").is_empty());
     }
 
     #[test]
