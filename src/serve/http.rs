@@ -1,5 +1,6 @@
-//! The HTTP side of the dev server: files of the output folder, the reload script added to HTML
-//! responses, the event stream browsers listen on and the status endpoint.
+//! The HTTP side of the dev server: files of the output folder, the tag of the reload script
+//! added to HTML responses (the script itself is served as a file, which the pages'
+//! Content-Security-Policy allows), the event stream browsers listen on and the status endpoint.
 //!
 //! In: requests. Out: files from inside the output folder only (paths that climb out, encoded
 //! separators, absolute paths and symbolic links that lead outside are all a 404), the site's
