@@ -112,13 +112,13 @@ pub fn render(input: &Input<'_>, resolve: &dyn Fn(&str) -> Target) -> Rendered {
     let mut skip_until_link_end = false;
     let mut code: Option<(String, String)> = None;
     // The raw HTML being read (an HTML block's lines, or adjacent inline tags) with their offsets,
-    // checked together: a tag may span several lines.
+    // checked together (a tag may span several lines); only kept when published as written.
     let mut html_block: Vec<(String, usize)> = Vec::new();
 
     for (event, range) in parser {
         // A block's lines are checked together once it ends; an inline tag on its own.
         if !matches!(event, Event::Html(_)) {
-            check_raw_html(input.raw_html, &mut html_block, &mut out, &at);
+            check_raw_html(&mut html_block, &mut out, &at);
         }
         if skip_until_link_end {
             skip_until_link_end = !matches!(event, Event::End(TagEnd::Link));
@@ -150,17 +150,19 @@ pub fn render(input: &Input<'_>, resolve: &dyn Fn(&str) -> Target) -> Rendered {
                     skip_until_link_end = true;
                     continue;
                 }
-                let href = match refused(&dest_url, Use::Link, &mut out, line, col) {
-                    true => dest_url.to_string(),
-                    false => link_target(&dest_url, resolve, &mut out, &mut local_anchors, line, col),
+                let href = if refused(&dest_url, Use::Link, &mut out, line, col) {
+                    dest_url.to_string()
+                } else {
+                    link_target(&dest_url, resolve, &mut out, &mut local_anchors, line, col)
                 };
                 events.push(Event::Start(Tag::Link { link_type, dest_url: href.into(), title, id }));
             }
             Event::Start(Tag::Image { link_type, dest_url, title, id }) => {
                 let (line, col) = at(range.start);
-                let src = match refused(&dest_url, Use::Image, &mut out, line, col) {
-                    true => dest_url.to_string(),
-                    false => link_target(&dest_url, resolve, &mut out, &mut local_anchors, line, col),
+                let src = if refused(&dest_url, Use::Image, &mut out, line, col) {
+                    dest_url.to_string()
+                } else {
+                    link_target(&dest_url, resolve, &mut out, &mut local_anchors, line, col)
                 };
                 events.push(Event::Start(Tag::Image { link_type, dest_url: src.into(), title, id }));
             }
@@ -170,7 +172,9 @@ pub fn render(input: &Input<'_>, resolve: &dyn Fn(&str) -> Target) -> Rendered {
             }
             Event::Html(html) | Event::InlineHtml(html) => {
                 collect_html_ids(&html, &mut out.ids);
-                html_block.push((html.to_string(), range.start));
+                if input.raw_html {
+                    html_block.push((html.to_string(), range.start));
+                }
                 events.push(Event::Html(html));
             }
             Event::Text(text) => {
@@ -180,7 +184,7 @@ pub fn render(input: &Input<'_>, resolve: &dyn Fn(&str) -> Target) -> Rendered {
             other => events.push(other),
         }
     }
-    check_raw_html(input.raw_html, &mut html_block, &mut out, &at);
+    check_raw_html(&mut html_block, &mut out, &at);
     let events = number_headings(events, &mut out);
     pulldown_cmark::html::push_html(&mut out.html, events.into_iter());
     for (anchor, line, col) in local_anchors {
@@ -202,15 +206,9 @@ fn refused(dest: &str, used: Use, out: &mut Rendered, line: usize, col: usize) -
     true
 }
 
-/// Reports the problems of the raw HTML read so far (when it is published as written) and
-/// empties `pieces`.
-fn check_raw_html(
-    check: bool,
-    pieces: &mut Vec<(String, usize)>,
-    out: &mut Rendered,
-    at: &dyn Fn(usize) -> (usize, usize),
-) {
-    if check && !pieces.is_empty() {
+/// Reports the problems of the raw HTML read so far and empties `pieces`.
+fn check_raw_html(pieces: &mut Vec<(String, usize)>, out: &mut Rendered, at: &dyn Fn(usize) -> (usize, usize)) {
+    if !pieces.is_empty() {
         for (offset, message) in raw_html_problems(pieces) {
             let (line, col) = at(offset);
             out.problems.push(Problem { line, col, message });
@@ -447,6 +445,17 @@ mod tests {
         assert!(out.html.contains("<a href=\"/my-page/\">a</a>"), "{}", out.html);
         assert_eq!(out.problems.len(), 1);
         assert!(out.problems[0].message.contains("`gone%20page.md`"), "reported as written: {:?}", out.problems);
+    }
+
+    #[test]
+    fn raw_html_is_checked_only_when_published_as_written() {
+        let body = "<div\n  onclick=\"x()\">a</div>\n\n[b](javascript:x)\n";
+        let problems = |raw_html| {
+            let out = render(&Input { body, body_line: 1, references: &[], raw_html }, &|_| Target::External);
+            out.problems.iter().map(|p| (p.line, p.col)).collect::<Vec<_>>()
+        };
+        assert_eq!(problems(true), [(2, 3), (4, 1)], "the handler on the tag's second line, then the link");
+        assert_eq!(problems(false), [(4, 1)], "sanitised later; links are checked either way");
     }
 
     #[test]
