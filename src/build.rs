@@ -15,7 +15,6 @@ use crate::{content, feeds, highlight, search};
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
-use tera::Tera;
 
 #[derive(Clone, Debug, Default)]
 pub struct Options {
@@ -46,7 +45,7 @@ pub struct Report {
 pub struct Compiled {
     pub site: Site,
     /// The templates, with the global context of this model already set.
-    pub tera: Tera,
+    pub templates: render::Prepared,
     pub dates: Dates,
     pub files: Vec<OutputFile>,
     /// (output path, source) of static files and page assets.
@@ -105,12 +104,12 @@ pub fn build(options: &Options) -> Result<Report, Failure> {
                 Ok((bundle.len(), search_start.elapsed()))
             })
         });
-        let (tera, dates, warnings) = prepare(options, &site, diagnostics)?;
+        let (templates, dates, warnings) = prepare(options, &site, diagnostics)?;
         let (copies, extra) = other_files(&site, &dates, statics);
         // Without search the sender went with the unused closure, and this returns at once.
         let _ = documents_parsed.recv();
         let write_start = Instant::now();
-        let files = stream(staging, &tera, &site, &dates, &copies, &extra, &write_failure)?;
+        let files = stream(staging, &templates, &site, &dates, &copies, &extra, &write_failure)?;
         crate::progress::phase("render and write", write_start);
         let Some(search) = search else { return Ok((files, Duration::ZERO, warnings)) };
         let (count, search_time) =
@@ -143,7 +142,7 @@ pub fn build(options: &Options) -> Result<Report, Failure> {
 /// files, in the order [`stage`] writes them; returns how many files.
 fn stream(
     staging: &Staging,
-    tera: &Tera,
+    templates: &render::Prepared,
     site: &Site,
     dates: &Dates,
     copies: &[(String, PathBuf)],
@@ -153,7 +152,7 @@ fn stream(
     copies.par_iter().try_for_each(|(rel, source)| staging.copy(rel, source)).map_err(write_failure)?;
     let jobs = render::all_jobs(site);
     let rendered =
-        render::render_each(tera, site, dates, &jobs, |file| staging.write(&file.path, file.contents.as_bytes()))
+        render::render_each(templates, site, dates, &jobs, |file| staging.write(&file.path, file.contents.as_bytes()))
             .map_err(|e| match e {
                 render::StreamError::Templates(problems) => Failure::Diagnostics(problems),
                 render::StreamError::Write(e) => write_failure(e),
@@ -174,7 +173,8 @@ pub fn model(options: &Options, config: Config) -> (Site, Diagnostics, Vec<(Stri
     let (content, problems) = content::load(root, &config, options.drafts);
     crate::progress::phase("load", start);
     diagnostics.extend(problems);
-    let statics = static_files(root);
+    let (statics, problems) = static_files(root);
+    diagnostics.extend(problems);
     let mut static_paths: Vec<String> = statics.iter().map(|(rel, _)| rel.clone()).collect();
     static_paths.extend(crate::theme::static_files(&static_paths).into_iter().map(|(rel, _)| rel));
     let base = base_url(options, &config);
@@ -196,12 +196,12 @@ pub fn render_model(
     diagnostics: Diagnostics,
     statics: Vec<(String, PathBuf)>,
 ) -> Result<Compiled, Failure> {
-    let (tera, dates, warnings) = prepare(options, &site, diagnostics)?;
+    let (templates, dates, warnings) = prepare(options, &site, diagnostics)?;
     let start = Instant::now();
-    let files = render::render(&tera, &site, &dates, &render::all_jobs(&site)).map_err(Failure::Diagnostics)?;
+    let files = render::render(&templates, &site, &dates, &render::all_jobs(&site)).map_err(Failure::Diagnostics)?;
     crate::progress::phase("render", start);
     let (copies, extra) = other_files(&site, &dates, statics);
-    Ok(Compiled { site, tera, dates, files, copies, extra, warnings })
+    Ok(Compiled { site, templates, dates, files, copies, extra, warnings })
 }
 
 /// Loads the templates with the model's global context, and the pages' dates; fails with all
@@ -210,7 +210,7 @@ fn prepare(
     options: &Options,
     site: &Site,
     mut diagnostics: Diagnostics,
-) -> Result<(Tera, Dates, Vec<Diagnostic>), Failure> {
+) -> Result<(render::Prepared, Dates, Vec<Diagnostic>), Failure> {
     let templates = render::load_templates(&options.root);
     if let Err(problems) = &templates {
         diagnostics.extend(problems.iter().cloned());
@@ -218,11 +218,10 @@ fn prepare(
     if diagnostics.has_errors() {
         return Err(diagnostics.into());
     }
-    let (tera, i18n) = templates.map_err(Failure::Diagnostics)?;
-    let tera = render::prepare(site, tera, &i18n);
+    let templates = render::prepare(site, templates.map_err(Failure::Diagnostics)?);
     let dates = Dates::from_git(&options.root);
     let warnings = diagnostics.sorted().into_iter().filter(|d| !d.is_error()).collect();
-    Ok((tera, dates, warnings))
+    Ok((templates, dates, warnings))
 }
 
 /// What is written besides the templates' documents: the copies (`static/` and page assets) as
@@ -263,19 +262,18 @@ fn generated_files(site: &Site, dates: &Dates) -> Vec<(String, Vec<u8>)> {
     files
 }
 
-/// `static/` files as (output path, source), sorted.
-fn static_files(root: &Path) -> Vec<(String, PathBuf)> {
+/// `static/` files as (output path, source), sorted, and what cannot be published of it.
+fn static_files(root: &Path) -> (Vec<(String, PathBuf)>, Vec<Diagnostic>) {
     let dir = root.join("static");
-    walkdir::WalkDir::new(&dir)
-        .sort_by_file_name()
+    let (files, problems) = crate::safety::files::walk(root, &dir, |_| false);
+    let files = files
         .into_iter()
-        .filter_map(Result::ok)
-        .filter(|e| e.file_type().is_file())
-        .map(|e| {
-            let rel = e.path().strip_prefix(&dir).unwrap_or(e.path()).to_string_lossy().replace('\\', "/");
-            (rel, e.into_path())
+        .map(|path| {
+            let rel = path.strip_prefix(&dir).unwrap_or(&path).to_string_lossy().replace('\\', "/");
+            (rel, path)
         })
-        .collect()
+        .collect();
+    (files, problems)
 }
 
 /// Writes a compiled site through a staging folder; returns the number of files written.

@@ -136,7 +136,27 @@ pub struct Html {
     pub edit_url_template: Option<String>,
     /// A custom domain for GitHub Pages, written to `CNAME`.
     pub cname: Option<String>,
+    /// Every page's Content-Security-Policy (`safety::csp::DEFAULT_POLICY` when unset); the hashes
+    /// of the templates' inline scripts are added to its `script-src`. `""` publishes none.
+    pub content_security_policy: Option<String>,
+    /// Every page's `<meta name="referrer">` ([`DEFAULT_REFERRER_POLICY`] when unset).
+    pub referrer_policy: Option<String>,
 }
+
+/// Other sites learn this site's origin from its links, not which page the reader was on.
+pub const DEFAULT_REFERRER_POLICY: &str = "strict-origin-when-cross-origin";
+
+/// The values of `referrer-policy` browsers know.
+const REFERRER_POLICIES: &[&str] = &[
+    "no-referrer",
+    "no-referrer-when-downgrade",
+    "origin",
+    "origin-when-cross-origin",
+    "same-origin",
+    "strict-origin",
+    "strict-origin-when-cross-origin",
+    "unsafe-url",
+];
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
@@ -497,7 +517,13 @@ impl Config {
                 problems.push(Diagnostic::error("book.toml", line, col, message).with_hint(hint));
             }
         }
+        problems.extend(self.check_security(text));
         if let Some(matrix) = &self.matrix {
+            if !is_url_segment(&matrix.path) {
+                let (line, col) = locate(text, &format!("\"{}\"", matrix.path));
+                let message = format!("matrix path `{}` must be a plain URL segment", matrix.path);
+                problems.push(Diagnostic::error("book.toml", line, col, message));
+            }
             for axis in [&matrix.rows, &matrix.columns] {
                 if self.taxonomy(axis).is_none() {
                     let hint = suggest(axis, self.taxonomies.iter().map(|t| t.key.as_str()));
@@ -550,6 +576,42 @@ impl Config {
                     error(&format!("\"{}\"", term.id), message, suggest(&term.id, Outcome::ids()));
                 }
             }
+        }
+        problems
+    }
+
+    /// The settings that end up in links (`site-url`, `git-repository-url`, `edit-url-template`)
+    /// must not be script URLs; the page policies must be ones browsers apply.
+    fn check_security(&self, text: &str) -> Vec<Diagnostic> {
+        let html = &self.output.html;
+        let mut problems = Vec::new();
+        let mut error = |value: &str, message: String| {
+            let (line, col) = locate(text, value);
+            problems.push(Diagnostic::error("book.toml", line, col, message));
+        };
+        let links = [
+            ("site-url", &html.site_url),
+            ("git-repository-url", &html.git_repository_url),
+            ("edit-url-template", &html.edit_url_template),
+        ];
+        for (key, value) in links {
+            if let Some(message) =
+                value.as_deref().and_then(|v| crate::safety::url_problem(v, crate::safety::Use::Link))
+            {
+                error(value.as_deref().unwrap_or(key), format!("`{key}`: {message}"));
+            }
+        }
+        if let Some(policy) = &html.content_security_policy
+            && let Some(message) = crate::safety::csp::policy_problem(policy)
+        {
+            error(policy, format!("`content-security-policy`: {message}"));
+        }
+        if let Some(referrer) = &html.referrer_policy
+            && !REFERRER_POLICIES.contains(&referrer.as_str())
+        {
+            let hint =
+                suggest(referrer, REFERRER_POLICIES.iter().copied()).unwrap_or_else(|| DEFAULT_REFERRER_POLICY.into());
+            error(referrer, format!("`referrer-policy` `{referrer}` is not a referrer policy; did you mean `{hint}`?"));
         }
         problems
     }

@@ -5,7 +5,8 @@
 //! `config` (book.toml) -> `content` (walk, front matter) -> `markdown` (HTML, ids, links) ->
 //! `site` (sections, taxonomies, link graph) -> `render` (Tera) -> `feeds`, `search` ->
 //! `output` (staging and swap). `build` runs them; `diagnostics` reports what goes wrong; `theme`
-//! is the built-in templates and static files a site may replace file by file.
+//! is the built-in templates and static files a site may replace file by file; `safety` refuses
+//! what could run a script in a reader's browser or publish a file from outside the site.
 
 pub mod build;
 pub mod check;
@@ -22,6 +23,7 @@ pub mod output;
 pub mod progress;
 pub mod readability;
 pub mod render;
+pub mod safety;
 pub mod scaffold;
 pub mod search;
 pub mod serve;

@@ -4,11 +4,14 @@
 //! the table of contents, every anchor id on the page, the pages it links to, the cross-page
 //! anchors still to check, and problems at their `line:col` in the source file. Headings get unique,
 //! Unicode-aware ids; fenced code is highlighted; `[@id]` becomes a numbered citation; relative
-//! links to `.md` files become the final URLs.
+//! links to `.md` files become the final URLs. Links and images whose URL would run a script
+//! (`javascript:`...) are problems, and so is raw HTML that would (`safety::raw_html_problems`),
+//! when the page's raw HTML is published as written.
 
 use crate::content::front_matter::Reference;
 use crate::diagnostics::{LineIndex, suggest};
 use crate::highlight::{code_block, escape};
+use crate::safety::{Use, url_problem};
 use crate::urls::slugify;
 use pulldown_cmark::{BrokenLink, CodeBlockKind, CowStr, Event, Options, Parser, Tag, TagEnd};
 use serde::Serialize;
@@ -73,6 +76,9 @@ pub struct Input<'a> {
     /// 1-based line of the body's first line in its file.
     pub body_line: usize,
     pub references: &'a [Reference],
+    /// Whether raw HTML is published as written (`allow-html = true`), and so must be checked here;
+    /// otherwise the site model sanitises it.
+    pub raw_html: bool,
 }
 
 const CITE: &str = "cite:";
@@ -105,8 +111,15 @@ pub fn render(input: &Input<'_>, resolve: &dyn Fn(&str) -> Target) -> Rendered {
     let mut local_anchors = Vec::new();
     let mut skip_until_link_end = false;
     let mut code: Option<(String, String)> = None;
+    // The raw HTML being read (an HTML block's lines, or adjacent inline tags) with their offsets,
+    // checked together (a tag may span several lines); only kept when published as written.
+    let mut html_block: Vec<(String, usize)> = Vec::new();
 
     for (event, range) in parser {
+        // A block's lines are checked together once it ends; an inline tag on its own.
+        if !matches!(event, Event::Html(_)) {
+            check_raw_html(&mut html_block, &mut out, &at);
+        }
         if skip_until_link_end {
             skip_until_link_end = !matches!(event, Event::End(TagEnd::Link));
             continue;
@@ -137,12 +150,20 @@ pub fn render(input: &Input<'_>, resolve: &dyn Fn(&str) -> Target) -> Rendered {
                     skip_until_link_end = true;
                     continue;
                 }
-                let href = link_target(&dest_url, resolve, &mut out, &mut local_anchors, line, col);
+                let href = if refused(&dest_url, Use::Link, &mut out, line, col) {
+                    dest_url.to_string()
+                } else {
+                    link_target(&dest_url, resolve, &mut out, &mut local_anchors, line, col)
+                };
                 events.push(Event::Start(Tag::Link { link_type, dest_url: href.into(), title, id }));
             }
             Event::Start(Tag::Image { link_type, dest_url, title, id }) => {
                 let (line, col) = at(range.start);
-                let src = link_target(&dest_url, resolve, &mut out, &mut local_anchors, line, col);
+                let src = if refused(&dest_url, Use::Image, &mut out, line, col) {
+                    dest_url.to_string()
+                } else {
+                    link_target(&dest_url, resolve, &mut out, &mut local_anchors, line, col)
+                };
                 events.push(Event::Start(Tag::Image { link_type, dest_url: src.into(), title, id }));
             }
             Event::Start(Tag::FootnoteDefinition(name)) => {
@@ -151,6 +172,9 @@ pub fn render(input: &Input<'_>, resolve: &dyn Fn(&str) -> Target) -> Rendered {
             }
             Event::Html(html) | Event::InlineHtml(html) => {
                 collect_html_ids(&html, &mut out.ids);
+                if input.raw_html {
+                    html_block.push((html.to_string(), range.start));
+                }
                 events.push(Event::Html(html));
             }
             Event::Text(text) => {
@@ -160,6 +184,7 @@ pub fn render(input: &Input<'_>, resolve: &dyn Fn(&str) -> Target) -> Rendered {
             other => events.push(other),
         }
     }
+    check_raw_html(&mut html_block, &mut out, &at);
     let events = number_headings(events, &mut out);
     pulldown_cmark::html::push_html(&mut out.html, events.into_iter());
     for (anchor, line, col) in local_anchors {
@@ -170,6 +195,43 @@ pub fn render(input: &Input<'_>, resolve: &dyn Fn(&str) -> Target) -> Rendered {
         }
     }
     out
+}
+
+/// Whether a link or image URL would run a script or read the reader's disk; if so, the problem
+/// is recorded (and the URL is not looked up as well: it is no page of this site either).
+fn refused(dest: &str, used: Use, out: &mut Rendered, line: usize, col: usize) -> bool {
+    let Some(message) = url_problem(dest, used) else { return false };
+    let what = if used == Use::Image { "image" } else { "link" };
+    out.problems.push(Problem { line, col, message: format!("{what}: {message}") });
+    true
+}
+
+/// Reports the problems of the raw HTML read so far and empties `pieces`.
+fn check_raw_html(pieces: &mut Vec<(String, usize)>, out: &mut Rendered, at: &dyn Fn(usize) -> (usize, usize)) {
+    if !pieces.is_empty() {
+        for (offset, message) in raw_html_problems(pieces) {
+            let (line, col) = at(offset);
+            out.problems.push(Problem { line, col, message });
+        }
+    }
+    pieces.clear();
+}
+
+/// The problems of raw HTML given as pieces (an HTML block's lines, or one inline tag) with
+/// their offsets in the body, each at its offset in the body.
+fn raw_html_problems(pieces: &[(String, usize)]) -> Vec<(usize, String)> {
+    let joined: String = pieces.iter().map(|(text, _)| text.as_str()).collect();
+    let offset_in_body = |at: usize| {
+        let mut start = 0;
+        for (text, offset) in pieces {
+            if at < start + text.len() {
+                return offset + (at - start);
+            }
+            start += text.len();
+        }
+        pieces.last().map_or(0, |(text, offset)| offset + text.len())
+    };
+    crate::safety::raw_html_problems(&joined).into_iter().map(|f| (offset_in_body(f.at), f.message)).collect()
 }
 
 fn with_hint(message: String, hint: Option<String>) -> String {
@@ -345,7 +407,7 @@ mod tests {
     use super::*;
 
     fn render_plain(body: &str) -> Rendered {
-        let input = Input { body, body_line: 10, references: &[] };
+        let input = Input { body, body_line: 10, references: &[], raw_html: true };
         render(&input, &|_| Target::External)
     }
 
@@ -374,7 +436,8 @@ mod tests {
 
     #[test]
     fn percent_encoded_link_paths_resolve_like_the_file_name() {
-        let input = Input { body: "[a](my%20page.md) [b](gone%20page.md)", body_line: 1, references: &[] };
+        let input =
+            Input { body: "[a](my%20page.md) [b](gone%20page.md)", body_line: 1, references: &[], raw_html: true };
         let out = render(&input, &|dest| match dest {
             "my page.md" => Target::Site { href: "/my-page/".into(), page: Some(3), anchor: None },
             other => Target::Missing(format!("broken link `{other}`")),
@@ -382,6 +445,17 @@ mod tests {
         assert!(out.html.contains("<a href=\"/my-page/\">a</a>"), "{}", out.html);
         assert_eq!(out.problems.len(), 1);
         assert!(out.problems[0].message.contains("`gone%20page.md`"), "reported as written: {:?}", out.problems);
+    }
+
+    #[test]
+    fn raw_html_is_checked_only_when_published_as_written() {
+        let body = "<div\n  onclick=\"x()\">a</div>\n\n[b](javascript:x)\n";
+        let problems = |raw_html| {
+            let out = render(&Input { body, body_line: 1, references: &[], raw_html }, &|_| Target::External);
+            out.problems.iter().map(|p| (p.line, p.col)).collect::<Vec<_>>()
+        };
+        assert_eq!(problems(true), [(2, 3), (4, 1)], "the handler on the tag's second line, then the link");
+        assert_eq!(problems(false), [(4, 1)], "sanitised later; links are checked either way");
     }
 
     #[test]
@@ -400,7 +474,7 @@ mod tests {
     #[test]
     fn citations_are_numbered_and_unknown_ones_reported() {
         let refs = vec![Reference { id: Some("a".into()), title: "A".into(), ..Default::default() }];
-        let input = Input { body: "Claim [@a]. Other [@b].", body_line: 1, references: &refs };
+        let input = Input { body: "Claim [@a]. Other [@b].", body_line: 1, references: &refs, raw_html: true };
         let out = render(&input, &|_| Target::External);
         assert!(out.html.contains("<sup class=\"cite\">[<a href=\"#ref-a\">1</a>]</sup>"), "{}", out.html);
         assert!(out.problems[0].message.contains("`@b`"));
@@ -412,7 +486,7 @@ mod tests {
             .iter()
             .map(|id| Reference { id: Some(id.to_string()), title: "T".into(), ..Default::default() })
             .collect();
-        let input = Input { body: "Claim [@b; @a].", body_line: 1, references: &refs };
+        let input = Input { body: "Claim [@b; @a].", body_line: 1, references: &refs, raw_html: true };
         let out = render(&input, &|_| Target::External);
         assert!(out.html.contains(">2</a>, <a href=\"#ref-a\""), "{}", out.html);
         assert!(out.problems.is_empty());

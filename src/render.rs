@@ -58,15 +58,40 @@ pub enum Job {
     NotFound,
 }
 
+/// The loaded templates, with what the pages' Content-Security-Policy needs from them.
+pub struct Templates {
+    pub tera: Tera,
+    pub i18n: toml::Table,
+    /// `'sha256-...'` of every inline script in the templates.
+    pub script_hashes: Vec<String>,
+}
+
 /// Loads the templates: the built-in theme with the site's own `templates/` files in place of
-/// its files of the same name (see [`crate::theme`]), and the interface strings.
-pub fn load_templates(root: &Path) -> Result<(Tera, toml::Table), Vec<Diagnostic>> {
+/// its files of the same name (see [`crate::theme`]), and the interface strings. A template
+/// reached through a symbolic link out of the site, or with template code inside an inline
+/// script, is an error.
+pub fn load_templates(root: &Path) -> Result<Templates, Vec<Diagnostic>> {
     let mut tera = Tera::new();
     tera.autoescape_on(vec![".html", ".xml"]);
     let templates = crate::theme::templates(root)?;
+    let mut script_hashes = Vec::new();
+    for template in &templates {
+        script_hashes.extend(inline_script_hashes(&template.text, &template.name)?);
+    }
+    script_hashes.sort();
+    script_hashes.dedup();
     tera.add_raw_templates(templates.iter().map(|t| (t.name.as_str(), t.text.as_str())))
         .map_err(|e| vec![template_error(&e)])?;
-    Ok((tera, crate::theme::strings(root)?))
+    Ok(Templates { tera, i18n: crate::theme::strings(root)?, script_hashes })
+}
+
+/// The hashes of one template's inline scripts.
+fn inline_script_hashes(source: &str, name: &str) -> Result<Vec<String>, Vec<Diagnostic>> {
+    let file = format!("templates/{name}");
+    crate::safety::csp::template_hashes(source).map_err(|finding| {
+        let (line, col) = crate::diagnostics::LineIndex::new(source).position(finding.at);
+        vec![Diagnostic::error(&file, line, col, finding.message)]
+    })
 }
 
 /// A Tera error as `templates/name.html:line:col: message`.
@@ -116,19 +141,40 @@ fn parse_report(text: &str) -> Option<Diagnostic> {
     Some(Diagnostic::error(format!("templates/{name}"), line, col, message))
 }
 
-/// Sets the global context (site, navigation, strings) on the templates, once per model.
-pub fn prepare(site: &Site, mut tera: Tera, i18n: &toml::Table) -> Tera {
-    views::fill_global_context(tera.global_context(), site, i18n);
-    tera
+/// The templates with the global context (site, navigation, strings, the page security meta
+/// data) set, once per model.
+pub struct Prepared {
+    pub tera: Tera,
+    /// The hashes the Content-Security-Policy allows; `None` when the site has no policy.
+    pub script_hashes: Option<Vec<String>>,
+}
+
+/// Sets the global context on the templates: what `views` gives, and `security` (`csp`, the
+/// policy or ``; `referrer`, the referrer policy) for `base.html`'s `<meta>` tags.
+pub fn prepare(site: &Site, templates: Templates) -> Prepared {
+    let Templates { mut tera, i18n, script_hashes } = templates;
+    views::fill_global_context(tera.global_context(), site, &i18n);
+    let html = &site.config.output.html;
+    let policy = html.content_security_policy.as_deref().unwrap_or(crate::safety::csp::DEFAULT_POLICY);
+    let csp = crate::safety::csp::with_hashes(policy, &script_hashes);
+    let referrer = html.referrer_policy.as_deref().unwrap_or(crate::config::DEFAULT_REFERRER_POLICY);
+    tera.global_context()
+        .insert("security", &serde_json::json!({ "csp": csp.as_deref().unwrap_or(""), "referrer": referrer }));
+    Prepared { tera, script_hashes: csp.map(|_| script_hashes) }
 }
 
 /// Renders the given documents in parallel; all template errors are returned together.
-pub fn render(tera: &Tera, site: &Site, dates: &Dates, jobs: &[Job]) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
+pub fn render(
+    templates: &Prepared,
+    site: &Site,
+    dates: &Dates,
+    jobs: &[Job],
+) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
     crate::progress::expect(jobs.len());
     let results: Vec<Result<OutputFile, Diagnostic>> = jobs
         .par_iter()
         .map(|job| {
-            let result = render_job(tera, site, dates, *job);
+            let result = render_job(templates, site, dates, *job);
             crate::progress::advance();
             result
         })
@@ -158,7 +204,7 @@ pub enum StreamError {
 /// it, so that a rendered document is dropped as soon as it is written and the site is never held
 /// in memory whole. Returns how many documents were written.
 pub fn render_each(
-    tera: &Tera,
+    templates: &Prepared,
     site: &Site,
     dates: &Dates,
     jobs: &[Job],
@@ -175,7 +221,7 @@ pub fn render_each(
             if stop.load(Relaxed) {
                 return None;
             }
-            let result = render_job(tera, site, dates, *job);
+            let result = render_job(templates, site, dates, *job);
             crate::progress::advance();
             match result {
                 Ok(file) if !template_error.load(Relaxed) => {
@@ -225,7 +271,7 @@ pub fn all_jobs(site: &Site) -> Vec<Job> {
     jobs
 }
 
-fn render_job(tera: &Tera, site: &Site, dates: &Dates, job: Job) -> Result<OutputFile, Diagnostic> {
+fn render_job(templates: &Prepared, site: &Site, dates: &Dates, job: Job) -> Result<OutputFile, Diagnostic> {
     let mut context = Context::new();
     let (template, path) = match job {
         Job::Page(p) => {
@@ -266,12 +312,28 @@ fn render_job(tera: &Tera, site: &Site, dates: &Dates, job: Job) -> Result<Outpu
             ("404.html", "404.html".to_string())
         }
     };
-    let contents = tera.render(template, &context).map_err(|e| {
-        let mut diagnostic = template_error(&e);
+    let while_rendering = |mut diagnostic: Diagnostic| {
         if let Job::Page(p) = job {
             diagnostic.message = format!("{} (while rendering {})", diagnostic.message, site.pages[p].file.display());
         }
         diagnostic
-    })?;
+    };
+    let contents = templates.tera.render(template, &context).map_err(|e| while_rendering(template_error(&e)))?;
+    let contents = checked(contents, templates, template, &path).map_err(while_rendering)?;
     Ok(OutputFile { path, contents })
+}
+
+/// A rendered document after `safety::check_document`: no dangerous URL and no inline script
+/// the policy does not allow, whatever the template took them from, and `rel="noopener"` added.
+/// The error names the template, and where in the output the problem is.
+fn checked(contents: String, templates: &Prepared, template: &str, path: &str) -> Result<String, Diagnostic> {
+    match crate::safety::check_document(&contents, templates.script_hashes.as_deref()) {
+        Ok(std::borrow::Cow::Borrowed(_)) => Ok(contents),
+        Ok(std::borrow::Cow::Owned(fixed)) => Ok(fixed),
+        Err(finding) => {
+            let (line, col) = crate::diagnostics::LineIndex::new(&contents).position(finding.at);
+            let message = format!("{} (in the output `{path}`, line {line}, column {col})", finding.message);
+            Err(Diagnostic::error(format!("templates/{template}"), 0, 0, message))
+        }
+    }
 }

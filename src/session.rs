@@ -196,7 +196,7 @@ impl Session {
                 jobs.push(Job::Page(p));
             }
         }
-        let files = render::render(&last.tera, site, &last.dates, &jobs).map_err(Failure::Diagnostics)?;
+        let files = render::render(&last.templates, site, &last.dates, &jobs).map_err(Failure::Diagnostics)?;
         let rendered = files.len();
         let written = self.write_changed(files.into_iter().map(|f| {
             let hash = hash(f.contents.as_bytes());

@@ -33,8 +33,8 @@ pub fn templates(root: &Path) -> Result<Vec<Template>, Vec<Diagnostic>> {
         let text = String::from_utf8_lossy(bytes).into_owned();
         by_name.insert(name.clone(), Template { name, text });
     }
-    let mut problems = Vec::new();
-    for (name, path) in site_files(&root.join("templates")).into_iter().filter(|(name, _)| name.ends_with(".html")) {
+    let (site, mut problems) = site_files(root, &root.join("templates"));
+    for (name, path) in site.into_iter().filter(|(name, _)| name.ends_with(".html")) {
         match std::fs::read_to_string(&path) {
             Ok(text) => {
                 by_name.insert(name.clone(), Template { name, text });
@@ -120,17 +120,15 @@ fn files(dir: &'static Dir<'static>) -> impl Iterator<Item = (String, &'static [
 
 /// Every file under a site's folder as (path inside it with `/` separators, path), sorted; none
 /// when the folder does not exist. Hidden files and editors' scratch files are left out.
-fn site_files(dir: &Path) -> Vec<(String, PathBuf)> {
-    walkdir::WalkDir::new(dir)
-        .sort_by_file_name()
+/// The site's own files under `dir` as (path inside it, file), through the walker that refuses a
+/// symbolic link out of the site.
+fn site_files(root: &Path, dir: &Path) -> (Vec<(String, PathBuf)>, Vec<Diagnostic>) {
+    let (paths, problems) = crate::safety::files::walk(root, dir, crate::content::is_ignored);
+    let files = paths
         .into_iter()
-        .filter_map(Result::ok)
-        .filter(|e| e.file_type().is_file() && !crate::content::is_ignored(&e.file_name().to_string_lossy()))
-        .map(|e| {
-            let rel = e.path().strip_prefix(dir).unwrap_or(e.path()).to_string_lossy().replace('\\', "/");
-            (rel, e.into_path())
-        })
-        .collect()
+        .map(|path| (path.strip_prefix(dir).unwrap_or(&path).to_string_lossy().replace('\\', "/"), path))
+        .collect();
+    (files, problems)
 }
 
 #[cfg(test)]

@@ -1,7 +1,9 @@
 //! The reader's experience, in a real browser: the repository's own site is built under a
 //! sub-path, served on 127.0.0.1, and checked in Debian's headless Chromium by
 //! `tests/browser/run.mjs` (accessibility in light and dark mode, narrow screens, search in
-//! English and Chinese, the theme toggle, keyboard use, console errors and failed requests).
+//! English and Chinese, the theme toggle, the language switch, keyboard use, console errors,
+//! Content-Security-Policy violations and failed requests). Live reload under `cellbook serve` is
+//! checked the same way by `tests/browser/reload.mjs`.
 //! Every page is also checked by the Nu Html Checker.
 //!
 //! Needs Chromium, Node.js with the npm packages of package-lock.json, and Java:
@@ -60,16 +62,22 @@ fn tools_present(test: &str, need_browser: bool) -> bool {
     false
 }
 
-/// The repository's site (book.toml, content, templates, static), built into a temp folder with
-/// a base URL under a sub-path. Returns the temp folder (kept alive) and the output folder.
-fn build_site() -> (tempfile::TempDir, PathBuf) {
-    let dir = tempfile::tempdir().unwrap();
-    let root = dir.path().join("root");
+/// A copy of the repository's site (book.toml, content, templates, static) in `dir/root`.
+fn copy_site(dir: &Path) -> PathBuf {
+    let root = dir.join("root");
     std::fs::create_dir_all(&root).unwrap();
     std::fs::copy(repo().join("book.toml"), root.join("book.toml")).unwrap();
     for folder in ["content", "templates", "static"] {
         copy_dir(&repo().join(folder), &root.join(folder));
     }
+    root
+}
+
+/// The repository's site, built into a temp folder with a base URL under a sub-path. Returns the
+/// temp folder (kept alive) and the output folder.
+fn build_site() -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let root = copy_site(dir.path());
     let output = dir.path().join("site");
     // The port is only known once the server runs, and links are root-relative: any host works.
     let run = cellbook()
@@ -152,6 +160,35 @@ fn the_evidence_pages_work_with_and_without_javascript() {
     println!("{printed}");
     assert!(ok, "the evidence checks failed:\n{printed}");
     assert!(printed.contains(" passed, 0 failed"), "the evidence checks did not report:\n{printed}");
+}
+
+#[test]
+fn live_reload_works_under_the_content_security_policy() {
+    if !tools_present("live reload browser test", true) {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let root = copy_site(dir.path());
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let mut server = cellbook()
+        .args(["serve", "--port", &port.to_string(), "--root"])
+        .arg(&root)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let start = Instant::now();
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(start.elapsed() < Duration::from_secs(60), "cellbook serve did not start");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let mut node = Command::new("node");
+    node.arg("tests/browser/reload.mjs").arg(format!("http://127.0.0.1:{port}")).arg(&root);
+    let (ok, printed) = run_bounded(node, Duration::from_secs(150));
+    let _ = server.kill();
+    let _ = server.wait();
+    println!("{printed}");
+    assert!(ok && printed.contains(" passed, 0 failed"), "the live reload checks failed:\n{printed}");
 }
 
 #[test]

@@ -38,7 +38,7 @@ fuzz_target!(|data: &[u8]| {
         Reference { id: Some("b".into()), title: "B".into(), pmid: Some("1".into()), ..Default::default() },
     ];
     let body_line = 5;
-    let input = Input { body, body_line, references: &references };
+    let input = Input { body, body_line, references: &references, raw_html: true };
     let out = render(&input, &resolve);
     let last_line = body_line + body.lines().count().max(1);
     for problem in &out.problems {

@@ -1,7 +1,9 @@
 //! Slugs, path joining, base URLs and link encoding: total functions whose results can never
-//! climb out of the output folder or break the URL they are put in.
+//! climb out of the output folder or break the URL they are put in. Script URLs
+//! (`safety::url_problem`) stay refused whatever case, spaces, tabs or entities disguise them.
 #![no_main]
 
+use cellbook::safety::{Use, decode_entities, url_problem};
 use cellbook::site::links::{encode_path, is_external};
 use cellbook::urls::{BaseUrl, join, percent_decode, slugify};
 use libfuzzer_sys::fuzz_target;
@@ -40,4 +42,16 @@ fuzz_target!(|data: &[u8]| {
         assert_eq!(decoded, a);
     }
     let _ = is_external(a);
+
+    // Each disguise a browser sees through keeps a refused URL refused.
+    if url_problem(a, Use::Link).is_some() {
+        let tabbed: String = std::iter::once(' ').chain(a.chars().flat_map(|c| [c, '\t'])).collect();
+        for disguised in [tabbed, format!("\u{1} {a}"), a.to_uppercase()] {
+            assert!(url_problem(&disguised, Use::Link).is_some(), "{disguised:?}");
+        }
+    }
+    let encoded: String = a.chars().map(|c| format!("&#x{:x};", c as u32)).collect();
+    if !a.contains('\0') {
+        assert_eq!(decode_entities(&encoded), a, "one pass decodes every numeric reference");
+    }
 });

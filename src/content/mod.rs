@@ -3,7 +3,8 @@
 //! In: the site root and its [`Config`]. Out: every Markdown file as a [`Page`] (front matter
 //! checked against the vocabularies, body kept for the Markdown stage, URL decided), every other
 //! file as an [`Asset`] copied beside the pages, and diagnostics for all that is wrong.
-//! Files are found with walkdir (symlink loops are errors, never hangs) and read in parallel.
+//! Files are found by `safety::files` (symbolic links out of the site and link loops are errors,
+//! never reads or hangs) and read in parallel.
 
 pub mod front_matter;
 pub mod trials;
@@ -83,7 +84,7 @@ pub struct Content {
 /// Loads everything under `root/content`. Drafts are skipped unless `drafts` is set.
 pub fn load(root: &Path, config: &Config, drafts: bool) -> (Content, Vec<Diagnostic>) {
     let content_dir = root.join("content");
-    let (files, mut problems) = walk(root, &content_dir);
+    let (files, mut problems) = crate::safety::files::walk(root, &content_dir, is_ignored);
     let (markdown, others): (Vec<_>, Vec<_>) =
         files.into_iter().partition(|f| f.extension().is_some_and(|e| e == "md"));
     let (records, others): (Vec<_>, Vec<_>) =
@@ -129,44 +130,6 @@ pub fn is_record(rel: &str, config: &Config) -> bool {
     in_folder && (rel.ends_with(".yaml") || rel.ends_with(".yml"))
 }
 
-/// Every file under `dir`, sorted, skipping hidden files and editors' backup files.
-fn walk(root: &Path, dir: &Path) -> (Vec<PathBuf>, Vec<Diagnostic>) {
-    let mut files = Vec::new();
-    let mut problems = Vec::new();
-    if !dir.is_dir() {
-        return (files, problems);
-    }
-    let entries = walkdir::WalkDir::new(dir)
-        .follow_links(true)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_entry(|e| e.depth() == 0 || !is_ignored(e.file_name().to_string_lossy().as_ref()));
-    for entry in entries {
-        match entry {
-            Ok(entry) if entry.file_type().is_file() => files.push(entry.into_path()),
-            Ok(entry) if entry.file_type().is_dir() => {}
-            // A named pipe would block the build on reading it, and a socket or device is no
-            // page: say so rather than leave it out silently.
-            Ok(entry) => problems.push(Diagnostic::error(
-                crate::diagnostics::display_path(root, entry.path()),
-                0,
-                0,
-                "cannot read: not a regular file (a named pipe, socket or device); replace it with a file",
-            )),
-            Err(error) => {
-                let path = error.path().map(|p| crate::diagnostics::display_path(root, p)).unwrap_or_default();
-                let message = if error.loop_ancestor().is_some() {
-                    "symbolic link loop: this link points back to a folder that contains it".to_string()
-                } else {
-                    format!("cannot read: {}", error.io_error().map_or(error.to_string(), ToString::to_string))
-                };
-                problems.push(Diagnostic::error(path, 0, 0, message));
-            }
-        }
-    }
-    (files, problems)
-}
-
 /// Hidden files and the temporary files editors write beside the one being saved.
 pub fn is_ignored(name: &str) -> bool {
     name.starts_with('.')
@@ -181,9 +144,14 @@ fn relative(base: &Path, path: &Path) -> String {
     rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/")
 }
 
-/// Loads one Markdown file under `root/content`, for a reload of its body: the checks that need
+/// Loads one Markdown file under `root/content` (the dev server's edited page, which must not
+/// have become a link to a file outside the site), for a reload of its body: the checks that need
 /// the trial records are left to the full build (its front matter is compared with the last).
 pub fn load_one(root: &Path, path: &Path, config: &Config) -> Result<(Page, Vec<Diagnostic>), Diagnostic> {
+    if !crate::safety::files::is_inside(root, path) {
+        let file = crate::diagnostics::display_path(root, path);
+        return Err(Diagnostic::error(file, 0, 0, "cannot read: not a file inside the site's folder"));
+    }
     load_page(root, &root.join("content"), path, config, None)
 }
 
@@ -207,7 +175,8 @@ fn load_page(
     let (dir, stem, lang) = name_parts(&rel, config);
     let is_index = stem == "_index";
     let place = validate::Place { dir: &dir, is_index, trials };
-    let problems = validate::front_matter(&file, &split, &front, config, &place);
+    let mut problems = validate::front_matter(&file, &split, &front, config, &place);
+    problems.extend(crate::safety::front_matter_problems(&file, &split, &front));
     let key = if dir.is_empty() { stem.to_string() } else { format!("{dir}/{stem}") };
     let slug = front.slug.clone().unwrap_or_else(|| slugify(stem));
     let url = page_url(&dir, if is_index { None } else { Some(&slug) }, &lang, config);

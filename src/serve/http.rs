@@ -1,5 +1,6 @@
-//! The HTTP side of the dev server: files of the output folder, the reload script added to HTML
-//! responses, the event stream browsers listen on and the status endpoint.
+//! The HTTP side of the dev server: files of the output folder, the tag of the reload script
+//! added to HTML responses (the script itself is served as a file, which the pages'
+//! Content-Security-Policy allows), the event stream browsers listen on and the status endpoint.
 //!
 //! In: requests. Out: files from inside the output folder only (paths that climb out, encoded
 //! separators, absolute paths and symbolic links that lead outside are all a 404), the site's
@@ -64,6 +65,7 @@ async fn handle(State(shared): State<Arc<Shared>>, method: Method, uri: Uri) -> 
             .and_then(|rest| rest.strip_prefix(INTERNAL));
         match internal {
             Some("events") => return events(&shared).into_response(),
+            Some("reload.js") => return reload_js(),
             Some("status") => return status(&shared),
             _ => {}
         }
@@ -73,6 +75,13 @@ async fn handle(State(shared): State<Arc<Shared>>, method: Method, uri: Uri) -> 
     tokio::task::spawn_blocking(move || serve_path(&shared, &path, query.as_deref()))
         .await
         .unwrap_or_else(|_| (StatusCode::INTERNAL_SERVER_ERROR, "internal error").into_response())
+}
+
+/// The live-reload script, served as a file so that the pages' Content-Security-Policy
+/// (`script-src 'self'`) lets it run; what it needs to know is in its tag's `data-` attributes.
+fn reload_js() -> Response {
+    let headers = [(header::CONTENT_TYPE, "text/javascript; charset=utf-8"), (header::CACHE_CONTROL, "no-store")];
+    (headers, RELOAD_JS).into_response()
 }
 
 fn status(shared: &Shared) -> Response {
@@ -248,18 +257,20 @@ fn file_response(shared: &Shared, status: StatusCode, path: &Path, bytes: Vec<u8
     response
 }
 
-/// The reload script for a page of the current build.
+/// The tag that loads the reload script for a page of the current build.
 fn script(shared: &Shared, id: &str) -> String {
-    let events = format!("{}{INTERNAL}events", shared.base);
+    let internal = format!("{}{INTERNAL}", shared.base);
     format!(
-        "<script>\n{}</script>\n",
-        RELOAD_JS.replace("__CELLBOOK_EVENTS__", &js_string(&events)).replace("__CELLBOOK_LOADED__", &js_string(id))
+        "<script src=\"{}reload.js\" data-events=\"{}events\" data-loaded=\"{}\"></script>\n",
+        attribute(&internal),
+        attribute(&internal),
+        attribute(id)
     )
 }
 
-/// A JavaScript string literal that is safe inside `<script>`.
-fn js_string(text: &str) -> String {
-    serde_json::to_string(text).unwrap_or_default().replace('<', "\\u003c")
+/// Text that is safe inside a double-quoted attribute.
+fn attribute(text: &str) -> String {
+    text.replace('&', "&amp;").replace('"', "&quot;").replace('<', "&lt;")
 }
 
 /// Adds the script before the last `</body>`, or at the end when there is none.
@@ -343,7 +354,7 @@ mod tests {
     }
 
     #[test]
-    fn js_strings_cannot_end_the_script() {
-        assert_eq!(js_string("</script>"), "\"\\u003c/script>\"");
+    fn attributes_cannot_end_the_tag() {
+        assert_eq!(attribute("/a\"b<&/"), "/a&quot;b&lt;&amp;/");
     }
 }

@@ -1,7 +1,10 @@
-// cellbook serve: live reload and build errors. Added to pages by the dev server only.
+// cellbook serve: live reload and build errors. Added to pages by the dev server only, as a file
+// (the pages' Content-Security-Policy runs no inline script it does not know); its tag says where
+// the events are and which build the page is from.
 (() => {
-  const events = __CELLBOOK_EVENTS__;
-  const loaded = __CELLBOOK_LOADED__;
+  const tag = document.currentScript;
+  const events = tag.dataset.events;
+  const loaded = tag.dataset.loaded;
   let overlay = null;
 
   function show(errors) {

@@ -393,7 +393,12 @@ impl Site {
     /// Markdown -> HTML for one page, with the ids its references list adds.
     fn render_body(&self, page: &Page, body: &str, resolver: &Resolver<'_>) -> Rendered {
         let allow_html = self.config.markdown.allow_html;
-        let input = markdown::Input { body, body_line: page.body_line, references: &page.front.references };
+        let input = markdown::Input {
+            body,
+            body_line: page.body_line,
+            references: &page.front.references,
+            raw_html: allow_html,
+        };
         let mut out = markdown::render(&input, &|dest| resolver.resolve(page, dest));
         if !allow_html {
             out.html = sanitise(&out.html);

@@ -23,6 +23,17 @@ const ARGS = [
   "--disable-sync",
 ];
 
+/**
+ * An init script: every Content-Security-Policy violation of the page becomes a console error
+ * starting "CSP violation", which the checks collect (Chromium's own message is not always logged,
+ * e.g. for a blocked `javascript:` link).
+ */
+export function reportViolations() {
+  document.addEventListener("securitypolicyviolation", (e) => {
+    console.error(`CSP violation: ${e.effectiveDirective} blocked ${e.blockedURI || "inline code"} (${e.sourceFile || "page"}:${e.lineNumber})`);
+  });
+}
+
 /** Starts Chromium with a fresh profile; `close()` ends it and removes the profile. */
 export async function launch(options = {}) {
   const profile = mkdtempSync(join(tmpdir(), "cellbook-chromium-"));

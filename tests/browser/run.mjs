@@ -7,7 +7,7 @@
 // per check ("ok - ..." or "FAIL - ...") and a closing "N passed, N failed"; exits 1 on any failure.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { REPO, launch } from "./lib.mjs";
+import { REPO, launch, reportViolations } from "./lib.mjs";
 
 const [origin, prefix] = process.argv.slice(2);
 if (!origin || !prefix || !prefix.startsWith("/") || !prefix.endsWith("/")) {
@@ -70,7 +70,9 @@ async function step(name, fn) {
   }
 }
 
-// Console errors, uncaught exceptions, failed and >= 400 requests of every page opened.
+// Console errors (and any console message about the Content-Security-Policy, whatever its level),
+// uncaught exceptions, failed and >= 400 requests of every page opened.
+const CSP = /Content.Security.Policy|CSP violation/i;
 const problems = [];
 const visited = new Set();
 const { context, close } = await launch();
@@ -80,7 +82,7 @@ async function open(rel, { scheme = "light", theme = null, width = 1280, height 
   const page = await context.newPage();
   const where = () => page.url().replace(origin, "");
   page.on("console", (m) => {
-    if (m.type() === "error") problems.push(`${where()}: console error: ${m.text()}`);
+    if (m.type() === "error" || CSP.test(m.text())) problems.push(`${where()}: console ${m.type()}: ${m.text()}`);
   });
   page.on("pageerror", (e) => problems.push(`${where()}: uncaught: ${e.message}`));
   page.on("requestfailed", (r) => {
@@ -94,6 +96,7 @@ async function open(rel, { scheme = "light", theme = null, width = 1280, height 
   });
   await page.setViewportSize({ width, height });
   await page.emulateMedia({ colorScheme: scheme });
+  await page.addInitScript(reportViolations);
   await page.addInitScript((t) => {
     if (sessionStorage.getItem("cellbook-test-keep")) return;
     if (t) localStorage.setItem("cellbook-theme", t);
@@ -103,6 +106,9 @@ async function open(rel, { scheme = "light", theme = null, width = 1280, height 
   if (!response || response.status() !== 200) throw new Error(`${url(rel)}: HTTP ${response?.status()}`);
   visited.add(rel);
   await settle(page);
+  if (!(await page.evaluate(() => document.querySelector('meta[http-equiv="Content-Security-Policy"]')))) {
+    problems.push(`${where()}: no Content-Security-Policy <meta>`);
+  }
   return page;
 }
 
@@ -134,7 +140,9 @@ async function backgroundLuminance(page) {
 }
 
 async function axe(page) {
-  await page.addScriptTag({ content: AXE });
+  // Through the DevTools protocol, which the page's Content-Security-Policy does not govern (an
+  // inline <script> tag would be refused, and reported).
+  await page.evaluate(AXE);
   return page.evaluate(async (tags) => {
     const result = await window.axe.run(document, { runOnly: { type: "tag", values: tags }, resultTypes: ["violations"] });
     return result.violations.map((v) => ({
@@ -353,6 +361,40 @@ for (const name of ["home", "article", "matrix"]) {
     await page.close();
   });
 }
+
+// ---------------------------------------------------------------- language switch
+await step("the language menu opens the same page in Chinese", async () => {
+  const page = await open(PAGES.article);
+  await page.locator(".lang-menu > summary").click();
+  const link = page.locator('.lang-list a[hreflang="zh"]');
+  await Promise.all([page.waitForURL(`**${prefix}zh/conditions/als/`, { timeout: 15_000 }), link.click()]);
+  await settle(page);
+  const lang = await page.evaluate(() => document.documentElement.lang);
+  check("the language switch leads to the Chinese article", lang === "zh", `lang: ${lang}, url: ${page.url()}`);
+  await page.close();
+});
+
+// ---------------------------------------------------------------- the Content-Security-Policy
+await step("the policy stops a script that a page slips in, and the check sees it", async () => {
+  const page = await open(PAGES.article);
+  const before = problems.length;
+  const ran = await page.evaluate(async () => {
+    const inline = document.createElement("script");
+    inline.textContent = "window.__injected = true";
+    document.body.append(inline);
+    const link = document.createElement("a");
+    link.href = "javascript:window.__injected = true";
+    document.body.append(link);
+    link.click();
+    await new Promise((done) => setTimeout(done, 300));
+    return Boolean(window.__injected);
+  });
+  const added = problems.splice(before);
+  const reported = added.filter((p) => CSP.test(p));
+  problems.push(...added.filter((p) => !CSP.test(p)));
+  check("an injected inline script and javascript: link do not run, and both violations are reported", !ran && reported.length >= 2, `ran: ${ran}; reported: ${reported.join("; ")}`);
+  await page.close();
+});
 
 // ---------------------------------------------------------------- everything that was loaded
 check(`no console errors and no failed requests on ${visited.size} pages visited`, problems.length === 0, [...new Set(problems)].join("\n"));
