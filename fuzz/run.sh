@@ -1,14 +1,14 @@
 #!/usr/bin/env bash
 # Builds one fuzz target as a libFuzzer binary with the stable toolchain and runs it (FUZZING.md).
 #
-#   bash fuzz/run.sh <front_matter|markdown|html|urls> [seconds=600] [more libFuzzer options]
+#   bash fuzz/run.sh <front_matter|markdown|html|urls|trial_record> [seconds=600] [more libFuzzer options]
 #
 # The coverage instrumentation is the one cargo-fuzz adds; AddressSanitizer is left out (it needs
 # a nightly compiler, and the library has no `unsafe` code of its own). The corpus folder is made
 # when missing, so this works on a fresh clone.
 set -euo pipefail
 cd "$(dirname "$0")"
-target=${1:?usage: bash fuzz/run.sh <front_matter|markdown|html|urls> [seconds] [libFuzzer options]}
+target=${1:?usage: bash fuzz/run.sh <front_matter|markdown|html|urls|trial_record> [seconds] [libFuzzer options]}
 seconds=${2:-600}
 shift $(($# < 2 ? $# : 2))
 export RUSTFLAGS="--cfg fuzzing -Cpasses=sancov-module -Cllvm-args=-sanitizer-coverage-level=4 \

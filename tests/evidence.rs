@@ -390,3 +390,60 @@ fn products_sold_without_approval_show_red_flags() {
     assert!(flags.contains("href=\"/guide/basics/\""), "{flags}");
     assert!(!site.output("trials/alpha/index.html").contains("red-flags"));
 }
+
+/// Builds the good site, breaks it with `breaking`, builds again: the second build must fail
+/// with `expected` in its errors, without a panic, and leave the first build's files as they were.
+fn refused(breaking: impl FnOnce(&Site), expected: &str) {
+    let site = graded_site();
+    site.build().success();
+    let before = common::snapshot(&site.path("book"));
+    breaking(&site);
+    let run = site.build();
+    run.failure().stderr_has(expected);
+    assert_eq!(common::snapshot(&site.path("book")), before, "the previous site is left as it was");
+}
+
+#[test]
+fn bad_trial_records_are_refused_and_the_previous_site_kept() {
+    let record = "content/trials/records/NCT00000002.yaml";
+    refused(
+        |site| fs::copy(site.path(record), site.path("content/trials/records/NCT00000002.yml")).map(drop).unwrap(),
+        "content/trials/records/NCT00000002.yml:1:1: error: trial `NCT00000002` is recorded twice: also in \
+         content/trials/records/NCT00000002.yaml; keep one file",
+    );
+    refused(|site| edit(site, record, "status: recruiting", "status: recruting"), "NCT00000002.yaml:14:9: error: `status`: unknown variant `recruting`");
+    refused(|site| edit(site, record, "phase: phase-1", "phase: [phase-1"), "content/trials/records/NCT00000002.yaml:");
+    refused(
+        |site| edit(site, "content/trials/beta.md", "trials: [NCT00000002, NCT00000003]", "trials: [NCT00000002, NCT00000004]"),
+        "unknown trial `NCT00000004`",
+    );
+    refused(
+        |site| edit(site, "content/trials/alpha.md", "ref: alpha2022", "ref: alpha2023"),
+        "content/trials/alpha.md:15:10: error: `regulatory_history` cites `alpha2023`, which is not a reference of this \
+         page; did you mean `alpha2022`?",
+    );
+    refused(
+        |site| {
+            let text = fs::read_to_string(site.path(record)).unwrap();
+            site.write(record, &format!("{text}publications:\n  - title: \"x\"\n    url: \"JaVaScRiPt:alert(1)\"\n"));
+        },
+        "NCT00000002.yaml:19:11: error: `publications`: `JaVaScRiPt:alert(1)` is a `javascript:` URL",
+    );
+    refused(
+        |site| {
+            let text = fs::read_to_string(site.path(record)).unwrap();
+            let bomb: String = (0..9)
+                .map(|i| format!("x{i}: &x{i} [{}]\n", vec![if i == 0 { "lol".to_string() } else { format!("*x{}", i - 1) }; 9].join(", ")))
+                .collect();
+            site.write(record, &format!("{text}{bomb}"));
+        },
+        "YAML aliases (`*name`) expand",
+    );
+    refused(
+        |site| {
+            let text = fs::read_to_string(site.path(record)).unwrap();
+            site.write(record, &format!("{text}harms: \"{}\"\n", "x".repeat(2 * 1024 * 1024)));
+        },
+        "content/trials/records/NCT00000002.yaml:1:1: error: a trial record is at most 1 MiB",
+    );
+}

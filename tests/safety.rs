@@ -12,7 +12,7 @@ use std::os::unix::fs::symlink;
 use std::path::Path;
 
 /// The front matter the real site asks of an article; the body starts on line 7.
-const FRONT: &str = "---\ntitle: Attack\ndescription: A page a hostile contributor wrote.\ndiseases: [als]\nevidence: preclinical\n---\n";
+const FRONT: &str = "---\ntitle: Attack\ndescription: A page a hostile contributor wrote.\ndiseases: [als]\ntags: [attack]\n---\n";
 
 fn build(root: &Path) -> Run {
     Run::from(cellbook().args(["build", "--root"]).arg(root).output().unwrap())
@@ -141,7 +141,7 @@ fn script_urls_and_scripts_in_raw_html_are_errors() {
 
 #[test]
 fn script_urls_in_front_matter_and_book_toml_are_errors() {
-    let page = "---\ntitle: Attack\ndescription: A page.\ndiseases: [als]\nevidence: preclinical\nreferences:\n  - id: x\n    title: X\n    url: \" JavaScript:alert(1)\"\n---\nText [@x].\n";
+    let page = "---\ntitle: Attack\ndescription: A page.\ndiseases: [als]\ntags: [attack]\nreferences:\n  - id: x\n    title: X\n    url: \" JavaScript:alert(1)\"\n---\nText [@x].\n";
     let errors = refused(|root| write(root, "content/outlook/attack.md", page));
     assert_eq!(errors.len(), 1, "{errors:#?}");
     assert!(
@@ -178,7 +178,7 @@ fn script_urls_that_a_template_writes_are_errors_naming_the_template() {
             1,
         );
         fs::write(root.join("templates/page.html"), template).unwrap();
-        let page = "---\ntitle: Attack\ndescription: javascript:alert(1)\ndiseases: [als]\nevidence: preclinical\n---\nText.\n";
+        let page = "---\ntitle: Attack\ndescription: javascript:alert(1)\ndiseases: [als]\ntags: [attack]\n---\nText.\n";
         write(root, "content/outlook/attack.md", page);
     });
     assert_eq!(errors.len(), 1, "{errors:#?}");

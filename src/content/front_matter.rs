@@ -219,16 +219,22 @@ pub fn parse(split: &Split<'_>, taxonomy_keys: &[&str]) -> Result<FrontMatter, P
         let (line, col) = context_at.unwrap_or(at);
         Problem::new(line, col, message)
     };
-    // An anchor and an alias can make a few bytes of YAML stand for gigabytes ("billion laughs"):
-    // measure what the aliases expand to, without keeping it, before building anything.
-    if split.yaml.contains('&') && split.yaml.contains('*') {
-        let budget = Cell::new(EXPANSION_FACTOR * split.yaml.len() + EXPANSION_ALLOWANCE);
-        let meter = Meter { budget: &budget, current_key: Some(&current_key) };
-        meter.deserialize(yaml_serde::Deserializer::from_str(split.yaml)).map_err(on_error)?;
-        current_key.replace(String::new());
-    }
+    meter_aliases(split.yaml, &current_key).map_err(on_error)?;
     let seed = FrontMatterSeed { taxonomy_keys, current_key: &current_key };
     seed.deserialize(yaml_serde::Deserializer::from_str(split.yaml)).map_err(on_error)
+}
+
+/// Refuses YAML whose anchors and aliases make a few bytes stand for gigabytes ("billion
+/// laughs"): what the aliases expand to is measured, without keeping it, before anything is built.
+/// `current_key` is left at the top-level key being read when the budget runs out.
+pub(crate) fn meter_aliases(yaml: &str, current_key: &RefCell<String>) -> Result<(), yaml_serde::Error> {
+    if yaml.contains('&') && yaml.contains('*') {
+        let budget = Cell::new(EXPANSION_FACTOR * yaml.len() + EXPANSION_ALLOWANCE);
+        let meter = Meter { budget: &budget, current_key: Some(current_key) };
+        meter.deserialize(yaml_serde::Deserializer::from_str(yaml))?;
+        current_key.replace(String::new());
+    }
+    Ok(())
 }
 
 /// How much bigger than its text the front matter may become once aliases are expanded.

@@ -104,6 +104,7 @@ pub fn load(root: &Path, config: &Config, drafts: bool) -> (Content, Vec<Diagnos
         }
     }
     content.trials.sort_by(|a, b| a.id.cmp(&b.id));
+    problems.extend(duplicate_records(&content.trials));
     designs.extend(content.trials.iter().map(|t| (t.id.clone(), Some(t.design_rung()))));
     let results: Vec<_> =
         markdown.par_iter().map(|path| load_page(root, &content_dir, path, config, Some(&designs))).collect();
@@ -121,6 +122,18 @@ pub fn load(root: &Path, config: &Config, drafts: bool) -> (Content, Vec<Diagnos
     }
     content.assets = others.into_iter().map(|source| Asset { rel: relative(&content_dir, &source), source }).collect();
     (content, problems)
+}
+
+/// Two record files with one id (`NCT1.yaml` and `NCT1.yml`): the second is an error.
+fn duplicate_records(trials: &[trials::TrialRecord]) -> Vec<Diagnostic> {
+    trials
+        .windows(2)
+        .filter(|pair| pair[0].id == pair[1].id)
+        .map(|pair| {
+            let message = format!("trial `{}` is recorded twice: also in {}; keep one file", pair[1].id, pair[0].file.display());
+            Diagnostic::error(&pair[1].file, 1, 1, message)
+        })
+        .collect()
 }
 
 /// Whether a file inside `content/` (path `rel`) is a trial record.

@@ -234,24 +234,39 @@ pub const RECORD_KEYS: &[&str] = &[
     "translations",
 ];
 
+/// The largest record file read: a trial's facts fit in a few kilobytes, and a file far larger is
+/// a mistake (or an attack) that should not hold the build.
+const MAX_RECORD_BYTES: u64 = 1024 * 1024;
+
 /// Reads and checks one record file. `path` is absolute; diagnostics name it from `root`.
 pub fn load(root: &Path, path: &Path, config: &Config) -> Result<TrialRecord, Vec<Diagnostic>> {
     let file = crate::diagnostics::display_path(root, path);
     let one = |line, col, message: String| vec![Diagnostic::error(&file, line, col, message)];
+    let size = std::fs::metadata(path).map_err(|e| one(0, 0, format!("cannot read: {e}")))?.len();
+    if size > MAX_RECORD_BYTES {
+        return Err(one(1, 1, format!("a trial record is at most 1 MiB; this one is {} KiB: split it or remove what is not the trial's", size / 1024)));
+    }
     let text = std::fs::read_to_string(path).map_err(|e| one(0, 0, format!("cannot read: {e}")))?;
-    let text = text.strip_prefix('\u{feff}').unwrap_or(&text).replace("\r\n", "\n");
+    let stem = path.file_stem().map(|s| s.to_string_lossy().to_string()).unwrap_or_default();
+    from_text(file, &stem, &text, config)
+}
+
+/// Parses and checks the text of a record file named `stem` (its id); `file` names it in
+/// diagnostics.
+pub fn from_text(file: PathBuf, stem: &str, text: &str, config: &Config) -> Result<TrialRecord, Vec<Diagnostic>> {
+    let one = |line, col, message: String| vec![Diagnostic::error(&file, line, col, message)];
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text).replace("\r\n", "\n");
     let split = Split { yaml: &text, yaml_line: 1, body: "", body_line: 1 };
     let raw = parse(&split, config).map_err(|p| one(p.line, p.col, p.message))?;
     let record = raw.into_record(file.clone(), &split).map_err(|p| one(p.line, p.col, p.message))?;
-    let problems = check(&record, &split, path, config);
+    let problems = check(&record, &split, stem, config);
     if problems.iter().any(Diagnostic::is_error) { Err(problems) } else { Ok(record) }
 }
 
 /// The checks that need the whole record and the config: its id, its terms, its publications.
-fn check(record: &TrialRecord, split: &Split<'_>, path: &Path, config: &Config) -> Vec<Diagnostic> {
+fn check(record: &TrialRecord, split: &Split<'_>, stem: &str, config: &Config) -> Vec<Diagnostic> {
     let file = &record.file;
     let mut out = Vec::new();
-    let stem = path.file_stem().map(|s| s.to_string_lossy().to_string()).unwrap_or_default();
     if record.id != stem {
         let (line, col) = front_matter::locate(split, "id", Some(&record.id));
         let message = format!("record id `{}` differs from its file name `{stem}.yaml`: rename one", record.id);
@@ -277,6 +292,10 @@ fn check(record: &TrialRecord, split: &Split<'_>, path: &Path, config: &Config) 
         }
     }
     for reference in &record.publications {
+        if let Some(message) = reference.url.as_deref().and_then(|url| crate::safety::url_problem(url, crate::safety::Use::Link)) {
+            let (line, col) = front_matter::locate(split, "publications", reference.url.as_deref());
+            out.push(Diagnostic::error(file, line, col, format!("`publications`: {message}")));
+        }
         if !reference.has_identifier() && reference.url.is_none() {
             let (line, col) = front_matter::locate(split, "publications", Some(&reference.title));
             let message =
@@ -358,7 +377,8 @@ fn parse(split: &Split<'_>, config: &Config) -> Result<RawRecord, Problem> {
     let current_key = RefCell::new(String::new());
     let taxonomy_keys: Vec<&str> = config.taxonomies.iter().map(|t| t.key.as_str()).collect();
     let visitor = RecordVisitor { taxonomy_keys: &taxonomy_keys, current_key: &current_key };
-    let result = yaml_serde::Deserializer::from_str(split.yaml).deserialize_map(visitor);
+    let result = front_matter::meter_aliases(split.yaml, &current_key)
+        .and_then(|()| yaml_serde::Deserializer::from_str(split.yaml).deserialize_map(visitor));
     result.map_err(|e| {
         let (line, col) = e.location().map_or((1, 1), |l| LineIndex::new(split.yaml).position(l.index()));
         let message = front_matter::strip_position(&e.to_string()).to_string();

@@ -211,6 +211,14 @@ fn check_evidence(
             out.push(error("certainty", Some("finding"), message));
         }
     }
+    for event in &fm.regulatory_history {
+        let Some(id) = &event.reference else { continue };
+        if !fm.references.iter().any(|r| r.id.as_ref() == Some(id)) {
+            let hint = suggest(id, fm.references.iter().filter_map(|r| r.id.as_deref()));
+            let message = format!("`regulatory_history` cites `{id}`, which is not a reference of this page");
+            out.push(error("regulatory_history", Some(id), message).with_hint(hint));
+        }
+    }
     if let (Some(key), Some(last)) = (&evidence.regulatory, fm.regulatory_history.last())
         && term(key) != Some(last.status.as_str())
     {
