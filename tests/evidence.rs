@@ -411,10 +411,20 @@ fn bad_trial_records_are_refused_and_the_previous_site_kept() {
         "content/trials/records/NCT00000002.yml:1:1: error: trial `NCT00000002` is recorded twice: also in \
          content/trials/records/NCT00000002.yaml; keep one file",
     );
-    refused(|site| edit(site, record, "status: recruiting", "status: recruting"), "NCT00000002.yaml:14:9: error: `status`: unknown variant `recruting`");
+    refused(
+        |site| edit(site, record, "status: recruiting", "status: recruting"),
+        "NCT00000002.yaml:14:9: error: `status`: unknown variant `recruting`",
+    );
     refused(|site| edit(site, record, "phase: phase-1", "phase: [phase-1"), "content/trials/records/NCT00000002.yaml:");
     refused(
-        |site| edit(site, "content/trials/beta.md", "trials: [NCT00000002, NCT00000003]", "trials: [NCT00000002, NCT00000004]"),
+        |site| {
+            edit(
+                site,
+                "content/trials/beta.md",
+                "trials: [NCT00000002, NCT00000003]",
+                "trials: [NCT00000002, NCT00000004]",
+            )
+        },
         "unknown trial `NCT00000004`",
     );
     refused(
@@ -433,7 +443,12 @@ fn bad_trial_records_are_refused_and_the_previous_site_kept() {
         |site| {
             let text = fs::read_to_string(site.path(record)).unwrap();
             let bomb: String = (0..9)
-                .map(|i| format!("x{i}: &x{i} [{}]\n", vec![if i == 0 { "lol".to_string() } else { format!("*x{}", i - 1) }; 9].join(", ")))
+                .map(|i| {
+                    format!(
+                        "x{i}: &x{i} [{}]\n",
+                        vec![if i == 0 { "lol".to_string() } else { format!("*x{}", i - 1) }; 9].join(", ")
+                    )
+                })
                 .collect();
             site.write(record, &format!("{text}{bomb}"));
         },

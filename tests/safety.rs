@@ -12,7 +12,8 @@ use std::os::unix::fs::symlink;
 use std::path::Path;
 
 /// The front matter the real site asks of an article; the body starts on line 7.
-const FRONT: &str = "---\ntitle: Attack\ndescription: A page a hostile contributor wrote.\ndiseases: [als]\ntags: [attack]\n---\n";
+const FRONT: &str =
+    "---\ntitle: Attack\ndescription: A page a hostile contributor wrote.\ndiseases: [als]\ntags: [attack]\n---\n";
 
 fn build(root: &Path) -> Run {
     Run::from(cellbook().args(["build", "--root"]).arg(root).output().unwrap())
@@ -178,7 +179,8 @@ fn script_urls_that_a_template_writes_are_errors_naming_the_template() {
             1,
         );
         fs::write(root.join("templates/page.html"), template).unwrap();
-        let page = "---\ntitle: Attack\ndescription: javascript:alert(1)\ndiseases: [als]\ntags: [attack]\n---\nText.\n";
+        let page =
+            "---\ntitle: Attack\ndescription: javascript:alert(1)\ndiseases: [als]\ntags: [attack]\n---\nText.\n";
         write(root, "content/outlook/attack.md", page);
     });
     assert_eq!(errors.len(), 1, "{errors:#?}");

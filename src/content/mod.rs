@@ -130,7 +130,8 @@ fn duplicate_records(trials: &[trials::TrialRecord]) -> Vec<Diagnostic> {
         .windows(2)
         .filter(|pair| pair[0].id == pair[1].id)
         .map(|pair| {
-            let message = format!("trial `{}` is recorded twice: also in {}; keep one file", pair[1].id, pair[0].file.display());
+            let message =
+                format!("trial `{}` is recorded twice: also in {}; keep one file", pair[1].id, pair[0].file.display());
             Diagnostic::error(&pair[1].file, 1, 1, message)
         })
         .collect()

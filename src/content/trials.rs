@@ -244,7 +244,14 @@ pub fn load(root: &Path, path: &Path, config: &Config) -> Result<TrialRecord, Ve
     let one = |line, col, message: String| vec![Diagnostic::error(&file, line, col, message)];
     let size = std::fs::metadata(path).map_err(|e| one(0, 0, format!("cannot read: {e}")))?.len();
     if size > MAX_RECORD_BYTES {
-        return Err(one(1, 1, format!("a trial record is at most 1 MiB; this one is {} KiB: split it or remove what is not the trial's", size / 1024)));
+        return Err(one(
+            1,
+            1,
+            format!(
+                "a trial record is at most 1 MiB; this one is {} KiB: split it or remove what is not the trial's",
+                size / 1024
+            ),
+        ));
     }
     let text = std::fs::read_to_string(path).map_err(|e| one(0, 0, format!("cannot read: {e}")))?;
     let stem = path.file_stem().map(|s| s.to_string_lossy().to_string()).unwrap_or_default();
@@ -292,7 +299,9 @@ fn check(record: &TrialRecord, split: &Split<'_>, stem: &str, config: &Config) -
         }
     }
     for reference in &record.publications {
-        if let Some(message) = reference.url.as_deref().and_then(|url| crate::safety::url_problem(url, crate::safety::Use::Link)) {
+        if let Some(message) =
+            reference.url.as_deref().and_then(|url| crate::safety::url_problem(url, crate::safety::Use::Link))
+        {
             let (line, col) = front_matter::locate(split, "publications", reference.url.as_deref());
             out.push(Diagnostic::error(file, line, col, format!("`publications`: {message}")));
         }
