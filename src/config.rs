@@ -24,6 +24,7 @@ pub const FIXED_KEYS: &[&str] = &[
     "draft",
     "weight",
     "slug",
+    "aliases",
 ];
 
 #[derive(Debug, Deserialize)]
@@ -224,8 +225,24 @@ pub struct Term {
     pub label: String,
     #[serde(default)]
     pub description: String,
+    /// Other names readers search for the term by (lay names, brand and generic names, common
+    /// misspellings); the search finds the term's page by them.
     #[serde(default)]
-    pub translations: BTreeMap<String, Translation>,
+    pub aliases: Vec<String>,
+    #[serde(default)]
+    pub translations: BTreeMap<String, TermTranslation>,
+}
+
+/// A term's label, description and aliases in another language.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TermTranslation {
+    pub label: Option<String>,
+    pub description: Option<String>,
+    /// The names readers of this language use, searched besides the main language's (brand
+    /// names and abbreviations are typed in every language).
+    #[serde(default)]
+    pub aliases: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -344,6 +361,12 @@ impl Term {
     pub fn description_in(&self, lang: &str) -> &str {
         self.translations.get(lang).and_then(|t| t.description.as_deref()).unwrap_or(&self.description)
     }
+
+    /// The aliases readers of `lang` search by: that language's, then the main language's.
+    pub fn aliases_in(&self, lang: &str) -> impl Iterator<Item = &str> {
+        let own = self.translations.get(lang).map_or(&[][..], |t| t.aliases.as_slice());
+        own.iter().chain(self.aliases.iter().filter(|a| !own.contains(a))).map(String::as_str)
+    }
 }
 
 impl Matrix {
@@ -430,6 +453,13 @@ impl Config {
                 }
                 if !ids.insert(term.id.as_str()) {
                     error(&format!("\"{}\"", term.id), format!("term `{}` is declared twice in `{key}`", term.id));
+                }
+                let translated = term.translations.values().flat_map(|t| &t.aliases);
+                if term.aliases.iter().chain(translated).any(|a| a.trim().is_empty()) {
+                    error(
+                        &format!("id = \"{}\"", term.id),
+                        format!("term `{}` has an empty alias: remove it, or write the name readers use", term.id),
+                    );
                 }
             }
         }

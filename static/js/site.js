@@ -169,6 +169,31 @@
   }
 
   /* ---------------------------------------------------------------- search */
+  // How much a match in each metadata field of the index (src/search.rs) adds to a result's
+  // score, on top of the words of its text. A page named by what was searched, in its title or
+  // its aliases, comes first; a section's introduction, the start page or a term's page
+  // (`heading`) comes after the article named like it, but before pages that only mention it.
+  // The labels shown under each result do not rank. tests/search-relevance.txt holds the
+  // queries these weights are checked against.
+  var RANKING = {
+    metaWeights: { title: 5, aliases: 10, heading: 2.5, section: 0, design: 0, result: 0 }
+  };
+
+  // The search box shows every metadata field of a result as "Name: value" under its excerpt:
+  // keep the section and the evidence labels, named as the page names them, in the reader's
+  // language; the design and its result stay side by side, as on the page.
+  function withLabels(result, box) {
+    var meta = result.meta || {};
+    var shown = { title: meta.title || meta.heading || "" };
+    [["section", "data-section-label"], ["design", "data-design-label"], ["result", "data-result-label"]]
+      .forEach(function (field) {
+        var name = (box.getAttribute(field[1]) || field[0]).replace(/[:：]\s*$/, "");
+        if (meta[field[0]]) shown[name] = meta[field[0]];
+      });
+    result.meta = shown;
+    return result;
+  }
+
   function setupSearch() {
     var box = document.getElementById("search");
     if (!box || !box.hasAttribute("data-bundle") || typeof window.PagefindUI !== "function") return;
@@ -183,6 +208,8 @@
         showSubResults: true,
         showImages: false,
         resetStyles: false,
+        ranking: RANKING,
+        processResult: function (result) { return withLabels(result, box); },
         translations: {
           placeholder: box.getAttribute("data-placeholder") || "Search"
         }

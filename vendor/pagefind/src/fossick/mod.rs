@@ -656,7 +656,7 @@ impl Fossicker {
 
         for (field_id, field_name) in field_order.iter().enumerate() {
             if let Some(field_value) = meta.get(field_name) {
-                for (word_idx, word) in field_value.split_whitespace().enumerate() {
+                for (word_idx, word) in meta_words(field_value, language).into_iter().enumerate() {
                     let indexable_words =
                         get_indexable_words(word, stemmer.as_ref(), &options.include_characters);
 
@@ -675,6 +675,20 @@ impl Fossicker {
         map
     }
 
+}
+
+/// cellbook patch: the words of a metadata value. Upstream splits metadata at whitespace only,
+/// so a Chinese, Japanese or Thai title was one "word" that a search (whose query the browser
+/// segments into words) rarely matched: the title's ranking boost, and any field searched by
+/// its words, did not apply in those languages. They are segmented as the content is.
+fn meta_words<'a>(value: &'a str, language: &str) -> Vec<&'a str> {
+    let chunks = value.split_whitespace();
+    #[cfg(feature = "extended")]
+    if matches!(language.split('-').next().unwrap_or_default(), "zh" | "ja" | "th") {
+        return chunks.flat_map(segment_words).collect();
+    }
+    let _ = language;
+    chunks.collect()
 }
 
 /// The URL spec's path percent-encode set, minus `/` so that the separators
