@@ -69,13 +69,13 @@ pub fn syllables(word: &str) -> usize {
     }
     let vowel = |c: char| matches!(c, 'a' | 'e' | 'i' | 'o' | 'u' | 'y');
     let mut count = 0;
-    let mut previous = false;
-    for &c in &word {
-        let is = vowel(c);
-        if is && !previous {
+    for (i, &c) in word.iter().enumerate() {
+        let before = i.checked_sub(1).map(|j| word[j]);
+        if vowel(c) && !before.is_some_and(vowel) {
+            count += 1;
+        } else if vowel(c) && splits(before, c, i.checked_sub(2).map(|j| word[j])) {
             count += 1;
         }
-        previous = is;
     }
     let n = word.len();
     let ends = |s: &str| word.iter().rev().take(s.len()).rev().copied().eq(s.chars());
@@ -90,6 +90,14 @@ pub fn syllables(word: &str) -> usize {
         }
     }
     count.max(1)
+}
+
+/// Whether two vowels in a row are sounded apart ("tri-al", "ra-di-o"), as `ia`, `io`, `iu`, `ua`
+/// and `uo` are, except after the letters that make them one sound ("-tion", "-cial",
+/// "-sion", "re-gion").
+fn splits(first: Option<char>, second: char, before_first: Option<char>) -> bool {
+    let pair = matches!((first, second), (Some('i'), 'a' | 'o' | 'u') | (Some('u'), 'a' | 'o'));
+    pair && !before_first.is_some_and(|c| matches!(c, 'c' | 's' | 't' | 'x' | 'g'))
 }
 
 #[cfg(test)]
@@ -107,6 +115,10 @@ mod tests {
             ("cases", 2),
             ("wanted", 2),
             ("trial", 2),
+            ("radio", 3),
+            ("condition", 3),
+            ("special", 2),
+            ("region", 2),
             ("therapy", 3),
             ("treatment", 2),
             ("people", 2),
