@@ -239,10 +239,8 @@ pub struct Term {
 pub struct TermTranslation {
     pub label: Option<String>,
     pub description: Option<String>,
-    /// The names readers of this language use, searched besides the main language's (brand
-    /// names and abbreviations are typed in every language).
-    #[serde(default)]
-    pub aliases: Vec<String>,
+    /// The names readers of this language use; the main language's when not given.
+    pub aliases: Option<Vec<String>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -362,10 +360,8 @@ impl Term {
         self.translations.get(lang).and_then(|t| t.description.as_deref()).unwrap_or(&self.description)
     }
 
-    /// The aliases readers of `lang` search by: that language's, then the main language's.
-    pub fn aliases_in(&self, lang: &str) -> impl Iterator<Item = &str> {
-        let own = self.translations.get(lang).map_or(&[][..], |t| t.aliases.as_slice());
-        own.iter().chain(self.aliases.iter().filter(|a| !own.contains(a))).map(String::as_str)
+    pub fn aliases_in(&self, lang: &str) -> &[String] {
+        self.translations.get(lang).and_then(|t| t.aliases.as_deref()).unwrap_or(&self.aliases)
     }
 }
 
@@ -454,7 +450,7 @@ impl Config {
                 if !ids.insert(term.id.as_str()) {
                     error(&format!("\"{}\"", term.id), format!("term `{}` is declared twice in `{key}`", term.id));
                 }
-                let translated = term.translations.values().flat_map(|t| &t.aliases);
+                let translated = term.translations.values().flat_map(|t| t.aliases.iter().flatten());
                 if term.aliases.iter().chain(translated).any(|a| a.trim().is_empty()) {
                     error(
                         &format!("id = \"{}\"", term.id),
@@ -560,6 +556,17 @@ mod tests {
         let err = Config::parse("[book]\ntitle = \"x\"\ntitel = \"y\"\n").unwrap_err();
         assert_eq!(err[0].line, 3);
         assert!(err[0].message.contains("titel"), "{}", err[0].message);
+    }
+
+    #[test]
+    fn term_aliases_fall_back_to_the_main_language_and_may_not_be_empty() {
+        let toml = "[[taxonomy]]\nkey = \"diseases\"\ntitle = \"Diseases\"\npath = \"diseases\"\n\n[[taxonomy.term]]\n\
+                    id = \"als\"\nlabel = \"ALS\"\naliases = [\"MND\"]\ntranslations.zh = { aliases = [\"渐冻症\"] }\n";
+        let config = Config::parse(toml).unwrap();
+        let als = config.taxonomy("diseases").unwrap().term("als").unwrap();
+        assert_eq!((als.aliases_in("zh"), als.aliases_in("fr")), (&["渐冻症".to_string()][..], &["MND".to_string()][..]));
+        let err = Config::parse(&toml.replace("[\"MND\"]", "[\"MND\", \" \"]")).unwrap_err();
+        assert_eq!((err[0].line, err[0].message.as_str()), (7, "term `als` has an empty alias: remove it, or write the name readers use"));
     }
 
     #[test]

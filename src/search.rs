@@ -117,7 +117,7 @@ fn term_documents(site: &Site) -> Vec<Document> {
 }
 
 fn term_html(taxonomy: &Taxonomy, term: &Term, lang: &str) -> String {
-    let aliases: Vec<&str> = term.aliases_in(lang).collect();
+    let aliases = term.aliases_in(lang);
     let mut body = format!("<p>{}</p>", escape(term.description_in(lang)));
     if !aliases.is_empty() {
         body.push_str(&format!("<p>{}</p>", escape(&aliases.join(", "))));
@@ -136,21 +136,22 @@ struct Head<'a> {
     is_article: bool,
 }
 
-/// The document pagefind parses: the title and body are searched; the metadata fields (given
-/// outside the body, so that they are not searched twice) are searched and kept for display.
+/// The document pagefind parses: the body is searched; the metadata fields, given outside it,
+/// are searched once (as metadata) and kept for display. An article's title is its `h1`, which
+/// pagefind makes its `title` and also searches as text, as upstream does.
 fn document_html(head: &Head<'_>, body: &str, meta: &[(&str, String)], filters: &str) -> String {
     let title = escape(head.title);
-    let heading = if head.is_article {
-        format!("<h1>{title}</h1>")
+    let (h1, heading) = if head.is_article {
+        (format!("<h1>{title}</h1>"), String::new())
     } else {
-        format!("<p data-pagefind-meta=\"heading\">{title}</p>")
+        (String::new(), format!("<p data-pagefind-meta=\"heading\">{title}</p>"))
     };
     let meta: String = meta
         .iter()
         .map(|(key, value)| format!("<span data-pagefind-meta=\"{key}\">{}</span>", escape(value)))
         .collect();
     format!(
-        "<html lang=\"{lang}\"><head></head><body><main data-pagefind-body>{heading}{body}</main>{meta}{filters}</body></html>",
+        "<html lang=\"{lang}\"><head></head><body><main data-pagefind-body>{h1}{body}</main>{heading}{meta}{filters}</body></html>",
         lang = escape(head.lang),
     )
 }

@@ -176,7 +176,7 @@
   // The labels shown under each result do not rank. tests/search-relevance.txt holds the
   // queries these weights are checked against.
   var RANKING = {
-    metaWeights: { title: 5, aliases: 10, heading: 2.5, section: 0, design: 0, result: 0 }
+    metaWeights: { title: 5, aliases: 10, heading: 4, section: 0, design: 0, result: 0 }
   };
 
   // The search box shows every metadata field of a result as "Name: value" under its excerpt:
