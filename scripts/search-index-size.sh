@@ -18,7 +18,8 @@ served=$(cat $files | wc -c)
 # Each file is gzip with pagefind's 12-byte signature inside: unpack them to count what the
 # browser decodes.
 unpacked=$(for f in $files; do gzip -dc < "$f"; done | wc -c)
-documents=$(grep -o '"page_count":[0-9]*' "$bundle/pagefind-entry.json" | cut -d: -f2 | paste -sd+ | bc)
+documents=0
+for n in $(grep -o '"page_count":[0-9]*' "$bundle/pagefind-entry.json" | cut -d: -f2); do documents=$((documents + n)); done
 fragments=$(find "$bundle/fragment" -type f | wc -l)
 echo "documents: $documents ($(grep -o '"[a-z-]*":{"hash[^}]*page_count":[0-9]*' "$bundle/pagefind-entry.json" | sed 's/":{.*page_count":/: /; s/"//g' | paste -sd, -))"
 echo "fragments: $fragments"

@@ -13,8 +13,8 @@
 //! The documents carry metadata that the search box ranks and shows (docs/search.md): `title`
 //! (articles only), `heading` (the title of a section, the start page or a term page, which the
 //! search box ranks below an article's), `aliases` (the names of the page's front matter),
-//! and, shown under each result, `section`, `design` and `result` (the evidence labels the page
-//! shows, in its language).
+//! and, shown under each result, `section` (or, for a term's page, `topic`: its vocabulary),
+//! `design` and `result` (the evidence labels the page shows, in its language).
 
 use crate::config::{Taxonomy, Term};
 use crate::content::Page;
@@ -123,7 +123,7 @@ fn term_html(taxonomy: &Taxonomy, term: &Term, lang: &str) -> String {
         body.push_str(&format!("<p>{}</p>", escape(&aliases.join(", "))));
     }
     let head = Head { lang, title: term.label_in(lang), is_article: false };
-    document_html(&head, &body, &[("section", taxonomy.title_in(lang).to_string())], "")
+    document_html(&head, &body, &[("topic", taxonomy.title_in(lang).to_string())], "")
 }
 
 /// What a document is called, and whether it is an article.

@@ -176,21 +176,30 @@
   // The labels shown under each result do not rank. tests/search-relevance.txt holds the
   // queries these weights are checked against.
   var RANKING = {
-    metaWeights: { title: 5, aliases: 10, heading: 4, section: 0, design: 0, result: 0 }
+    metaWeights: { title: 5, aliases: 10, heading: 4, section: 0, topic: 0, design: 0, result: 0 }
   };
 
   // The search box shows every metadata field of a result as "Name: value" under its excerpt:
-  // keep the section and the evidence labels, named as the page names them, in the reader's
-  // language; the design and its result stay side by side, as on the page.
+  // keep the section (or a term page's vocabulary) and the evidence labels, named as the page
+  // names them, in the reader's language; the design and its result stay side by side, as on
+  // the page.
+  var LABELS = [["section", "data-section-label"], ["topic", "data-topic-label"],
+    ["design", "data-design-label"], ["result", "data-result-label"]];
   function withLabels(result, box) {
     var meta = result.meta || {};
     var shown = { title: meta.title || meta.heading || "" };
-    [["section", "data-section-label"], ["design", "data-design-label"], ["result", "data-result-label"]]
-      .forEach(function (field) {
-        var name = (box.getAttribute(field[1]) || field[0]).replace(/[:：]\s*$/, "");
-        if (meta[field[0]]) shown[name] = meta[field[0]];
-      });
+    LABELS.forEach(function (field) {
+      var name = (box.getAttribute(field[1]) || field[0]).replace(/[:：]\s*$/, "");
+      if (meta[field[0]]) shown[name] = meta[field[0]];
+    });
     result.meta = shown;
+    // A page found by its aliases or title alone has no matching heading, and the search box,
+    // showing matching headings, then shows no excerpt at all (it shows the page's excerpt
+    // only when the first heading listed is the page's top): list the top, with the excerpt
+    // pagefind made (how the page begins).
+    if (Array.isArray(result.sub_results) && !result.sub_results.length) {
+      result.sub_results = [{ title: shown.title, url: result.url, excerpt: result.excerpt, locations: [] }];
+    }
     return result;
   }
 

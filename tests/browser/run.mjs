@@ -276,6 +276,14 @@ await step("search results show the section and the evidence labels of the page"
     onPage.length === 2 && JSON.stringify(tags) === JSON.stringify(expected),
     `under the result: ${JSON.stringify(tags)}; expected ${JSON.stringify(expected)}`,
   );
+  // A term's page says which vocabulary it belongs to.
+  await search(page, "intrathecal");
+  const topic = await page.$$eval("#search .pagefind-ui__result:first-child .pagefind-ui__result-tag", (li) => li.map((t) => t.textContent.trim()));
+  check("a term page's result names its vocabulary", JSON.stringify(topic) === JSON.stringify(["Topic: Delivery routes"]), `under the result: ${JSON.stringify(topic)}`);
+  // A page found by an alias alone (the words are in no heading or sentence) still shows how it begins.
+  await search(page, "Lou Gehrig");
+  const excerpt = await page.locator("#search .pagefind-ui__result:first-child .pagefind-ui__result-excerpt").first().textContent().catch(() => "");
+  check("a page found by its alias alone shows an excerpt", /What ALS is/.test(excerpt || ""), `excerpt: ${JSON.stringify(excerpt)}`);
   await page.close();
   const chinese = await open(PAGES["Chinese home"]);
   await search(chinese, "渐冻症");
