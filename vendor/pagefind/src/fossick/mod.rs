@@ -1226,6 +1226,18 @@ mod tests {
         assert_eq!(words, vec!["hello", "👋"]);
     }
 
+    // cellbook patch: metadata is segmented as the content is.
+    #[test]
+    fn meta_words_are_segmented_where_the_content_is() {
+        assert_eq!(meta_words("Lou Gehrig's disease", "en"), vec!["Lou", "Gehrig's", "disease"]);
+        #[cfg(feature = "extended")]
+        {
+            let words = meta_words("肌萎缩侧索硬化 ALS", "zh");
+            assert!(words.len() > 2, "{words:?}");
+            assert_eq!(words.concat(), "肌萎缩侧索硬化ALS");
+        }
+    }
+
     #[cfg(feature = "extended")]
     #[tokio::test]
     async fn parse_weights_through_segmentation() {
