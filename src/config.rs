@@ -564,9 +564,15 @@ mod tests {
                     id = \"als\"\nlabel = \"ALS\"\naliases = [\"MND\"]\ntranslations.zh = { aliases = [\"渐冻症\"] }\n";
         let config = Config::parse(toml).unwrap();
         let als = config.taxonomy("diseases").unwrap().term("als").unwrap();
-        assert_eq!((als.aliases_in("zh"), als.aliases_in("fr")), (&["渐冻症".to_string()][..], &["MND".to_string()][..]));
+        assert_eq!(
+            (als.aliases_in("zh"), als.aliases_in("fr")),
+            (&["渐冻症".to_string()][..], &["MND".to_string()][..])
+        );
         let err = Config::parse(&toml.replace("[\"MND\"]", "[\"MND\", \" \"]")).unwrap_err();
-        assert_eq!((err[0].line, err[0].message.as_str()), (7, "term `als` has an empty alias: remove it, or write the name readers use"));
+        assert_eq!(
+            (err[0].line, err[0].message.as_str()),
+            (7, "term `als` has an empty alias: remove it, or write the name readers use")
+        );
     }
 
     #[test]

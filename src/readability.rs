@@ -71,9 +71,8 @@ pub fn syllables(word: &str) -> usize {
     let mut count = 0;
     for (i, &c) in word.iter().enumerate() {
         let before = i.checked_sub(1).map(|j| word[j]);
-        if vowel(c) && !before.is_some_and(vowel) {
-            count += 1;
-        } else if vowel(c) && splits(before, c, i.checked_sub(2).map(|j| word[j])) {
+        let starts_syllable = !before.is_some_and(vowel) || splits(before, c, i.checked_sub(2).map(|j| word[j]));
+        if vowel(c) && starts_syllable {
             count += 1;
         }
     }

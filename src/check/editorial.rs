@@ -108,7 +108,7 @@ fn unlisted_trials(site: &Site, page: &crate::content::Page, text: &str) -> Vec<
 
 /// Where `id` first stands in the body (after the front matter) as a word of its own.
 fn body_mention(text: &str, id: &str) -> Option<usize> {
-    let body_start = text.match_indices("\n---").nth(0).map_or(0, |(i, _)| i + 4);
+    let body_start = text.match_indices("\n---").next().map_or(0, |(i, _)| i + 4);
     let body = &text[body_start..];
     body.match_indices(id)
         .find(|(i, _)| !body[i + id.len()..].starts_with(|c: char| c.is_ascii_alphanumeric()))

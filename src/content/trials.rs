@@ -95,10 +95,9 @@ pub fn registry_url(id: &str) -> Option<String> {
         Some(format!("https://www.chictr.org.cn/searchprojEN.html?regno={id}"))
     } else if id.starts_with("jRCT") {
         Some(format!("https://jrct.niph.go.jp/en-latest-detail/{id}"))
-    } else if let Some(n) = id.strip_prefix("EudraCT-") {
-        Some(format!("https://www.clinicaltrialsregister.eu/ctr-search/search?query={n}"))
     } else {
-        None
+        id.strip_prefix("EudraCT-")
+            .map(|n| format!("https://www.clinicaltrialsregister.eu/ctr-search/search?query={n}"))
     }
 }
 

@@ -186,14 +186,14 @@ fn check_evidence(
             }
         }
     }
-    if let (Some(key), Some(last)) = (&evidence.regulatory, fm.regulatory_history.last()) {
-        if term(key) != Some(last.status.as_str()) {
-            let message = format!(
-                "`{key}` must be the status of the last `regulatory_history` event (`{}`, {})",
-                last.status, last.date
-            );
-            out.push(error(key, None, message));
-        }
+    if let (Some(key), Some(last)) = (&evidence.regulatory, fm.regulatory_history.last())
+        && term(key) != Some(last.status.as_str())
+    {
+        let message = format!(
+            "`{key}` must be the status of the last `regulatory_history` event (`{}`, {})",
+            last.status, last.date
+        );
+        out.push(error(key, None, message));
     }
     out
 }

@@ -177,7 +177,7 @@ pub fn trials_context(context: &mut Context, site: &Site, lang_index: usize) -> 
 }
 
 /// The vocabularies the table can be filtered by: every one that some record uses.
-fn filters<'a>(site: &'a Site, lang: &str) -> Vec<serde_json::Value> {
+fn filters(site: &Site, lang: &str) -> Vec<serde_json::Value> {
     let evidence = site.config.evidence.as_ref();
     let mut keys: Vec<&str> = evidence.map(|e| vec![e.design.as_str(), e.result.as_str()]).unwrap_or_default();
     for taxonomy in &site.config.taxonomies {
