@@ -28,6 +28,7 @@ pub const FIXED_KEYS: &[&str] = &[
     "translated_from",
     "weight",
     "slug",
+    "aliases",
 ];
 
 #[derive(Debug, Deserialize)]
@@ -251,8 +252,22 @@ pub struct Term {
     pub label: String,
     #[serde(default)]
     pub description: String,
+    /// Other names readers search for the term by (lay names, brand and generic names, common
+    /// misspellings); the search finds the term's page by them.
     #[serde(default)]
-    pub translations: BTreeMap<String, Translation>,
+    pub aliases: Vec<String>,
+    #[serde(default)]
+    pub translations: BTreeMap<String, TermTranslation>,
+}
+
+/// A term's label, description and aliases in another language.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TermTranslation {
+    pub label: Option<String>,
+    pub description: Option<String>,
+    /// The names readers of this language use; the main language's when not given.
+    pub aliases: Option<Vec<String>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -417,6 +432,10 @@ impl Term {
     pub fn description_in(&self, lang: &str) -> &str {
         self.translations.get(lang).and_then(|t| t.description.as_deref()).unwrap_or(&self.description)
     }
+
+    pub fn aliases_in(&self, lang: &str) -> &[String] {
+        self.translations.get(lang).and_then(|t| t.aliases.as_deref()).unwrap_or(&self.aliases)
+    }
 }
 
 impl Matrix {
@@ -503,6 +522,13 @@ impl Config {
                 }
                 if !ids.insert(term.id.as_str()) {
                     error(&format!("\"{}\"", term.id), format!("term `{}` is declared twice in `{key}`", term.id));
+                }
+                let translated = term.translations.values().flat_map(|t| t.aliases.iter().flatten());
+                if term.aliases.iter().chain(translated).any(|a| a.trim().is_empty()) {
+                    error(
+                        &format!("id = \"{}\"", term.id),
+                        format!("term `{}` has an empty alias: remove it, or write the name readers use", term.id),
+                    );
                 }
             }
         }
@@ -645,6 +671,23 @@ mod tests {
         let err = Config::parse("[book]\ntitle = \"x\"\ntitel = \"y\"\n").unwrap_err();
         assert_eq!(err[0].line, 3);
         assert!(err[0].message.contains("titel"), "{}", err[0].message);
+    }
+
+    #[test]
+    fn term_aliases_fall_back_to_the_main_language_and_may_not_be_empty() {
+        let toml = "[[taxonomy]]\nkey = \"diseases\"\ntitle = \"Diseases\"\npath = \"diseases\"\n\n[[taxonomy.term]]\n\
+                    id = \"als\"\nlabel = \"ALS\"\naliases = [\"MND\"]\ntranslations.zh = { aliases = [\"渐冻症\"] }\n";
+        let config = Config::parse(toml).unwrap();
+        let als = config.taxonomy("diseases").unwrap().term("als").unwrap();
+        assert_eq!(
+            (als.aliases_in("zh"), als.aliases_in("fr")),
+            (&["渐冻症".to_string()][..], &["MND".to_string()][..])
+        );
+        let err = Config::parse(&toml.replace("[\"MND\"]", "[\"MND\", \" \"]")).unwrap_err();
+        assert_eq!(
+            (err[0].line, err[0].message.as_str()),
+            (7, "term `als` has an empty alias: remove it, or write the name readers use")
+        );
     }
 
     #[test]

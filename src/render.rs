@@ -11,6 +11,9 @@ mod timeline;
 mod trials;
 mod views;
 
+// The search index names each result's section as the breadcrumbs do.
+pub(crate) use views::section_title;
+
 use crate::dates::Dates;
 use crate::diagnostics::Diagnostic;
 use crate::site::Site;

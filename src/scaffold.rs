@@ -57,6 +57,8 @@ fn front_matter(config: &Config, title: &str) -> String {
     let next_review = today.checked_add(jiff::Span::new().months(12)).unwrap_or(today);
     let mut text = String::from("---\n");
     let _ = writeln!(text, "title: {}", yaml_string(title));
+    text.push_str("# aliases: other names readers search for (lay, brand, generic, misspelt): [\"...\", \"...\"]\n");
+    text.push_str("aliases: []\n");
     text.push_str("description: \"One plain sentence: what this article is about.\"\n");
     for taxonomy in &config.taxonomies {
         let ids: Vec<&str> = taxonomy.terms.iter().map(|t| t.id.as_str()).collect();

@@ -4,10 +4,20 @@
 //! for `pagefind/`. Each article and section is given to pagefind as a compact document made from
 //! the model (title, rendered body, the filters `[search] filters` names) rather than the
 //! full themed page: the index does not depend on the templates, and pagefind parses a fraction
-//! of the HTML. pagefind's extended segmentation splits Chinese into words; it keeps one index per
+//! of the HTML. Every vocabulary term's page is a document too (its label, description and
+//! aliases), so that a reader who types a term's name, or another name for it, finds its page.
+//! pagefind's extended segmentation splits Chinese into words; it keeps one index per
 //! language. pagefind is patched (vendor/pagefind/PATCHES.md) to parse the documents and compress
 //! its files on all cores; upstream takes in-memory documents one at a time.
+//!
+//! The documents carry metadata that the search box ranks and shows (docs/search.md): `title`
+//! (articles only), `heading` (the title of a section, the start page or a term page, which the
+//! search box ranks below an article's), `aliases` (the names of the page's front matter),
+//! and, shown under each result, `section` (or, for a term's page, `topic`: its vocabulary),
+//! `design` and `result` (the evidence labels the page shows, in its language).
 
+use crate::config::{Taxonomy, Term};
+use crate::content::Page;
 use crate::highlight::escape;
 use crate::site::Site;
 use pagefind::api::PagefindIndex;
@@ -19,34 +29,19 @@ pub struct Document {
     pub html: String,
 }
 
-/// The searchable documents of a site: articles, and sections with an introduction.
+/// The searchable documents of a site: articles, sections with an introduction, and the first
+/// page of every term's list in every language.
 pub fn documents(site: &Site) -> Vec<Document> {
-    site.pages
+    let mut documents: Vec<Document> = site
+        .pages
         .iter()
         .enumerate()
         .filter(|(p, page)| !page.is_index || !site.rendered[*p].html.trim().is_empty())
-        .map(|(p, page)| {
-            let mut filters = String::new();
-            for taxonomy in site.config.taxonomies.iter().filter(|t| site.config.search.filters_by(&t.key)) {
-                let Some(terms) = page.front.terms.get(&taxonomy.key) else { continue };
-                // The filter's name is what readers see above its choices, in their language.
-                let name = escape(taxonomy.title_in(&page.lang));
-                for term in terms.ids().iter().filter_map(|id| taxonomy.term(id)) {
-                    let label = escape(term.label_in(&page.lang));
-                    filters.push_str(&format!("<span data-pagefind-filter=\"{name}\">{label}</span>"));
-                }
-            }
-            let html = format!(
-                "<html lang=\"{lang}\"><head><title>{title}</title></head><body><main data-pagefind-body><h1>{title}</h1><p>{description}</p>{body}</main>{filters}</body></html>",
-                lang = escape(&page.lang),
-                title = escape(page.title()),
-                description = escape(page.front.description.as_deref().unwrap_or("")),
-                body = without_code(&site.rendered[p].html),
-            );
-            Document { url: site.base.link(&crate::site::links::encode_path(&page.url)), html }
-        })
-        .chain(trials_documents(site))
-        .collect()
+        .map(|(p, page)| page_document(site, p, page))
+        .collect();
+    documents.extend(term_documents(site));
+    documents.extend(trials_documents(site));
+    documents
 }
 
 /// The table of every trial, once per language: each trial's name, ids and what it found, so
@@ -56,23 +51,136 @@ fn trials_documents(site: &Site) -> Vec<Document> {
     site.languages()
         .into_iter()
         .map(|lang| {
-            let title = escape(evidence.trials_title_in(lang));
             let rows: String = site
                 .trials
                 .iter()
                 .map(|t| {
                     let name = t.text(lang, |x| x.name.as_ref(), Some(&t.name)).unwrap_or(&t.name);
-                    let summary = t.text(lang, |x| x.result_summary.as_ref(), t.result_summary.as_deref()).unwrap_or("");
-                    format!("<p>{} {} {}: {}</p>", escape(name), escape(&t.id), escape(&t.other_ids.join(" ")), escape(summary))
+                    let summary =
+                        t.text(lang, |x| x.result_summary.as_ref(), t.result_summary.as_deref()).unwrap_or("");
+                    let ids = format!("{} {}", t.id, t.other_ids.join(" "));
+                    format!("<p>{} {}: {}</p>", escape(name), escape(ids.trim()), escape(summary))
                 })
                 .collect();
             let path = format!("{}{}/", site.lang_prefix(lang), evidence.trials_path.trim_matches('/'));
-            let html = format!(
-                "<html lang=\"{lang}\"><head><title>{title}</title></head><body><main data-pagefind-body><h1>{title}</h1>{rows}</main></body></html>"
-            );
+            let head = Head { lang, title: evidence.trials_title_in(lang), is_article: false };
+            let html = document_html(&head, &rows, &[], "");
             Document { url: site.base.link(&crate::site::links::encode_path(&path)), html }
         })
         .collect()
+}
+
+fn page_document(site: &Site, p: usize, page: &Page) -> Document {
+    let lang = &page.lang;
+    let mut meta = Vec::new();
+    if let Some(section) = section_of(site, p) {
+        meta.push(("section", section.to_string()));
+    }
+    if let Some((design, result)) = evidence_labels(site, page) {
+        meta.push(("design", design.label_in(lang).to_string()));
+        meta.push(("result", result.label_in(lang).to_string()));
+    }
+    if !page.front.aliases.is_empty() {
+        meta.push(("aliases", page.front.aliases.join(", ")));
+    }
+    let head = Head { lang, title: page.title(), is_article: !page.is_index };
+    let body = format!(
+        "<p>{description}</p>{body}",
+        description = escape(page.front.description.as_deref().unwrap_or("")),
+        body = without_code(&site.rendered[p].html),
+    );
+    let html = document_html(&head, &body, &meta, &filters(site, page));
+    Document { url: site.base.link(&crate::site::links::encode_path(&page.url)), html }
+}
+
+/// The title of the section an article is in (for a section's introduction, the section above
+/// it); none at the top, whose "section" is the whole site.
+fn section_of(site: &Site, p: usize) -> Option<&str> {
+    let mut s = site.section_of[p];
+    if site.pages[p].is_index {
+        s = site.sections[s].parent?;
+    }
+    (!site.sections[s].dir.is_empty()).then(|| crate::render::section_title(site, s))
+}
+
+/// The design and result terms a page shows side by side: both, or neither (as the page does).
+fn evidence_labels<'a>(site: &'a Site, page: &Page) -> Option<(&'a Term, &'a Term)> {
+    let evidence = site.config.evidence.as_ref()?;
+    let term = |key: &str| {
+        let id = page.front.terms.get(key)?.ids().first()?;
+        site.config.taxonomy(key)?.term(id)
+    };
+    Some((term(&evidence.design)?, term(&evidence.result)?))
+}
+
+/// The filters a reader can narrow results by, named in the page's language.
+fn filters(site: &Site, page: &Page) -> String {
+    let mut filters = String::new();
+    for taxonomy in site.config.taxonomies.iter().filter(|t| site.config.search.filters_by(&t.key)) {
+        let Some(terms) = page.front.terms.get(&taxonomy.key) else { continue };
+        // The filter's name is what readers see above its choices, in their language.
+        let name = escape(taxonomy.title_in(&page.lang));
+        for term in terms.ids().iter().filter_map(|id| taxonomy.term(id)) {
+            let label = escape(term.label_in(&page.lang));
+            filters.push_str(&format!("<span data-pagefind-filter=\"{name}\">{label}</span>"));
+        }
+    }
+    filters
+}
+
+/// One document per term and language: the term's page, found by its label, its description and
+/// its aliases (written out, so that the result's excerpt shows the name that matched).
+fn term_documents(site: &Site) -> Vec<Document> {
+    let mut documents = Vec::new();
+    for lang in site.languages() {
+        for (t, taxonomy) in site.config.taxonomies.iter().enumerate() {
+            for (rank, term) in taxonomy.terms.iter().enumerate() {
+                let url = site.base.link(&crate::site::links::encode_path(&site.term_url(t, rank, lang, 1)));
+                documents.push(Document { url, html: term_html(taxonomy, term, lang) });
+            }
+        }
+    }
+    documents
+}
+
+fn term_html(taxonomy: &Taxonomy, term: &Term, lang: &str) -> String {
+    let aliases = term.aliases_in(lang);
+    let mut body = format!("<p>{}</p>", escape(term.description_in(lang)));
+    if !aliases.is_empty() {
+        body.push_str(&format!("<p>{}</p>", escape(&aliases.join(", "))));
+    }
+    let head = Head { lang, title: term.label_in(lang), is_article: false };
+    document_html(&head, &body, &[("topic", taxonomy.title_in(lang).to_string())], "")
+}
+
+/// What a document is called, and whether it is an article.
+struct Head<'a> {
+    lang: &'a str,
+    title: &'a str,
+    /// An article's title is pagefind's `title` (from its `h1`); any other page's is `heading`, a
+    /// field the search box weighs less, so that a section's introduction, the start page or a
+    /// term's page does not outrank the article named like it.
+    is_article: bool,
+}
+
+/// The document pagefind parses: the body is searched; the metadata fields, given outside it,
+/// are searched once (as metadata) and kept for display. An article's title is its `h1`, which
+/// pagefind makes its `title` and also searches as text, as upstream does.
+fn document_html(head: &Head<'_>, body: &str, meta: &[(&str, String)], filters: &str) -> String {
+    let title = escape(head.title);
+    let (h1, heading) = if head.is_article {
+        (format!("<h1>{title}</h1>"), String::new())
+    } else {
+        (String::new(), format!("<p data-pagefind-meta=\"heading\">{title}</p>"))
+    };
+    let meta: String = meta
+        .iter()
+        .map(|(key, value)| format!("<span data-pagefind-meta=\"{key}\">{}</span>", escape(value)))
+        .collect();
+    format!(
+        "<html lang=\"{lang}\"><head></head><body><main data-pagefind-body>{h1}{body}</main>{heading}{meta}{filters}</body></html>",
+        lang = escape(head.lang),
+    )
 }
 
 /// The HTML without its highlighted code blocks: readers search for words, not code, and the

@@ -257,6 +257,14 @@ fn an_unknown_term_gets_a_suggestion() {
 }
 
 #[test]
+fn aliases_written_as_one_name_are_shown_as_a_list() {
+    broken(|site| site.write("content/trials/alias.md", &page("aliases: MND, Lou Gehrig's disease\n", ""))).only_error(
+        "content/trials/alias.md:4:1: error: `aliases` is a list of names: write `aliases: [\"MND\", \"Lou Gehrig's \
+         disease\"]`, one quoted name per alias",
+    );
+}
+
+#[test]
 fn invalid_dates() {
     for date in ["2024-02-30", "2024-13-01", "2024-1-5", "yesterday", "05/01/2024", "2024-01-01T10:00:00"] {
         broken(|site| site.write("content/trials/dated.md", &page(&format!("date: {date}\n"), ""))).only_error(

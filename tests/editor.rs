@@ -29,6 +29,7 @@ fn new_creates_a_complete_draft_that_builds() {
     let text = std::fs::read_to_string(site.path("content/trials/my-trial.md")).unwrap();
     for field in [
         "title: \"My \\\"new\\\" trial\"",
+        "aliases: []",
         "description:",
         "cell_types: []",
         "diseases: []",

@@ -166,6 +166,9 @@ impl Terms {
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct FrontMatter {
     pub title: Option<String>,
+    /// Other names readers search for the page by: lay names, other countries' names, brand and
+    /// generic names, common misspellings.
+    pub aliases: Vec<String>,
     pub description: Option<String>,
     pub tags: Vec<String>,
     pub date: Option<Date>,
@@ -496,6 +499,7 @@ impl<'de> Visitor<'de> for FrontMatterSeed<'_> {
             }
             match key.as_str() {
                 "title" => fm.title = Some(map.next_value::<Text>()?.0),
+                "aliases" => fm.aliases = map.next_value::<Aliases>()?.0,
                 "description" => fm.description = Some(map.next_value::<Text>()?.0),
                 "tags" => fm.tags = map.next_value::<Vec<Text>>()?.into_iter().map(|t| t.0).collect(),
                 "date" => fm.date = Some(map.next_value::<DateValue>()?.0),
@@ -555,6 +559,31 @@ impl<'de> Deserialize<'de> for Text {
             }
         }
         deserializer.deserialize_any(TextVisitor)
+    }
+}
+
+/// `aliases:`, a list of names; a single name is refused with the form of the list, so that an
+/// editor does not wonder whether `aliases: MND, Lou Gehrig's disease` is one name or two.
+struct Aliases(Vec<String>);
+
+impl<'de> Deserialize<'de> for Aliases {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        // Checked once read, as dates are, so that an error is placed at the key.
+        let names = match Terms::deserialize(deserializer)? {
+            Terms::Many(names) => names,
+            Terms::One(text) => {
+                let names: Vec<String> =
+                    text.split(',').map(|n| format!("\"{}\"", n.trim().replace('"', "\\\""))).collect();
+                return Err(de::Error::custom(format!(
+                    "`aliases` is a list of names: write `aliases: [{}]`, one quoted name per alias",
+                    names.join(", ")
+                )));
+            }
+        };
+        if names.iter().any(|n| n.trim().is_empty()) {
+            return Err(de::Error::custom("an alias is empty: remove it, or write the name readers use"));
+        }
+        Ok(Aliases(names))
     }
 }
 
@@ -731,6 +760,20 @@ mod tests {
         let text = "---\ntitle: A\ncell_types:\n  - hsc\n   - msc\n---\n";
         let s = split(text).unwrap();
         assert_eq!(locate(&s, "cell_types", Some("hsc - msc")), (3, 1));
+    }
+
+    #[test]
+    fn aliases_are_a_list_of_names() {
+        let fm = parse_text("---\ntitle: A\naliases: [\"Lou Gehrig's disease\", MND, 渐冻症]\n---\n").unwrap();
+        assert_eq!(fm.aliases, ["Lou Gehrig's disease", "MND", "渐冻症"]);
+        let err = parse_text("---\ntitle: A\naliases: MND, motor neurone disease\n---\n").unwrap_err();
+        assert_eq!(err.line, 3, "{err:?}");
+        assert!(err.message.contains("`aliases: [\"MND\", \"motor neurone disease\"]`"), "{}", err.message);
+        let err = parse_text("---\ntitle: A\naliases: [MND, \" \"]\n---\n").unwrap_err();
+        assert_eq!(
+            (err.line, err.message.as_str()),
+            (3, "an alias is empty: remove it, or write the name readers use")
+        );
     }
 
     #[test]

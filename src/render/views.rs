@@ -364,7 +364,7 @@ fn breadcrumbs<'a>(site: &'a Site, mut section: Option<usize>) -> Vec<Link<'a>> 
     crumbs
 }
 
-fn section_title(site: &Site, s: usize) -> &str {
+pub(crate) fn section_title(site: &Site, s: usize) -> &str {
     let section = &site.sections[s];
     match section.index {
         Some(i) => site.pages[i].title(),

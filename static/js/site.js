@@ -169,6 +169,40 @@
   }
 
   /* ---------------------------------------------------------------- search */
+  // How much a match in each metadata field of the index (src/search.rs) adds to a result's
+  // score, on top of the words of its text. A page named by what was searched, in its title or
+  // its aliases, comes first; a section's introduction, the start page or a term's page
+  // (`heading`) comes after the article named like it, but before pages that only mention it.
+  // The labels shown under each result do not rank. tests/search-relevance.txt holds the
+  // queries these weights are checked against.
+  var RANKING = {
+    metaWeights: { title: 5, aliases: 10, heading: 4, section: 0, topic: 0, design: 0, result: 0 }
+  };
+
+  // The search box shows every metadata field of a result as "Name: value" under its excerpt:
+  // keep the section (or a term page's vocabulary) and the evidence labels, named as the page
+  // names them, in the reader's language; the design and its result stay side by side, as on
+  // the page.
+  var LABELS = [["section", "data-section-label"], ["topic", "data-topic-label"],
+    ["design", "data-design-label"], ["result", "data-result-label"]];
+  function withLabels(result, box) {
+    var meta = result.meta || {};
+    var shown = { title: meta.title || meta.heading || "" };
+    LABELS.forEach(function (field) {
+      var name = (box.getAttribute(field[1]) || field[0]).replace(/[:：]\s*$/, "");
+      if (meta[field[0]]) shown[name] = meta[field[0]];
+    });
+    result.meta = shown;
+    // A page found by its aliases or title alone has no matching heading, and the search box,
+    // showing matching headings, then shows no excerpt at all (it shows the page's excerpt
+    // only when the first heading listed is the page's top): list the top, with the excerpt
+    // pagefind made (how the page begins).
+    if (Array.isArray(result.sub_results) && !result.sub_results.length) {
+      result.sub_results = [{ title: shown.title, url: result.url, excerpt: result.excerpt, locations: [] }];
+    }
+    return result;
+  }
+
   function setupSearch() {
     var box = document.getElementById("search");
     if (!box || !box.hasAttribute("data-bundle") || typeof window.PagefindUI !== "function") return;
@@ -183,6 +217,8 @@
         showSubResults: true,
         showImages: false,
         resetStyles: false,
+        ranking: RANKING,
+        processResult: function (result) { return withLabels(result, box); },
         translations: {
           placeholder: box.getAttribute("data-placeholder") || "Search"
         }

@@ -208,14 +208,16 @@ for (const name of NARROW_PAGES) {
 // ---------------------------------------------------------------- search
 /** Types `query` into the search box and returns the result links' paths (bounded wait). */
 async function search(page, query) {
-  const input = page.locator("#search input");
+  const input = page.locator("#search input.pagefind-ui__search-input");
   await input.waitFor({ state: "visible", timeout: 10_000 });
   await input.click();
+  await page.evaluate(() => { window.__searchState = null; });
   await input.fill(query);
   // Results arrive in steps (the count first, then each result's data): wait until the message
-  // is shown and the list has not changed for half a second.
+  // names this query (a box searched before still shows the last one's results for a moment)
+  // and the list has not changed for half a second.
   await page.waitForFunction(
-    () => {
+    (query) => {
       const box = document.querySelector("#search");
       const message = box.querySelector(".pagefind-ui__message")?.textContent || "";
       const links = [...box.querySelectorAll(".pagefind-ui__result-link")].map((a) => a.href).join(" ");
@@ -227,9 +229,9 @@ async function search(page, query) {
         window.__searchSince = now;
         return false;
       }
-      return message !== "" && !loading && now - window.__searchSince >= 500;
+      return message.includes(query) && !loading && now - window.__searchSince >= 500;
     },
-    null,
+    query,
     { timeout: 15_000, polling: 100 },
   );
   return page.$$eval("#search .pagefind-ui__result-link", (links) => links.map((a) => new URL(a.href).pathname + new URL(a.href).hash));
@@ -266,6 +268,64 @@ await step("search results can be narrowed by cell type, disease and evidence", 
   }
   await page.close();
 });
+
+// The evidence behind each result, shown before the click: its section, and the design label
+// with its result beside it, as the article shows them.
+await step("search results show the section and the evidence labels of the page", async () => {
+  const article = await open("trials/als/nurown/");
+  const onPage = await article.$$eval("main .evidence-pair .badge", (badges) => badges.slice(0, 2).map((b) => b.textContent.replace(/\s+/g, " ").trim()));
+  await article.close();
+  const page = await open(PAGES.home);
+  await search(page, "NurOwn");
+  const tags = await page.$$eval("#search .pagefind-ui__result:first-child .pagefind-ui__result-tag", (li) => li.map((t) => t.textContent.trim()));
+  const expected = ["Section: ALS trials", ...onPage.map((b) => b.replace(/:\s*/, ": "))];
+  check(
+    "the NurOwn result shows its section, then its design and its result as the article does",
+    onPage.length === 2 && JSON.stringify(tags) === JSON.stringify(expected),
+    `under the result: ${JSON.stringify(tags)}; expected ${JSON.stringify(expected)}`,
+  );
+  // A term's page says which vocabulary it belongs to.
+  await search(page, "intrathecal");
+  const topic = await page.$$eval("#search .pagefind-ui__result:first-child .pagefind-ui__result-tag", (li) => li.map((t) => t.textContent.trim()));
+  check("a term page's result names its vocabulary", JSON.stringify(topic) === JSON.stringify(["Topic: Delivery routes"]), `under the result: ${JSON.stringify(topic)}`);
+  // A page found by an alias alone (the words are in no heading or sentence) still shows how it begins.
+  await search(page, "Lou Gehrig");
+  const excerpt = await page.locator("#search .pagefind-ui__result:first-child .pagefind-ui__result-excerpt").first().textContent().catch(() => "");
+  check("a page found by its alias alone shows an excerpt", /What ALS is/.test(excerpt || ""), `excerpt: ${JSON.stringify(excerpt)}`);
+  await page.close();
+  const chinese = await open(PAGES["Chinese home"]);
+  await search(chinese, "渐冻症");
+  const zhTags = await chinese.$$eval("#search .pagefind-ui__result:first-child .pagefind-ui__result-tag", (li) => li.map((t) => t.textContent.trim()));
+  check("a Chinese result names its section in Chinese", JSON.stringify(zhTags) === JSON.stringify(["栏目: 疾病"]), `under the result: ${JSON.stringify(zhTags)}`);
+  await chinese.close();
+});
+
+// tests/search-relevance.txt: what readers type, and the page that must come first.
+const RELEVANCE = readFileSync(join(REPO, "tests/search-relevance.txt"), "utf8")
+  .split("\n")
+  .map((line) => line.trim())
+  .filter((line) => line && !line.startsWith("#"))
+  .map((line) => line.split("|").map((field) => field.trim()));
+check(
+  "tests/search-relevance.txt has at least 30 queries, in English and in Chinese",
+  RELEVANCE.length >= 30 && RELEVANCE.every((r) => r.length === 3) && ["en", "zh"].every((l) => RELEVANCE.some((r) => r[0] === l)),
+  `${RELEVANCE.length} queries; malformed: ${RELEVANCE.filter((r) => r.length !== 3).map((r) => r.join("|")).join("; ")}`,
+);
+for (const lang of new Set(RELEVANCE.map((r) => r[0]))) {
+  await step(`search relevance in ${lang}`, async () => {
+    // The language's start page: the main language's is the site's root.
+    const page = await open(lang === "en" ? PAGES.home : `${lang}/`);
+    for (const [, query, expected] of RELEVANCE.filter((r) => r[0] === lang)) {
+      const paths = (await search(page, query)).map((p) => p.split("#")[0]);
+      check(
+        `search relevance (${lang}): "${query}" lists /${expected} first`,
+        paths[0] === `${prefix}${expected}`,
+        `came first instead: ${paths[0] || "(no results)"}; then ${paths.slice(1, 4).join(", ") || "nothing"}`,
+      );
+    }
+    await page.close();
+  });
+}
 
 for (const word of ["肌萎缩", "间充质"]) {
   await step(`search in Chinese for ${word}`, async () => {

@@ -656,7 +656,7 @@ impl Fossicker {
 
         for (field_id, field_name) in field_order.iter().enumerate() {
             if let Some(field_value) = meta.get(field_name) {
-                for (word_idx, word) in field_value.split_whitespace().enumerate() {
+                for (word_idx, word) in meta_words(field_value, language).into_iter().enumerate() {
                     let indexable_words =
                         get_indexable_words(word, stemmer.as_ref(), &options.include_characters);
 
@@ -675,6 +675,20 @@ impl Fossicker {
         map
     }
 
+}
+
+/// cellbook patch: the words of a metadata value. Upstream splits metadata at whitespace only,
+/// so a Chinese, Japanese or Thai title was one "word" that a search (whose query the browser
+/// segments into words) rarely matched: the title's ranking boost, and any field searched by
+/// its words, did not apply in those languages. They are segmented as the content is.
+fn meta_words<'a>(value: &'a str, language: &str) -> Vec<&'a str> {
+    let chunks = value.split_whitespace();
+    #[cfg(feature = "extended")]
+    if matches!(language.split('-').next().unwrap_or_default(), "zh" | "ja" | "th") {
+        return chunks.flat_map(segment_words).collect();
+    }
+    let _ = language;
+    chunks.collect()
 }
 
 /// The URL spec's path percent-encode set, minus `/` so that the separators
@@ -1210,6 +1224,18 @@ mod tests {
         let mut words = words.keys().collect::<Vec<_>>();
         words.sort();
         assert_eq!(words, vec!["hello", "👋"]);
+    }
+
+    // cellbook patch: metadata is segmented as the content is.
+    #[test]
+    fn meta_words_are_segmented_where_the_content_is() {
+        assert_eq!(meta_words("Lou Gehrig's disease", "en"), vec!["Lou", "Gehrig's", "disease"]);
+        #[cfg(feature = "extended")]
+        {
+            let words = meta_words("肌萎缩侧索硬化 ALS", "zh");
+            assert!(words.len() > 2, "{words:?}");
+            assert_eq!(words.concat(), "肌萎缩侧索硬化ALS");
+        }
     }
 
     #[cfg(feature = "extended")]
