@@ -10,7 +10,7 @@ import { dirname, join } from "node:path";
 import { REPO, buildSite, launch, serve } from "./lib.mjs";
 
 const SHOTS = [
-  { file: "docs/screenshots/article.png", path: "conditions/als/" },
+  { file: "docs/screenshots/article.png", path: "trials/als/nurown/" },
   { file: "docs/screenshots/topic-index.png", path: "cell-types/" },
 ];
 const MAX_BYTES = 300 * 1024;
