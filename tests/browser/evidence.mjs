@@ -8,7 +8,7 @@
 // failure.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { REPO, launch, reportViolations } from "./lib.mjs";
+import { REPO, launch, reportViolations, tally } from "./lib.mjs";
 
 const [origin, prefix] = process.argv.slice(2);
 const url = (rel) => `${origin}${prefix}${rel}`;
@@ -18,17 +18,7 @@ const watchdog = setTimeout(() => {
 }, 180_000);
 
 const AXE = readFileSync(join(REPO, "node_modules/axe-core/axe.min.js"), "utf8");
-let passed = 0;
-let failed = 0;
-function check(name, ok, detail = "") {
-  if (ok) {
-    passed += 1;
-    console.log(`ok - ${name}`);
-  } else {
-    failed += 1;
-    console.log(`FAIL - ${name}${detail ? `\n    ${detail}` : ""}`);
-  }
-}
+const { check, report } = tally();
 
 const { context, close } = await launch();
 // Any Content-Security-Policy violation becomes a console error, which fails the run below.
@@ -139,5 +129,4 @@ try {
   await close();
   clearTimeout(watchdog);
 }
-console.log(`${passed} passed, ${failed} failed`);
-process.exit(failed ? 1 : 0);
+report("evidence");

@@ -34,6 +34,31 @@ export function reportViolations() {
   });
 }
 
+/**
+ * The checks of one script: `check(name, ok, detail)` prints "ok - name" or "FAIL - name" with the
+ * detail indented; `report(label)` prints "label: N passed, N failed" and exits 1 on any failure.
+ */
+export function tally() {
+  let passed = 0;
+  let failed = 0;
+  const indent = (text) => String(text).replace(/^/gm, "    ");
+  return {
+    check(name, ok, detail = "") {
+      if (ok) {
+        passed += 1;
+        console.log(`ok - ${name}`);
+      } else {
+        failed += 1;
+        console.log(`FAIL - ${name}${detail ? `\n${indent(detail)}` : ""}`);
+      }
+    },
+    report(label) {
+      console.log(`${label}: ${passed} passed, ${failed} failed`);
+      process.exit(failed ? 1 : 0);
+    },
+  };
+}
+
 /** Starts Chromium with a fresh profile; `close()` ends it and removes the profile. */
 export async function launch(options = {}) {
   const profile = mkdtempSync(join(tmpdir(), "cellbook-chromium-"));

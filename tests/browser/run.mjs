@@ -7,7 +7,7 @@
 // per check ("ok - ..." or "FAIL - ...") and a closing "N passed, N failed"; exits 1 on any failure.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { REPO, launch, reportViolations } from "./lib.mjs";
+import { REPO, launch, reportViolations, tally } from "./lib.mjs";
 
 const [origin, prefix] = process.argv.slice(2);
 if (!origin || !prefix || !prefix.startsWith("/") || !prefix.endsWith("/")) {
@@ -50,18 +50,7 @@ const MODES = [
   { name: "light (toggle on a dark system)", scheme: "dark", theme: "light", dark: false },
 ];
 
-let passed = 0;
-let failed = 0;
-function check(name, ok, detail = "") {
-  if (ok) {
-    passed += 1;
-    console.log(`ok - ${name}`);
-  } else {
-    failed += 1;
-    console.log(`FAIL - ${name}${detail ? `\n${indent(detail)}` : ""}`);
-  }
-}
-const indent = (text) => String(text).replace(/^/gm, "    ");
+const { check, report } = tally();
 async function step(name, fn) {
   try {
     await fn();
@@ -462,5 +451,4 @@ check(`no console errors and no failed requests on ${visited.size} pages visited
 await close();
 clearTimeout(watchdog);
 console.log(`browser checks ran ${((Date.now() - started) / 1000).toFixed(1)} s`);
-console.log(`browser: ${passed} passed, ${failed} failed`);
-process.exit(failed ? 1 : 0);
+report("browser");
