@@ -132,34 +132,31 @@ fn run_bounded(mut command: Command, limit: Duration) -> (bool, String) {
     (status.is_some_and(|s| s.success()), output)
 }
 
-#[test]
-fn the_site_works_for_readers_in_headless_chromium() {
-    if !tools_present("browser test", true) {
-        return;
-    }
+/// Builds the site under the sub-path, serves it and runs a browser script against it; the
+/// script must exit 0 and report no failed check.
+fn run_script_on_site(script: &str, limit: Duration) {
     let (_dir, output) = build_site();
     let origin = serve_static(&output, PREFIX);
     let mut node = Command::new("node");
-    node.arg("tests/browser/run.mjs").arg(&origin).arg(PREFIX);
-    let (ok, printed) = run_bounded(node, Duration::from_secs(300));
+    node.arg(script).arg(&origin).arg(PREFIX);
+    let (ok, printed) = run_bounded(node, limit);
     println!("{printed}");
-    assert!(ok, "the browser checks failed:\n{printed}");
-    assert!(printed.contains(" passed, 0 failed"), "the browser checks did not report:\n{printed}");
+    assert!(ok, "{script} failed:\n{printed}");
+    assert!(printed.contains(" passed, 0 failed"), "{script} did not report:\n{printed}");
+}
+
+#[test]
+fn the_site_works_for_readers_in_headless_chromium() {
+    if tools_present("browser test", true) {
+        run_script_on_site("tests/browser/run.mjs", Duration::from_secs(300));
+    }
 }
 
 #[test]
 fn the_evidence_pages_work_with_and_without_javascript() {
-    if !tools_present("evidence browser test", true) {
-        return;
+    if tools_present("evidence browser test", true) {
+        run_script_on_site("tests/browser/evidence.mjs", Duration::from_secs(240));
     }
-    let (_dir, output) = build_site();
-    let origin = serve_static(&output, PREFIX);
-    let mut node = Command::new("node");
-    node.arg("tests/browser/evidence.mjs").arg(&origin).arg(PREFIX);
-    let (ok, printed) = run_bounded(node, Duration::from_secs(240));
-    println!("{printed}");
-    assert!(ok, "the evidence checks failed:\n{printed}");
-    assert!(printed.contains(" passed, 0 failed"), "the evidence checks did not report:\n{printed}");
 }
 
 #[test]
