@@ -27,7 +27,6 @@ pub mod safety;
 pub mod scaffold;
 pub mod search;
 pub mod serve;
-pub mod session;
 pub mod site;
 pub mod theme;
 pub mod translations;

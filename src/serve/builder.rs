@@ -16,12 +16,12 @@
 //! the index. An index of pages that changed meanwhile is still written (it is newer than the one
 //! on disk) and followed by another.
 
+use super::session::{Rebuild, SearchBundle, Session};
 use super::state::Status;
 use super::watch::{Change, Message, Watcher};
 use crate::build::Options;
 use crate::diagnostics::Failure;
 use crate::search::Document;
-use crate::session::{Rebuild, SearchBundle, Session};
 use std::collections::BTreeMap;
 use std::panic::AssertUnwindSafe;
 use std::path::{Path, PathBuf};

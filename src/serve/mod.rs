@@ -11,6 +11,7 @@
 
 mod builder;
 mod http;
+pub mod session;
 mod state;
 mod watch;
 
@@ -18,8 +19,8 @@ use crate::build::Options;
 use crate::config::Config;
 use crate::diagnostics::Failure;
 use crate::output::{absolute, check_target};
-use crate::session::Session;
 use crate::urls::BaseUrl;
+use session::{SearchBundle, Session};
 use state::Status;
 use std::io::ErrorKind;
 use std::net::{IpAddr, SocketAddr, TcpListener, ToSocketAddrs};
@@ -104,7 +105,7 @@ pub fn run(options: ServeOptions) -> Result<(), Failure> {
         watcher,
         status: status_sender,
         sender: sender.clone(),
-        index: crate::session::SearchBundle::new,
+        index: SearchBundle::new,
     };
     let (built_sender, built) = std::sync::mpsc::channel::<()>();
     std::thread::Builder::new()

@@ -1,7 +1,7 @@
 //! What the builder tells the server and the browsers: the outcome of the last build.
 
+use super::session::Rebuild;
 use crate::diagnostics::Failure;
-use crate::session::Rebuild;
 use serde::Serialize;
 
 /// The outcome of the latest build, as `/__cellbook/status` shows it.

@@ -7,8 +7,8 @@
 //! followed by more (a write still open, a deletion that an editor follows with the new file);
 //! the builder rebuilds at once after the first kind and waits for the second to settle.
 
-use notify_debouncer_full::notify::event::{AccessKind, AccessMode, EventKind, MetadataKind, ModifyKind, RenameMode};
-use notify_debouncer_full::notify::{self, RecommendedWatcher, RecursiveMode, Watcher as _};
+use notify::event::{AccessKind, AccessMode, EventKind, MetadataKind, ModifyKind, RenameMode};
+use notify::{self, RecommendedWatcher, RecursiveMode, Watcher as _};
 use std::path::{Component, Path, PathBuf};
 use std::sync::mpsc::Sender;
 
@@ -29,7 +29,7 @@ pub enum Message {
     /// Source paths that changed, in the order of their events.
     Changed(Vec<Change>),
     /// The search thread finished an index of the pages as they were at `version`.
-    Indexed { version: u64, bundle: Result<crate::session::SearchBundle, String>, elapsed: std::time::Duration },
+    Indexed { version: u64, bundle: Result<super::session::SearchBundle, String>, elapsed: std::time::Duration },
     /// The server is stopping.
     Stop,
 }
