@@ -766,3 +766,15 @@ fn a_sites_own_template_is_watched_and_used_by_incremental_rebuilds() {
     let page = server.get(article).text();
     assert!(page.contains("<article class=\"doc") && !page.contains("data-own"), "back to the built-in one");
 }
+
+#[test]
+fn build_and_serve_list_the_same_site_options() {
+    for command in ["build", "serve"] {
+        let output = cellbook().args([command, "--help"]).output().unwrap();
+        assert!(output.status.success());
+        let help = String::from_utf8_lossy(&output.stdout);
+        for option in ["--root <ROOT>", "--output <OUTPUT>", "--base-url <BASE_URL>", "--drafts"] {
+            assert!(help.contains(option), "`{command} --help` lacks {option}:\n{help}");
+        }
+    }
+}

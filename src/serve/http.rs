@@ -299,10 +299,11 @@ fn missing(shared: &Shared) -> Response {
 fn finish(mut response: Response) -> Response {
     let headers = response.headers_mut();
     let kind = headers.get(header::CONTENT_TYPE).and_then(|kind| kind.to_str().ok()).unwrap_or("").to_string();
-    if kind.starts_with("text/") && !kind.contains("charset") {
-        if let Ok(value) = HeaderValue::from_str(&format!("{kind}; charset=utf-8")) {
-            headers.insert(header::CONTENT_TYPE, value);
-        }
+    if kind.starts_with("text/")
+        && !kind.contains("charset")
+        && let Ok(value) = HeaderValue::from_str(&format!("{kind}; charset=utf-8"))
+    {
+        headers.insert(header::CONTENT_TYPE, value);
     }
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));

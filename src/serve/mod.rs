@@ -2,15 +2,17 @@
 //! source changes and reloads open browser tabs.
 //!
 //! In: the build options, the address to listen on. Out: a server until Ctrl-C. Pieces:
-//! `watch` (notify: which source paths changed, as the kernel reports them), `builder` (a thread
-//! that rebuilds through a [`Session`] as soon as a save is complete, writing only the files that
-//! changed, and a thread that re-indexes search behind it), `state` (the outcome of the last
-//! build), `http` (files, the reload script added to HTML responses only, the event stream and
-//! `/__cellbook/status`). A failed rebuild writes nothing: the last good site stays
-//! served and the errors show in the terminal and as an overlay in the browser.
+//! `watch` (notify: which source paths changed, as the kernel reports them), `session` (a build
+//! kept alive between edits, writing only the files that changed), `builder` (the thread that
+//! rebuilds through the session as soon as a save is complete), `indexing` (the search index,
+//! following the pages on a thread of its own), `state` (the outcome of the last build), `http`
+//! (files, the reload script added to HTML responses only, the event stream and
+//! `/__cellbook/status`). A failed rebuild writes nothing: the last good site stays served and
+//! the errors show in the terminal and as an overlay in the browser.
 
 mod builder;
 mod http;
+mod indexing;
 pub mod session;
 mod state;
 mod watch;

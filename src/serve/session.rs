@@ -1,18 +1,11 @@
-//! A long-lived build for the dev server: rebuild on change, re-render only what depends on it,
-//! write only what changed.
+//! A long-lived build for the dev server: an edit to an article's body re-renders that article and
+//! the pages whose "linked from" list changes; anything else rebuilds the site in memory. Either
+//! way only the files whose bytes changed are written, and a failed rebuild writes nothing.
 //!
 //! In: build options, then the paths an editor changed. Out: the output folder updated in place
-//! (the first build goes through staging like `build`) and a [`Rebuild`] saying which documents
-//! were re-rendered and which files were written or removed. An edit to an article's body (its
-//! front matter unchanged) re-renders that article and the pages whose "linked from" list changes;
-//! anything else (front matter, templates, static files, book.toml, added or removed files)
-//! rebuilds the whole site in memory and still writes only the files whose bytes changed. A failed
-//! rebuild writes nothing, so the last good site keeps being served.
-//!
-//! The search index can be left to the caller (the dev server indexes on its own thread, since
-//! that takes seconds on a large site): [`Session::search_input`] gives the documents,
-//! [`SearchBundle::new`] indexes and hashes them anywhere, [`Session::write_search_bundle`] writes
-//! what changed.
+//! (the first build goes through staging like `build`) and a [`Rebuild`] saying what was
+//! re-rendered, written and removed. The search index may be left to the caller
+//! ([`Session::search_input`], [`SearchBundle::new`], [`Session::write_search_bundle`]).
 
 use crate::build::{self, Compiled, Options};
 use crate::config::Config;
@@ -280,7 +273,7 @@ pub struct SearchBundle {
 }
 
 impl SearchBundle {
-    /// Indexes the documents (seconds on a large site; needs no session).
+    /// Indexes the documents (slow on a large site: needs no session, so any thread can).
     pub fn new(documents: Vec<crate::search::Document>) -> Result<SearchBundle, String> {
         crate::search::index(documents).map(SearchBundle::hashed)
     }
