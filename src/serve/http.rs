@@ -3,8 +3,9 @@
 //! Content-Security-Policy allows), the event stream browsers listen on and the status endpoint.
 //!
 //! In: requests. Out: files from inside the output folder only (paths that climb out, encoded
-//! separators, absolute paths and symbolic links that lead outside are all a 404), the site's
-//! `404.html` for what is missing, and under `/__cellbook/` the server's own endpoints.
+//! separators, absolute paths and symbolic links that lead outside are all a 404; what passes is
+//! sent by tower-http's `ServeDir`), the site's `404.html` for what is missing, and under
+//! `/__cellbook/` the server's own endpoints.
 
 use super::state::Status;
 use axum::Router;
@@ -186,8 +187,8 @@ fn segments(rel: &str) -> Option<Vec<&str>> {
 
 /// Where a request leads, found off the threads that answer requests.
 enum Found {
-    /// A file inside the output folder (`root`, canonical), sent with `status`: the 404 page is a
-    /// file too.
+    /// A file inside the output folder (`root`, canonical), sent with `status` (404 for the
+    /// site's 404 page).
     File {
         root: PathBuf,
         file: PathBuf,
