@@ -121,6 +121,8 @@ const NOWHERE: (usize, usize) = (0, 0);
 impl Spans {
     /// The spans of the parsed document `root`, whose text is `source`.
     pub fn read(root: toml::de::Deserializer<'_>, source: &str) -> Spans {
+        // The document already read as a `Config`, whose shape these tables follow; were one not to,
+        // its values would be reported at the top of the file rather than not at all.
         let mut spans = Spans::deserialize(root).unwrap_or_default();
         spans.source = source.to_string();
         spans

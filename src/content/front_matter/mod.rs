@@ -160,6 +160,7 @@ fn values_of<'a>(fm: &'a FrontMatter, key: &str) -> Vec<Vec<&'a str>> {
         Some(Key::RegulatoryHistory) => {
             fm.regulatory_history.iter().map(|event| event.reference.as_deref().into_iter().collect()).collect()
         }
+        // A finding not worded at its level is reported at its `finding:` line.
         Some(Key::Certainty) => vec![vec!["finding"]],
         Some(_) => Vec::new(),
         None => {
