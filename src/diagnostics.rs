@@ -40,9 +40,7 @@ impl Diagnostic {
 
     /// Adds "did you mean `x`?" to the message when a near match exists.
     pub fn with_hint(mut self, hint: Option<String>) -> Self {
-        if let Some(hint) = hint {
-            self.message = format!("{}; did you mean `{hint}`?", self.message);
-        }
+        self.message = with_hint(self.message, hint);
         self
     }
 
@@ -68,6 +66,40 @@ impl fmt::Display for Diagnostic {
             Severity::Warning => "warning",
         };
         write!(f, "{}:{}:{}: {kind}: {}", self.path.display(), self.line.max(1), self.col.max(1), self.message)
+    }
+}
+
+/// A problem at a position of a file the caller names: the stages that read one file (front
+/// matter, a Markdown body, a trial record) return these, and the caller makes them diagnostics.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Problem {
+    pub line: usize,
+    pub col: usize,
+    pub message: String,
+}
+
+impl Problem {
+    pub fn new(line: usize, col: usize, message: impl Into<String>) -> Self {
+        Problem { line, col, message: message.into() }
+    }
+
+    /// Adds "did you mean `x`?" to the message when a near match exists.
+    pub fn with_hint(mut self, hint: Option<String>) -> Self {
+        self.message = with_hint(self.message, hint);
+        self
+    }
+
+    /// The problem as an error in `path`.
+    pub fn error_in(self, path: impl Into<PathBuf>) -> Diagnostic {
+        Diagnostic::error(path, self.line, self.col, self.message)
+    }
+}
+
+/// `message` with "; did you mean `hint`?" when there is a hint.
+pub fn with_hint(message: String, hint: Option<String>) -> String {
+    match hint {
+        Some(hint) => format!("{message}; did you mean `{hint}`?"),
+        None => message,
     }
 }
 

@@ -9,7 +9,7 @@
 //! when the page's raw HTML is published as written.
 
 use crate::content::front_matter::Reference;
-use crate::diagnostics::{LineIndex, suggest};
+use crate::diagnostics::{LineIndex, Problem, suggest};
 use crate::highlight::{code_block, escape};
 use crate::safety::{Use, url_problem};
 use crate::urls::slugify;
@@ -44,14 +44,6 @@ pub struct TocEntry {
     pub id: String,
     pub title: String,
     pub children: Vec<TocEntry>,
-}
-
-/// A problem in the body, at its line and column in the source file.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Problem {
-    pub line: usize,
-    pub col: usize,
-    pub message: String,
 }
 
 #[derive(Debug, Default)]
@@ -190,8 +182,8 @@ pub fn render(input: &Input<'_>, resolve: &dyn Fn(&str) -> Target) -> Rendered {
     for (anchor, line, col) in local_anchors {
         if !out.ids.contains(&anchor) {
             let hint = suggest(&anchor, out.ids.iter().map(String::as_str));
-            let message = with_hint(format!("no heading or anchor `#{anchor}` on this page"), hint);
-            out.problems.push(Problem { line, col, message });
+            let message = format!("no heading or anchor `#{anchor}` on this page");
+            out.problems.push(Problem::new(line, col, message).with_hint(hint));
         }
     }
     out
@@ -234,13 +226,6 @@ fn raw_html_problems(pieces: &[(String, usize)]) -> Vec<(usize, String)> {
     crate::safety::raw_html_problems(&joined).into_iter().map(|f| (offset_in_body(f.at), f.message)).collect()
 }
 
-fn with_hint(message: String, hint: Option<String>) -> String {
-    match hint {
-        Some(hint) => format!("{message}; did you mean `{hint}`?"),
-        None => message,
-    }
-}
-
 /// The `<sup>` of an `[@id]` or `[@a; @b]` citation, numbered by the references' places in the
 /// front matter.
 fn citation(keys: &str, references: &[Reference], out: &mut Rendered, line: usize, col: usize) -> String {
@@ -254,8 +239,8 @@ fn citation(keys: &str, references: &[Reference], out: &mut Rendered, line: usiz
             }
             None => {
                 let hint = suggest(key, references.iter().filter_map(|r| r.id.as_deref()));
-                let message = with_hint(format!("citation `@{key}` matches no reference id in the front matter"), hint);
-                out.problems.push(Problem { line, col, message });
+                let message = format!("citation `@{key}` matches no reference id in the front matter");
+                out.problems.push(Problem::new(line, col, message).with_hint(hint));
             }
         }
     }

@@ -12,7 +12,7 @@ pub mod csp;
 pub mod files;
 pub mod html;
 
-use crate::content::front_matter::{FrontMatter, Split, locate};
+use crate::content::front_matter::FrontMatter;
 use crate::diagnostics::Diagnostic;
 use html::{Attr, Tag};
 use std::borrow::Cow;
@@ -249,11 +249,11 @@ pub fn raw_html_problems(fragment: &str) -> Vec<Finding> {
 }
 
 /// Front-matter values that become links (`references[].url`), at their place in the file.
-pub fn front_matter_problems(file: &Path, split: &Split<'_>, front: &FrontMatter) -> Vec<Diagnostic> {
+pub fn front_matter_problems(file: &Path, front: &FrontMatter) -> Vec<Diagnostic> {
     let urls = front.references.iter().filter_map(|r| r.url.as_deref()).map(|url| ("references", url));
     urls.filter_map(|(key, url)| {
         let message = url_problem(url, Use::Link)?;
-        let (line, col) = locate(split, key, Some(url));
+        let (line, col) = front.positions.value(key, url, 0);
         Some(Diagnostic::error(file, line, col, format!("`{key}`: {message}")))
     })
     .collect()

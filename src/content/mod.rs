@@ -180,17 +180,16 @@ fn load_page(
     let bytes = std::fs::read(path).map_err(|e| Diagnostic::error(&file, 0, 0, format!("cannot read: {e}")))?;
     let text = decode(&bytes)
         .map_err(|(line, col)| Diagnostic::error(&file, line, col, "not valid UTF-8: save the file as UTF-8"))?;
-    let split = front_matter::split(&text).map_err(|p| Diagnostic::error(&file, p.line, p.col, p.message))?;
+    let split = front_matter::split(&text).map_err(|p| p.error_in(&file))?;
     let taxonomy_keys: Vec<&str> = config.taxonomies.iter().map(|t| t.key.as_str()).collect();
-    let front =
-        front_matter::parse(&split, &taxonomy_keys).map_err(|p| Diagnostic::error(&file, p.line, p.col, p.message))?;
+    let front = front_matter::parse(&split, &taxonomy_keys).map_err(|p| p.error_in(&file))?;
 
     let rel = relative(content_dir, path);
     let (dir, stem, lang) = name_parts(&rel, config);
     let is_index = stem == "_index";
     let place = validate::Place { dir: &dir, is_index, trials };
-    let mut problems = validate::front_matter(&file, &split, &front, config, &place);
-    problems.extend(crate::safety::front_matter_problems(&file, &split, &front));
+    let mut problems = validate::front_matter(&file, &front, config, &place);
+    problems.extend(crate::safety::front_matter_problems(&file, &front));
     let key = if dir.is_empty() { stem.to_string() } else { format!("{dir}/{stem}") };
     let slug = front.slug.clone().unwrap_or_else(|| slugify(stem));
     let url = page_url(&dir, if is_index { None } else { Some(&slug) }, &lang, config);
