@@ -176,9 +176,14 @@ fn unzipped(bytes: Vec<u8>) -> Vec<u8> {
 }
 
 fn assert_same(expected: &Bundle, actual: &Bundle, expected_path: &str, actual_path: &str) {
-    let names = |b: &Bundle| b.keys().cloned().collect::<Vec<_>>();
-    assert_eq!(names(expected), names(actual), "{expected_path} and {actual_path} give different files");
-    let differing: Vec<&String> = expected.iter().filter(|(name, bytes)| actual[*name] != **bytes).map(|(n, _)| n).collect();
+    let only = |a: &Bundle, b: &Bundle| a.keys().filter(|name| !b.contains_key(*name)).cloned().collect::<Vec<_>>();
+    let (missing, extra) = (only(expected, actual), only(actual, expected));
+    assert!(
+        missing.is_empty() && extra.is_empty(),
+        "only {expected_path} gives {missing:?}; only {actual_path} gives {extra:?}"
+    );
+    let differing: Vec<&String> =
+        expected.iter().filter(|(name, bytes)| actual[*name] != **bytes).map(|(n, _)| n).collect();
     assert!(differing.is_empty(), "{expected_path} and {actual_path} differ in {differing:?}");
 }
 
