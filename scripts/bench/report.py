@@ -212,6 +212,25 @@ def kept_notes(md_path: str) -> str:
     return body if body.strip() else NOTES_PLACEHOLDER
 
 
+# Hand-written sections that a render keeps as they are (besides the profile notes), each after
+# the generated section named with it.
+KEPT_SECTIONS = {"## Search index size": "## cellbook's search index"}
+
+
+def kept_section(md_path: str, heading: str) -> list[str]:
+    """The lines of the section of BENCHMARKS.md whose heading starts with `heading`, up to the
+    next section; none when there is no such section."""
+    if not os.path.exists(md_path):
+        return []
+    with open(md_path, encoding="utf-8") as fh:
+        lines = fh.read().split("\n")
+    start = next((i for i, line in enumerate(lines) if line.startswith(heading)), None)
+    if start is None:
+        return []
+    end = next((i for i in range(start + 1, len(lines)) if lines[i].startswith("## ")), len(lines))
+    return lines[start:end]
+
+
 def size_table(rec: dict) -> list[str]:
     n = rec["size"]
     lines = ["| Tool | New folder: median | Mean ± σ | Min – max | Over the previous output, one page edited | "
@@ -331,7 +350,8 @@ def svg_chart(rows: list[dict], path: str) -> None:
         for j, (_, name, colour) in enumerate(series):
             ly = y0 + ph + 32 + j * 14
             parts.append(f'<rect x="{x0}" y="{ly - 9}" width="10" height="10" fill="{colour}"/>')
-            parts.append(f'<text x="{x0 + 14}" y="{ly}">{html.escape(name)} ({unit}; dashed: not measured)</text>')
+            parts.append(f'<text x="{x0 + 14}" y="{ly}">{html.escape(name)} ({unit})</text>')
+    parts.append(f'<text x="{w - pad}" y="{h - 8}" text-anchor="end" fill="#777">dashed: not measured</text>')
     parts.append("</svg>")
     with open(path, "w", encoding="utf-8") as fh:
         fh.write("\n".join(parts) + "\n")
@@ -418,6 +438,8 @@ def render(results: str, md_path: str, svg_path: str, planned: list[int]) -> Non
     else:
         L.append("Not measured yet.")
     L.append("")
+    kept = {after: kept_section(md_path, heading) for heading, after in KEPT_SECTIONS.items()}
+    L += kept.get("## cellbook's search index", [])
     # edit latency
     L += ["## One-page edit in the dev server", "",
           "A sentence is appended to one article's `.md` file while the server runs; the time is from "
