@@ -350,6 +350,16 @@ fn a_build_killed_half_way_leaves_the_previous_site_intact() {
         });
         check(phase);
     }
+    // ...one while an update in place moves the changed pages in (the staged pages, all written,
+    // start to leave the staging folder): the output is then marked as being updated...
+    let most = std::cell::Cell::new(0);
+    let phase = build_and_kill(&world, full * 20, |staged| {
+        let n = staged.unwrap_or(0);
+        most.set(most.get().max(n));
+        most.get() >= PAGES && n <= PAGES / 2
+    });
+    let outcome = check(phase);
+    assert!(matches!(outcome, Outcome::Repairable | Outcome::Next), "killed while moving pages in: {outcome:?}");
     // ...and by time, as a user's Ctrl-C or a CI time-out would.
     for tenth in [2, 4, 6, 8, 10, 12] {
         let phase = build_and_kill(&world, full * tenth / 10, |_| false);
