@@ -85,7 +85,10 @@ pub fn build(options: &Options) -> Result<Report, Failure> {
     let config = Config::load(&options.root).map_err(Failure::Diagnostics)?;
     let target = check_target(&options.root, &output_dir(options, &config)).map_err(Failure::Other)?;
     let fingerprint = crate::fingerprint::of(options);
+    crate::progress::phase("fingerprint the inputs", start);
+    let check_start = Instant::now();
     if let Some(files) = unchanged(&target, fingerprint.as_deref()) {
+        crate::progress::phase("check the output: nothing changed", check_start);
         return Ok(Report::nothing_changed(files, target, start));
     }
     let (site, diagnostics, statics) = model(options, config);

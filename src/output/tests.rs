@@ -1,4 +1,4 @@
-//! The staging folder, the swap and the refusals.
+//! The staging folder, the swap, updates in place and the refusals.
 
 use super::*;
 
@@ -113,4 +113,56 @@ fn refuses_foreign_folders() {
     assert!(check_target(root.path(), &out).unwrap_err().contains("did not create it"));
     fs::write(out.join(MARKER), "").unwrap();
     assert!(check_target(root.path(), &out).is_ok());
+}
+
+/// A complete output holding `files`.
+fn complete_output(parent: &Path, files: &[(&str, &str)]) -> PathBuf {
+    let target = parent.join("book");
+    let staging = Staging::new(&target).unwrap();
+    for (rel, text) in files {
+        staging.write(rel, text.as_bytes()).unwrap();
+    }
+    staging.commit().unwrap();
+    state::mark_complete(&target, Some("f")).unwrap();
+    target
+}
+
+#[test]
+fn an_update_writes_the_changes_and_removes_what_is_gone() {
+    let parent = tempfile::tempdir().unwrap();
+    let target = complete_output(parent.path(), &[("same.html", "same"), ("a/old.html", "old"), ("b/x.html", "x")]);
+    let update = Update::new(&target).unwrap();
+    update.write("same.html", b"same").unwrap();
+    update.write("b", b"a file where a folder was").unwrap();
+    update.write("a/new.html", b"new").unwrap();
+    assert!(update.write("a/new.html", b"again").unwrap_err().to_string().contains("would be written twice"));
+    let done = update.commit().unwrap();
+    assert_eq!(done, Updated { written: 2, removed: 2, unchanged: 1 });
+    let mut files: Vec<_> = walkdir::WalkDir::new(&target)
+        .min_depth(1)
+        .into_iter()
+        .map(|e| e.unwrap().path().strip_prefix(&target).unwrap().display().to_string())
+        .collect();
+    files.sort();
+    assert_eq!(files, [MARKER, "a", "a/new.html", "b", "same.html"]);
+    assert_eq!(fs::read_to_string(target.join("b")).unwrap(), "a file where a folder was");
+    assert_eq!(state::read(&target), state::State::Updating, "complete only once the build marks it");
+    assert_eq!(fs::read_dir(parent.path()).unwrap().count(), 1, "no staging folder left");
+}
+
+#[test]
+fn an_update_that_clashes_leaves_the_output_as_it_was() {
+    let parent = tempfile::tempdir().unwrap();
+    let target = complete_output(parent.path(), &[("index.html", "home"), ("trials", "a file")]);
+    let update = Update::new(&target).unwrap();
+    update.write("index.html", b"changed").unwrap();
+    // Unchanged, so not staged: only the commit can see that a new page needs its name.
+    update.write("trials", b"a file").unwrap();
+    update.write("trials/index.html", b"a page").unwrap();
+    let err = update.commit().unwrap_err().to_string();
+    assert!(err.contains("another output file has the name of one of its folders"), "{err}");
+    assert_eq!(fs::read_to_string(target.join("index.html")).unwrap(), "home");
+    assert_eq!(fs::read_to_string(target.join("trials")).unwrap(), "a file");
+    assert_eq!(state::read(&target), state::State::Complete(Some("f".into())));
+    assert_eq!(fs::read_dir(parent.path()).unwrap().count(), 1, "no staging folder left");
 }

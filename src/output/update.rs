@@ -59,11 +59,6 @@ impl Update {
         Ok(Update { target: target.to_path_buf(), staging, files, others, claimed: Mutex::default() })
     }
 
-    /// Where the changed files are staged (the same names as in the output).
-    pub fn dir(&self) -> &Path {
-        self.staging.dir()
-    }
-
     /// Writes `contents` at `rel` unless the output holds those bytes there already.
     pub fn write(&self, rel: &str, contents: &[u8]) -> io::Result<()> {
         self.claim(rel)?;
@@ -107,16 +102,41 @@ impl Update {
         Ok(())
     }
 
-    /// Puts the changes in place and removes what is gone; the caller then marks the output complete.
+    /// Puts the changes in place and removes what is gone; the caller then marks the output
+    /// complete. The staging folder goes either way: after an error before any change (a clash of
+    /// output paths) the output is as it was; after one later, it is marked as being updated.
     pub fn commit(self) -> io::Result<Updated> {
         let claimed = self.claimed.into_inner().unwrap_or_else(|e| e.into_inner());
-        let folders = folders_of(&claimed)?;
-        let staged = staged_files(self.staging.dir())?;
+        let found = Found { target: &self.target, files: &self.files, others: &self.others };
+        let result = found.apply(&claimed, self.staging.dir());
+        self.staging.abandon();
+        result
+    }
+
+    /// Removes the staged changes after a failed build; the output was not touched.
+    pub fn abandon(self) {
+        self.staging.abandon();
+    }
+}
+
+/// The output as [`Update::new`] found it.
+struct Found<'a> {
+    target: &'a Path,
+    files: &'a HashMap<String, u64>,
+    others: &'a [(String, bool)],
+}
+
+impl Found<'_> {
+    /// Marks the output as being updated, removes what `claimed` does not hold, moves the staged
+    /// files in.
+    fn apply(&self, claimed: &HashSet<String>, staging: &Path) -> io::Result<Updated> {
+        let folders = folders_of(claimed)?;
+        let staged = staged_files(staging)?;
         let stale_files: Vec<&String> = self.files.keys().filter(|rel| !claimed.contains(*rel)).collect();
         let mut stale_others: Vec<&(String, bool)> =
             self.others.iter().filter(|(rel, is_dir)| !(*is_dir && folders.contains(rel.as_str()))).collect();
-        state::mark_updating(&self.target)?;
-        let target = &self.target;
+        state::mark_updating(self.target)?;
+        let target = self.target;
         at_once(&stale_files, |rel| fs::remove_file(target.join(rel)))?;
         // Links and the like first, then folders deepest first, each once emptied.
         stale_others.sort_by_key(|(rel, is_dir)| (*is_dir, std::cmp::Reverse(rel.matches('/').count())));
@@ -124,22 +144,15 @@ impl Update {
             let path = target.join(rel);
             if *is_dir { fs::remove_dir(path) } else { fs::remove_file(path) }.map_err(|e| at_rel(rel, e))?;
         }
-        let staging_dir = self.staging.dir().to_path_buf();
         at_once(&staged, |rel| {
             let to = target.join(rel);
             if let Some(parent) = to.parent() {
                 fs::create_dir_all(parent)?;
             }
-            fs::rename(staging_dir.join(rel), to).map_err(|e| at_rel(rel, e))
+            fs::rename(staging.join(rel), to).map_err(|e| at_rel(rel, e))
         })?;
-        self.staging.abandon();
         let removed = stale_files.len() + stale_others.iter().filter(|(_, is_dir)| !is_dir).count();
         Ok(Updated { written: staged.len(), removed, unchanged: claimed.len() - staged.len() })
-    }
-
-    /// Removes the staged changes after a failed build; the output was not touched.
-    pub fn abandon(self) {
-        self.staging.abandon();
     }
 }
 
