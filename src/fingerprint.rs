@@ -78,9 +78,14 @@ fn sources(root: &Path) -> Vec<(String, Vec<u8>)> {
         .par_iter()
         .map(|path| {
             let rel = path.strip_prefix(root).unwrap_or(path).to_string_lossy().into_owned();
-            let digest = match std::fs::read(path) {
-                Ok(bytes) => Sha256::digest(&bytes).to_vec(),
-                Err(e) => format!("error: {e}").into_bytes(),
+            // Only regular files are read: a named pipe would block (the build reports it).
+            let digest = if !path.is_file() {
+                b"not a regular file".to_vec()
+            } else {
+                match std::fs::read(path) {
+                    Ok(bytes) => Sha256::digest(&bytes).to_vec(),
+                    Err(e) => format!("error: {:?}", e.kind()).into_bytes(),
+                }
             };
             (rel, digest)
         })
