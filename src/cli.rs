@@ -187,19 +187,29 @@ fn build_site(options: Options) -> ExitCode {
     let result = build::build(&options);
     progress.finish();
     match result {
+        Ok(report) if report.written == cellbook::output::Written::NothingChanged => {
+            println!(
+                "nothing changed: {} ({} files) was built from these sources and is as it was written; checked in {:.2?}",
+                report.output.display(),
+                report.files,
+                report.elapsed
+            );
+            ExitCode::SUCCESS
+        }
         Ok(report) => {
             for warning in &report.warnings {
                 eprintln!("{warning}");
             }
             println!(
-                "built {} pages, {} sections, {} terms ({} files) into {} in {:.2?} (search index {:.2?})",
+                "built {} pages, {} sections, {} terms ({} files) into {} in {:.2?} (search index {:.2?}); {}",
                 report.pages,
                 report.sections,
                 report.terms,
                 report.files,
                 report.output.display(),
                 report.elapsed,
-                report.search_time
+                report.search_time,
+                report.written
             );
             ExitCode::SUCCESS
         }

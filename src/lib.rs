@@ -4,9 +4,10 @@
 //! The stages, in the order the data flows:
 //! `config` (book.toml) -> `content` (walk, front matter) -> `markdown` (HTML, ids, links) ->
 //! `site` (sections, taxonomies, link graph) -> `render` (Tera) -> `feeds`, `search` ->
-//! `output` (staging and swap). `build` runs them; `diagnostics` reports what goes wrong; `theme`
-//! is the built-in templates and static files a site may replace file by file; `safety` refuses
-//! what could run a script in a reader's browser or publish a file from outside the site.
+//! `output` (staging and swap, or an update in place). `fingerprint` says when a build would
+//! change nothing; `build` runs them; `diagnostics` reports what goes wrong; `theme` is the
+//! built-in templates and static files a site may replace file by file; `safety` refuses what
+//! could run a script in a reader's browser or publish a file from outside the site.
 
 pub mod build;
 pub mod check;
@@ -16,6 +17,7 @@ pub mod dates;
 pub mod diagnostics;
 pub mod evidence;
 pub mod feeds;
+pub mod fingerprint;
 pub mod highlight;
 pub mod init;
 pub mod markdown;
