@@ -83,7 +83,7 @@ pub fn output_dir(options: &Options, config: &Config) -> PathBuf {
 pub fn build(options: &Options) -> Result<Report, Failure> {
     let start = Instant::now();
     let config = Config::load(&options.root).map_err(Failure::Diagnostics)?;
-    let target = check_target(&options.root, &output_dir(options, &config)).map_err(Failure::Other)?;
+    let target = check_target(&options.root, &output_dir(options, &config)).map_err(Failure::other)?;
     let fingerprint = crate::fingerprint::of(options);
     crate::progress::phase("fingerprint the inputs", start);
     let check_start = Instant::now();
@@ -97,7 +97,7 @@ pub fn build(options: &Options) -> Result<Report, Failure> {
     }
     let documents = (site.config.search.enabled && !options.no_search).then(|| search::documents(&site));
     let write_failure =
-        |e: std::io::Error| Failure::Other(format!("cannot write the site to `{}`: {e}", target.display()));
+        |e: std::io::Error| Failure::caused(format!("cannot write the site to `{}`", target.display()), e);
     let writer = Writer::new(&target).map_err(write_failure)?;
     let written = std::thread::scope(|scope| {
         let (parsed, documents_parsed) = std::sync::mpsc::channel();
@@ -108,7 +108,7 @@ pub fn build(options: &Options) -> Result<Report, Failure> {
                 let bundle = search::index_then(documents, || {
                     let _ = parsed.send(());
                 })
-                .map_err(Failure::Other)?;
+                .map_err(Failure::other)?;
                 let start = Instant::now();
                 // One thread: the fragments share one folder, whose lock takes one file at a time.
                 bundle.iter().try_for_each(|(rel, bytes)| writer.write(rel, bytes)).map_err(write_failure)?;
@@ -125,7 +125,7 @@ pub fn build(options: &Options) -> Result<Report, Failure> {
         crate::progress::phase("render and write", write_start);
         let Some(search) = search else { return Ok((files, Duration::ZERO, warnings)) };
         let (count, search_time) =
-            search.join().unwrap_or_else(|_| Err(Failure::Other("the search indexer failed".into())))?;
+            search.join().unwrap_or_else(|_| Err(Failure::other("the search indexer failed")))?;
         Ok((files + count, search_time, warnings))
     });
     let (files, search_time, warnings) = match written {

@@ -103,7 +103,7 @@ fn pass(root: &Path, drafts: bool, check_external: bool) -> Result<Pass, String>
     pass.findings = match build::render_model(&options, site, diagnostics, statics) {
         Ok(compiled) => compiled.warnings,
         Err(Failure::Diagnostics(all)) => all,
-        Err(Failure::Other(message)) => return Err(message),
+        Err(other @ Failure::Other { .. }) => return Err(other.to_string()),
     };
     Ok(pass)
 }

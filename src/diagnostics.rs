@@ -138,11 +138,38 @@ impl Diagnostics {
     }
 }
 
-/// The error a whole run ends with: either diagnostics tied to files or a plain failure.
+/// The error a whole run ends with: either diagnostics tied to files, or a failure outside the
+/// site's content (the disk, the network, a thread) with the error that caused it, when there is one.
 #[derive(Debug)]
 pub enum Failure {
     Diagnostics(Vec<Diagnostic>),
-    Other(String),
+    Other {
+        /// What cellbook was doing, e.g. "cannot write the site to `book/`".
+        doing: String,
+        /// The underlying error, kept for [`std::error::Error::source`].
+        cause: Option<Box<dyn std::error::Error + Send + Sync>>,
+    },
+}
+
+impl Failure {
+    /// A failure with no underlying error: the message says it all.
+    pub fn other(doing: impl Into<String>) -> Failure {
+        Failure::Other { doing: doing.into(), cause: None }
+    }
+
+    /// `doing` failed because of `cause`; shown as "doing: cause".
+    pub fn caused(doing: impl Into<String>, cause: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> Failure {
+        Failure::Other { doing: doing.into(), cause: Some(cause.into()) }
+    }
+}
+
+impl std::error::Error for Failure {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Failure::Other { cause: Some(cause), .. } => Some(cause.as_ref()),
+            _ => None,
+        }
+    }
 }
 
 impl fmt::Display for Failure {
@@ -155,12 +182,11 @@ impl fmt::Display for Failure {
                 let errors = items.iter().filter(|d| d.is_error()).count();
                 write!(f, "{errors} error{}", if errors == 1 { "" } else { "s" })
             }
-            Failure::Other(message) => f.write_str(message),
+            Failure::Other { doing, cause: None } => f.write_str(doing),
+            Failure::Other { doing, cause: Some(cause) } => write!(f, "{doing}: {cause}"),
         }
     }
 }
-
-impl std::error::Error for Failure {}
 
 impl From<Diagnostics> for Failure {
     fn from(diagnostics: Diagnostics) -> Self {
@@ -222,5 +248,16 @@ mod tests {
         let terms = ["msc-bone-marrow", "msc-adipose", "hsc"];
         assert_eq!(suggest("msc-bonemarrow", terms).as_deref(), Some("msc-bone-marrow"));
         assert_eq!(suggest("zebra", terms), None);
+    }
+
+    #[test]
+    fn a_failure_outside_the_content_keeps_its_cause() {
+        let cause = std::io::Error::new(std::io::ErrorKind::PermissionDenied, "permission denied");
+        let failure = Failure::caused("cannot write the site to `book`", cause);
+        assert_eq!(failure.to_string(), "cannot write the site to `book`: permission denied");
+        let source = std::error::Error::source(&failure).expect("the cause is kept");
+        let io = source.downcast_ref::<std::io::Error>().expect("as the io::Error it was");
+        assert_eq!(io.kind(), std::io::ErrorKind::PermissionDenied);
+        assert!(std::error::Error::source(&Failure::other("the search indexer failed")).is_none());
     }
 }

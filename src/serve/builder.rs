@@ -227,7 +227,7 @@ impl Builder {
         };
         result.unwrap_or_else(|_| {
             self.session = None;
-            Some(Err(Failure::Other("cellbook failed while rebuilding (a bug; the message is above)".into())))
+            Some(Err(Failure::other("cellbook failed while rebuilding (a bug; the message is above)")))
         })
     }
 

@@ -43,13 +43,13 @@ const STOP_GRACE: Duration = Duration::from_secs(5);
 pub fn run(options: ServeOptions) -> Result<(), Failure> {
     let ServeOptions { build: mut build_options, port, bind, open } = options;
     let root = std::fs::canonicalize(&build_options.root)
-        .map_err(|e| Failure::Other(format!("cannot open the site folder `{}`: {e}", build_options.root.display())))?;
+        .map_err(|e| Failure::caused(format!("cannot open the site folder `{}`", build_options.root.display()), e))?;
     build_options.root = root.clone();
     let config = Config::load(&root).map_err(Failure::Diagnostics)?;
-    let output = check_target(&root, &crate::build::output_dir(&build_options, &config)).map_err(Failure::Other)?;
+    let output = check_target(&root, &crate::build::output_dir(&build_options, &config)).map_err(Failure::other)?;
 
     let listener = listen(&bind, port)?;
-    let address = listener.local_addr().map_err(|e| Failure::Other(format!("cannot listen: {e}")))?;
+    let address = listener.local_addr().map_err(|e| Failure::caused("cannot listen", e))?;
     if let Some(warning) = exposure_warning(address) {
         eprintln!("{warning}");
     }
@@ -67,7 +67,7 @@ pub fn run(options: ServeOptions) -> Result<(), Failure> {
     // Watch before the first build so that nothing saved meanwhile is missed.
     let (sender, messages) = std::sync::mpsc::channel();
     let watched_output = real_path(&output);
-    let watcher = watch::Watcher::start(&root, &watched_output, sender.clone()).map_err(Failure::Other)?;
+    let watcher = watch::Watcher::start(&root, &watched_output, sender.clone()).map_err(Failure::other)?;
 
     let progress = crate::progress::Progress::start("building");
     let first = Session::new(build_options.clone());
@@ -116,16 +116,16 @@ pub fn run(options: ServeOptions) -> Result<(), Failure> {
             builder.run(messages);
             let _ = built_sender.send(());
         })
-        .map_err(|e| Failure::Other(format!("cannot start the rebuild thread: {e}")))?;
+        .map_err(|e| Failure::caused("cannot start the rebuild thread", e))?;
 
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
-        .map_err(|e| Failure::Other(format!("cannot start the server: {e}")))?;
+        .map_err(|e| Failure::caused("cannot start the server", e))?;
     let served = runtime.block_on(async move {
-        listener.set_nonblocking(true).map_err(|e| Failure::Other(format!("cannot listen: {e}")))?;
+        listener.set_nonblocking(true).map_err(|e| Failure::caused("cannot listen", e))?;
         let listener = tokio::net::TcpListener::from_std(listener)
-            .map_err(|e| Failure::Other(format!("cannot listen on {address}: {e}")))?;
+            .map_err(|e| Failure::caused(format!("cannot listen on {address}"), e))?;
         let mut stopping = stop_receiver.clone();
         let server = axum::serve(listener, http::router(shared))
             .with_graceful_shutdown(async move {
@@ -141,7 +141,7 @@ pub fn run(options: ServeOptions) -> Result<(), Failure> {
         println!("stopping");
         let _ = stop_sender.send(true);
         match tokio::time::timeout(STOP_GRACE, server).await {
-            Ok(Ok(Err(e))) => Err(Failure::Other(format!("the server failed: {e}"))),
+            Ok(Ok(Err(e))) => Err(Failure::caused("the server failed", e)),
             _ => Ok(()),
         }
     });
@@ -158,7 +158,7 @@ fn listen(bind: &str, port: u16) -> Result<TcpListener, Failure> {
         Ok(ip) => vec![SocketAddr::new(ip, port)],
         Err(_) => (bind, port)
             .to_socket_addrs()
-            .map_err(|e| Failure::Other(format!("cannot listen on `{bind}`: {e}")))?
+            .map_err(|e| Failure::caused(format!("cannot listen on `{bind}`"), e))?
             .collect(),
     };
     let mut last = None;
@@ -168,7 +168,7 @@ fn listen(bind: &str, port: u16) -> Result<TcpListener, Failure> {
             Err(e) => last = Some((address, e)),
         }
     }
-    Err(Failure::Other(match last {
+    Err(Failure::other(match last {
         Some((_, e)) if e.kind() == ErrorKind::AddrInUse => match port.checked_add(1) {
             Some(next) => format!("port {port} is in use; try --port {next}"),
             None => format!("port {port} is in use; try another --port"),

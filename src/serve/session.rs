@@ -51,9 +51,10 @@ impl Session {
     /// Checks the output folder and makes the first build (search index included).
     pub fn new(mut options: Options) -> Result<(Session, Rebuild), Failure> {
         // Watchers report absolute paths; an absolute root lets them be matched to pages.
-        options.root = crate::output::absolute(&options.root).map_err(|e| Failure::Other(e.to_string()))?;
+        options.root =
+            crate::output::absolute(&options.root).map_err(|e| Failure::caused("cannot find the site folder", e))?;
         let config = Config::load(&options.root).map_err(Failure::Diagnostics)?;
-        let target = check_target(&options.root, &build::output_dir(&options, &config)).map_err(Failure::Other)?;
+        let target = check_target(&options.root, &build::output_dir(&options, &config)).map_err(Failure::other)?;
         let mut session = Session {
             options,
             target,
@@ -108,7 +109,7 @@ impl Session {
         if search && !defer {
             compiled
                 .extra
-                .extend(crate::search::index(crate::search::documents(&compiled.site)).map_err(Failure::Other)?);
+                .extend(crate::search::index(crate::search::documents(&compiled.site)).map_err(Failure::other)?);
         }
         let mut rebuild =
             Rebuild { rendered: compiled.files.len(), full: true, search_stale: defer, ..Rebuild::default() };
@@ -118,7 +119,7 @@ impl Session {
                 compiled.files.iter().map(|f| (f.path.clone(), hash(f.contents.as_bytes()))).collect();
             written.extend(compiled.extra.iter().map(|(path, bytes)| (path.clone(), hash(bytes))));
             for (rel, source) in &compiled.copies {
-                let bytes = std::fs::read(source).map_err(|e| Failure::Other(format!("{}: {e}", source.display())))?;
+                let bytes = std::fs::read(source).map_err(|e| Failure::caused(source.display().to_string(), e))?;
                 written.push((rel.clone(), hash(&bytes)));
             }
             rebuild.written = written.iter().map(|(path, _)| path.clone()).collect();
@@ -130,7 +131,7 @@ impl Session {
             for (rel, source) in &compiled.copies {
                 files.push((
                     rel.clone(),
-                    std::fs::read(source).map_err(|e| Failure::Other(format!("{}: {e}", source.display())))?,
+                    std::fs::read(source).map_err(|e| Failure::caused(source.display().to_string(), e))?,
                 ));
             }
             let paths: HashSet<&str> = files.iter().map(|(path, _)| path.as_str()).collect();
@@ -259,7 +260,7 @@ impl Session {
     }
 
     fn io_failure(&self, error: std::io::Error) -> Failure {
-        Failure::Other(format!("cannot write to `{}`: {error}", self.target.display()))
+        Failure::caused(format!("cannot write to `{}`", self.target.display()), error)
     }
 }
 

@@ -62,7 +62,7 @@ impl Status {
 pub fn messages(failure: &Failure) -> Vec<String> {
     match failure {
         Failure::Diagnostics(items) => items.iter().map(ToString::to_string).collect(),
-        Failure::Other(message) => message.lines().map(str::to_string).collect(),
+        Failure::Other { .. } => failure.to_string().lines().map(str::to_string).collect(),
     }
 }
 
