@@ -4,7 +4,7 @@
 //! matter or git only, so two builds of one commit give the same bytes.
 
 use crate::dates::Dates;
-use crate::highlight::escape;
+use crate::html::escape;
 use crate::site::links::encode_path;
 use crate::site::{PageId, Site};
 use std::fmt::Write;

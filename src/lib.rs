@@ -17,6 +17,7 @@ pub mod diagnostics;
 pub mod evidence;
 pub mod feeds;
 pub mod highlight;
+pub mod html;
 pub mod init;
 pub mod markdown;
 pub mod output;

@@ -10,7 +10,8 @@
 
 use crate::content::front_matter::Reference;
 use crate::diagnostics::{LineIndex, suggest};
-use crate::highlight::{code_block, escape};
+use crate::highlight::code_block;
+use crate::html::escape;
 use crate::safety::{Use, url_problem};
 use crate::site::PageId;
 use crate::urls::slugify;

@@ -190,11 +190,12 @@ pub fn global_json(site: &Site, i18n: &toml::Table, script_hashes: &[String]) ->
     serde_json::to_value(global_context(site, i18n, csp.as_deref())).unwrap_or_default()
 }
 
-/// The context a job's template gets, as JSON (for the snapshot tests and docs/templates.md's
-/// check); `None` for a job the site does not make. The same code the renderer runs.
+/// A job's output path and the context its template gets, as JSON (for the snapshot tests and
+/// docs/templates.md's check); `None` for a job the site does not make. The same code the
+/// renderer runs.
 pub fn context_json(site: &Site, dates: &Dates, job: Job) -> Option<(String, serde_json::Value)> {
     let document = context::document(site, dates, job)?;
-    Some((document.template.to_string(), serde_json::to_value(&document.contents).ok()?))
+    Some((document.path, serde_json::to_value(&document.contents).ok()?))
 }
 
 /// Renders the given documents in parallel; all template errors are returned together.

@@ -18,7 +18,7 @@
 
 use crate::config::{Taxonomy, Term};
 use crate::content::Page;
-use crate::highlight::escape;
+use crate::html::escape;
 use crate::site::{PageId, Site};
 use pagefind::api::PagefindIndex;
 use pagefind::options::PagefindServiceConfig;
