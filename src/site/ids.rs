@@ -124,18 +124,6 @@ impl<I: Id, T> Default for IdVec<I, T> {
     }
 }
 
-impl<I: Id, T: Clone> Clone for IdVec<I, T> {
-    fn clone(&self) -> Self {
-        IdVec { items: self.items.clone(), id: PhantomData }
-    }
-}
-
-impl<I: Id, T: std::fmt::Debug> std::fmt::Debug for IdVec<I, T> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        self.items.fmt(f)
-    }
-}
-
 impl<I: Id, T> From<Vec<T>> for IdVec<I, T> {
     fn from(items: Vec<T>) -> Self {
         IdVec { items, id: PhantomData }
