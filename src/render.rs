@@ -1,10 +1,11 @@
 //! Rendering: the site model -> HTML files, through Tera 2 templates.
 //!
-//! In: a [`Site`] and the templates (the built-in theme and the site's `templates/`). Out: one HTML document per page, section, topic
-//! index, page of a term's list and matrix in every language, plus `404.html`. What every page shares (site
-//! data, navigation, interface strings) goes once into Tera's global context; each render gets a
-//! small context of its own, built from references into the model, so the site is never copied per
-//! page. Rendering runs in parallel.
+//! In: a [`Site`] and the templates (the built-in theme and the site's `templates/`). Out: one HTML
+//! document per page, section, topic index, page of a term's list and matrix in every language,
+//! plus `404.html`. What every page shares (site data, navigation, interface strings) goes once
+//! into Tera's global context ([`global`]); each render gets a small context of its own, a typed
+//! view per kind of page ([`context`], the template contract), built from references into the
+//! model, so the site is never copied per page. Rendering runs in parallel.
 
 mod changes;
 pub mod context;
@@ -166,6 +167,7 @@ pub fn prepare(site: &Site, templates: Templates) -> Prepared {
     let Templates { mut tera, i18n, script_hashes } = templates;
     let csp = content_security_policy(site, &script_hashes);
     let global = global_context(site, &i18n, csp.as_deref());
+    // A struct always serialises to a map, which is all `from_serialize` asks.
     *tera.global_context() = Context::from_serialize(&global).unwrap_or_default();
     Prepared { tera, script_hashes: csp.map(|_| script_hashes) }
 }
@@ -183,8 +185,8 @@ fn global_context<'a>(site: &'a Site, i18n: &'a toml::Table, csp: Option<&'a str
     global::global(site, i18n, global::Security { csp: csp.unwrap_or(""), referrer })
 }
 
-/// The global context as the templates see it, with the built-in policy's hashes of
-/// `script_hashes` (for the snapshot tests).
+/// The global context as the templates see it, its policy allowing `script_hashes` (for the
+/// snapshot tests).
 pub fn global_json(site: &Site, i18n: &toml::Table, script_hashes: &[String]) -> serde_json::Value {
     let csp = content_security_policy(site, script_hashes);
     serde_json::to_value(global_context(site, i18n, csp.as_deref())).unwrap_or_default()
