@@ -12,7 +12,7 @@
 use crate::build::{self, Options};
 use crate::config::Config;
 use crate::diagnostics::{Diagnostic, Diagnostics, Failure};
-use crate::site::Site;
+use crate::site::{PageId, Site};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
@@ -113,14 +113,14 @@ fn pass(root: &Path, drafts: bool, check_external: bool) -> Result<Pass, String>
 fn lints(site: &Site, root: &Path) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     let today = crate::dates::today();
-    let mut linked = vec![false; site.pages.len()];
+    let mut linked = site.pages.map_ids(|_| false);
     for rendered in &site.rendered {
         for &to in &rendered.links_to {
             linked[to] = true;
         }
     }
-    let mut titles: BTreeMap<(&str, &str), Vec<usize>> = BTreeMap::new();
-    for (p, page) in site.pages.iter().enumerate() {
+    let mut titles: BTreeMap<(&str, &str), Vec<PageId>> = BTreeMap::new();
+    for (p, page) in site.pages.iter_ids() {
         let file = &page.file;
         if page.is_index {
             continue;

@@ -8,6 +8,7 @@
 //! parser state and reuses that parse when the same line comes in the same state. A line's parse
 //! depends only on the two, so the output is the same as without the memo.
 
+use crate::html::escape;
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::sync::OnceLock;
@@ -93,22 +94,6 @@ fn parse_line(state: &mut ParseState, line: &str, set: &SyntaxSet) -> Result<Vec
 fn plain(lang: &str, code: &str) -> String {
     let class = if lang.is_empty() { String::new() } else { format!(" class=\"language-{}\"", escape(lang)) };
     format!("<pre class=\"code\"><code{class}>{}</code></pre>\n", escape(code))
-}
-
-/// Escapes text for HTML element content and quoted attribute values.
-pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 /// The light and the dark stylesheet for the highlighting classes.

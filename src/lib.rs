@@ -19,6 +19,7 @@ pub mod evidence;
 pub mod feeds;
 pub mod fingerprint;
 pub mod highlight;
+pub mod html;
 pub mod init;
 pub mod markdown;
 pub mod output;

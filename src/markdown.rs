@@ -10,8 +10,10 @@
 
 use crate::content::front_matter::Reference;
 use crate::diagnostics::{LineIndex, Problem, suggest};
-use crate::highlight::{code_block, escape};
+use crate::highlight::code_block;
+use crate::html::escape;
 use crate::safety::{Use, url_problem};
+use crate::site::PageId;
 use crate::urls::slugify;
 use pulldown_cmark::{BrokenLink, CodeBlockKind, CowStr, Event, Options, Parser, Tag, TagEnd};
 use serde::Serialize;
@@ -23,7 +25,7 @@ pub enum Target {
     /// Another site (`https:`, `mailto:`...): left as it is.
     External,
     /// A page, section, term page or file of this site.
-    Site { href: String, page: Option<usize>, anchor: Option<String> },
+    Site { href: String, page: Option<PageId>, anchor: Option<String> },
     /// Nothing of this site is there; the message says what was looked for.
     Missing(String),
 }
@@ -31,7 +33,7 @@ pub enum Target {
 /// A link to a `#anchor` on another page, checked once every page's headings are known.
 #[derive(Debug, Clone)]
 pub struct AnchorRef {
-    pub page: usize,
+    pub page: PageId,
     pub anchor: String,
     pub line: usize,
     pub col: usize,
@@ -52,8 +54,8 @@ pub struct Rendered {
     pub toc: Vec<TocEntry>,
     /// Every id on the page a `#anchor` may point at.
     pub ids: BTreeSet<String>,
-    /// Indexes of the pages this page links to.
-    pub links_to: BTreeSet<usize>,
+    /// The pages this page links to.
+    pub links_to: BTreeSet<PageId>,
     pub anchors: Vec<AnchorRef>,
     pub problems: Vec<Problem>,
     /// Reference ids cited in the text.
@@ -424,7 +426,9 @@ mod tests {
         let input =
             Input { body: "[a](my%20page.md) [b](gone%20page.md)", body_line: 1, references: &[], raw_html: true };
         let out = render(&input, &|dest| match dest {
-            "my page.md" => Target::Site { href: "/my-page/".into(), page: Some(3), anchor: None },
+            "my page.md" => {
+                Target::Site { href: "/my-page/".into(), page: Some(crate::site::ids::Id::from_index(3)), anchor: None }
+            }
             other => Target::Missing(format!("broken link `{other}`")),
         });
         assert!(out.html.contains("<a href=\"/my-page/\">a</a>"), "{}", out.html);

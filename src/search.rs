@@ -18,8 +18,8 @@
 
 use crate::config::{Taxonomy, Term};
 use crate::content::Page;
-use crate::highlight::escape;
-use crate::site::Site;
+use crate::html::escape;
+use crate::site::{PageId, Site};
 use pagefind::api::PagefindIndex;
 use pagefind::options::PagefindServiceConfig;
 
@@ -34,8 +34,7 @@ pub struct Document {
 pub fn documents(site: &Site) -> Vec<Document> {
     let mut documents: Vec<Document> = site
         .pages
-        .iter()
-        .enumerate()
+        .iter_ids()
         .filter(|(p, page)| !page.is_index || !site.rendered[*p].html.trim().is_empty())
         .map(|(p, page)| page_document(site, p, page))
         .collect();
@@ -70,7 +69,7 @@ fn trials_documents(site: &Site) -> Vec<Document> {
         .collect()
 }
 
-fn page_document(site: &Site, p: usize, page: &Page) -> Document {
+fn page_document(site: &Site, p: PageId, page: &Page) -> Document {
     let lang = &page.lang;
     let mut meta = Vec::new();
     if let Some(section) = section_of(site, p) {
@@ -95,7 +94,7 @@ fn page_document(site: &Site, p: usize, page: &Page) -> Document {
 
 /// The title of the section an article is in (for a section's introduction, the section above
 /// it); none at the top, whose "section" is the whole site.
-fn section_of(site: &Site, p: usize) -> Option<&str> {
+fn section_of(site: &Site, p: PageId) -> Option<&str> {
     let mut s = site.section_of[p];
     if site.pages[p].is_index {
         s = site.sections[s].parent?;
@@ -133,9 +132,11 @@ fn filters(site: &Site, page: &Page) -> String {
 fn term_documents(site: &Site) -> Vec<Document> {
     let mut documents = Vec::new();
     for lang in site.languages() {
-        for (t, taxonomy) in site.config.taxonomies.iter().enumerate() {
-            for (rank, term) in taxonomy.terms.iter().enumerate() {
-                let url = site.base.link(&crate::site::links::encode_path(&site.term_url(t, rank, lang, 1)));
+        for t in site.taxonomy_ids() {
+            let taxonomy = site.taxonomy(t);
+            for id in site.term_ids(t) {
+                let term = site.term(id);
+                let url = site.base.link(&crate::site::links::encode_path(&site.term_url(id, lang, 1)));
                 documents.push(Document { url, html: term_html(taxonomy, term, lang) });
             }
         }

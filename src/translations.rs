@@ -9,7 +9,7 @@
 
 use crate::content::front_matter::FrontMatter;
 use crate::diagnostics::Diagnostic;
-use crate::site::Site;
+use crate::site::{PageId, Site};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
@@ -40,7 +40,7 @@ pub enum State {
 }
 
 /// The state of page `p` when it translates a page of the main language.
-pub fn state(site: &Site, p: usize) -> Option<(State, usize)> {
+pub fn state(site: &Site, p: PageId) -> Option<(State, PageId)> {
     let page = &site.pages[p];
     if page.lang == site.default_lang() {
         return None;
@@ -56,7 +56,8 @@ pub fn state(site: &Site, p: usize) -> Option<(State, usize)> {
 
 /// Warnings for translations that are out of date or record no original.
 pub fn lints(site: &Site) -> Vec<Diagnostic> {
-    (0..site.pages.len())
+    site.pages
+        .ids()
         .filter_map(|p| {
             let (state, original) = state(site, p)?;
             let page = &site.pages[p];

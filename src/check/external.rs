@@ -5,7 +5,7 @@
 //! each place that links to a URL that failed, or one message when the network is unreachable.
 
 use crate::diagnostics::{Diagnostic, LineIndex};
-use crate::site::Site;
+use crate::site::{PageId, Site};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -69,9 +69,9 @@ pub fn check(site: &Site, root: &Path) -> Outcome {
 
 /// Every http(s) link of the site with the places that link there: (page, line, column). A
 /// reference's `url` is placed at the line of the front matter that gives it.
-fn places<'a>(site: &'a Site, root: &Path) -> BTreeMap<&'a str, Vec<(usize, usize, usize)>> {
-    let mut links: BTreeMap<&str, Vec<(usize, usize, usize)>> = BTreeMap::new();
-    for (p, rendered) in site.rendered.iter().enumerate() {
+fn places<'a>(site: &'a Site, root: &Path) -> BTreeMap<&'a str, Vec<(PageId, usize, usize)>> {
+    let mut links: BTreeMap<&str, Vec<(PageId, usize, usize)>> = BTreeMap::new();
+    for (p, rendered) in site.rendered.iter_ids() {
         for (url, line, col) in &rendered.external {
             if url.starts_with("http://") || url.starts_with("https://") {
                 links.entry(url.as_str()).or_default().push((p, *line, *col));

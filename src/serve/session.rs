@@ -26,7 +26,7 @@ pub struct Session {
     /// The last good build (its rendered files dropped once written).
     last: Option<Compiled>,
     /// Source path (relative to the root) -> index of its page in the last good build.
-    pages_by_file: HashMap<PathBuf, usize>,
+    pages_by_file: HashMap<PathBuf, crate::site::PageId>,
     /// Whether full rebuilds after the first leave the search index to the caller.
     defer_search: bool,
 }
@@ -154,7 +154,7 @@ impl Session {
         }
         compiled.files = Vec::new();
         compiled.extra = Vec::new();
-        self.pages_by_file = compiled.site.pages.iter().enumerate().map(|(p, page)| (page.file.clone(), p)).collect();
+        self.pages_by_file = compiled.site.pages.iter_ids().map(|(p, page)| (page.file.clone(), p)).collect();
         self.last = Some(compiled);
         rebuild.elapsed = start.elapsed();
         Ok(rebuild)
@@ -185,7 +185,7 @@ impl Session {
         let mut jobs = Vec::new();
         for p in changed {
             if site.pages[p].is_index {
-                jobs.extend((0..site.sections.len()).filter(|&s| site.sections[s].index == Some(p)).map(Job::Section));
+                jobs.extend(site.sections.ids().filter(|&s| site.sections[s].index == Some(p)).map(Job::Section));
             } else {
                 jobs.push(Job::Page(p));
             }

@@ -5,12 +5,13 @@
 //! changes newest first and overdue trials, as plain values for the renderers and feeds.
 
 use super::Site;
+use super::ids::{PageId, TrialId};
 use crate::content::front_matter::ChangedField;
 use jiff::civil::Date;
 
 /// One change of one article.
 pub struct ChangeItem<'a> {
-    pub page: usize,
+    pub page: PageId,
     pub date: Date,
     /// `evidence`, `result`, `certainty` or `regulatory`.
     pub field: &'static str,
@@ -53,9 +54,9 @@ pub fn changes_path(site: &Site) -> Option<String> {
 }
 
 /// Records whose results are overdue on `today`, with how many months, longest first.
-pub fn overdue(site: &Site, today: Date) -> Vec<(usize, i32)> {
-    let mut late: Vec<(usize, i32)> =
-        site.trials.iter().enumerate().filter_map(|(t, r)| Some((t, r.months_overdue(today)?))).collect();
+pub fn overdue(site: &Site, today: Date) -> Vec<(TrialId, i32)> {
+    let mut late: Vec<(TrialId, i32)> =
+        site.trials.iter_ids().filter_map(|(t, r)| Some((t, r.months_overdue(today)?))).collect();
     late.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
     late
 }

@@ -4,6 +4,7 @@
 //! path, a site path such as `/cell-types/`, or a file beside the page), the URL to write and the
 //! page it points at; or, as Zola does, a build error when nothing is there.
 
+use super::ids::{IdVec, PageId};
 use crate::content::{Asset, Page};
 use crate::diagnostics::suggest;
 use crate::markdown::Target;
@@ -13,27 +14,27 @@ use std::collections::{HashMap, HashSet};
 /// What answers at a URL of the site.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Owner {
-    Page(usize),
+    Page(PageId),
     /// A page the generator makes itself: a section in another language, a topic index, a term page.
     Generated,
 }
 
 pub struct Resolver<'s> {
-    pages: &'s [Page],
+    pages: &'s IdVec<PageId, Page>,
     base: &'s BaseUrl,
     default_lang: &'s str,
-    by_key: &'s HashMap<(String, String), usize>,
+    by_key: &'s HashMap<(String, String), PageId>,
     by_url: &'s HashMap<String, Owner>,
     assets: HashSet<&'s str>,
 }
 
 impl<'s> Resolver<'s> {
     pub fn new(
-        pages: &'s [Page],
+        pages: &'s IdVec<PageId, Page>,
         assets: &'s [Asset],
         base: &'s BaseUrl,
         default_lang: &'s str,
-        by_key: &'s HashMap<(String, String), usize>,
+        by_key: &'s HashMap<(String, String), PageId>,
         by_url: &'s HashMap<String, Owner>,
     ) -> Self {
         let assets = assets.iter().map(|a| a.rel.as_str()).collect();
