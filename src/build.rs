@@ -56,18 +56,8 @@ pub struct Compiled {
     pub warnings: Vec<Diagnostic>,
 }
 
-impl Compiled {
-    pub fn articles(&self) -> usize {
-        self.site.pages.iter().filter(|p| !p.is_index).count()
-    }
-
-    pub fn terms(&self) -> usize {
-        self.site.config.taxonomies.iter().map(|t| t.terms.len()).sum()
-    }
-}
-
 /// The output folder a build writes to, from the options or `book.toml`.
-pub fn output_dir(options: &Options, config: &Config) -> PathBuf {
+pub(crate) fn output_dir(options: &Options, config: &Config) -> PathBuf {
     options.output.clone().unwrap_or_else(|| options.root.join(&config.build.build_dir))
 }
 
@@ -202,7 +192,7 @@ fn stream(
     Ok(copies.len() + rendered + extra.len())
 }
 
-pub fn base_url(options: &Options, config: &Config) -> BaseUrl {
+pub(crate) fn base_url(options: &Options, config: &Config) -> BaseUrl {
     BaseUrl::parse(options.base_url.as_deref().or(config.output.html.site_url.as_deref()).unwrap_or("/"))
 }
 
@@ -231,7 +221,7 @@ pub fn compile(options: &Options, config: Config) -> Result<Compiled, Failure> {
 }
 
 /// Renders a checked model; fails with all errors found so far and the templates' own.
-pub fn render_model(
+pub(crate) fn render_model(
     options: &Options,
     site: Site,
     diagnostics: Diagnostics,

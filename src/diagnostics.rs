@@ -30,16 +30,16 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
-    pub fn error(path: impl Into<PathBuf>, line: usize, col: usize, message: impl Into<String>) -> Self {
+    pub(crate) fn error(path: impl Into<PathBuf>, line: usize, col: usize, message: impl Into<String>) -> Self {
         Diagnostic { severity: Severity::Error, path: path.into(), line, col, message: message.into() }
     }
 
-    pub fn warning(path: impl Into<PathBuf>, line: usize, col: usize, message: impl Into<String>) -> Self {
+    pub(crate) fn warning(path: impl Into<PathBuf>, line: usize, col: usize, message: impl Into<String>) -> Self {
         Diagnostic { severity: Severity::Warning, ..Diagnostic::error(path, line, col, message) }
     }
 
     /// Adds "did you mean `x`?" to the message when a near match exists.
-    pub fn with_hint(mut self, hint: Option<String>) -> Self {
+    pub(crate) fn with_hint(mut self, hint: Option<String>) -> Self {
         self.message = with_hint(self.message, hint);
         self
     }
@@ -79,24 +79,24 @@ pub struct Problem {
 }
 
 impl Problem {
-    pub fn new(line: usize, col: usize, message: impl Into<String>) -> Self {
+    pub(crate) fn new(line: usize, col: usize, message: impl Into<String>) -> Self {
         Problem { line, col, message: message.into() }
     }
 
     /// Adds "did you mean `x`?" to the message when a near match exists.
-    pub fn with_hint(mut self, hint: Option<String>) -> Self {
+    pub(crate) fn with_hint(mut self, hint: Option<String>) -> Self {
         self.message = with_hint(self.message, hint);
         self
     }
 
     /// The problem as an error in `path`.
-    pub fn error_in(self, path: impl Into<PathBuf>) -> Diagnostic {
+    pub(crate) fn error_in(self, path: impl Into<PathBuf>) -> Diagnostic {
         Diagnostic::error(path, self.line, self.col, self.message)
     }
 }
 
 /// `message` with "; did you mean `hint`?" when there is a hint.
-pub fn with_hint(message: String, hint: Option<String>) -> String {
+pub(crate) fn with_hint(message: String, hint: Option<String>) -> String {
     match hint {
         Some(hint) => format!("{message}; did you mean `{hint}`?"),
         None => message,
@@ -110,11 +110,7 @@ pub struct Diagnostics {
 }
 
 impl Diagnostics {
-    pub fn push(&mut self, diagnostic: Diagnostic) {
-        self.items.push(diagnostic);
-    }
-
-    pub fn extend(&mut self, more: impl IntoIterator<Item = Diagnostic>) {
+    pub(crate) fn extend(&mut self, more: impl IntoIterator<Item = Diagnostic>) {
         self.items.extend(more);
     }
 
@@ -122,16 +118,8 @@ impl Diagnostics {
         self.items.iter().any(Diagnostic::is_error)
     }
 
-    pub fn error_count(&self) -> usize {
-        self.items.iter().filter(|d| d.is_error()).count()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.items.is_empty()
-    }
-
     /// The findings in a stable order (path, line, column, message), duplicates removed.
-    pub fn sorted(mut self) -> Vec<Diagnostic> {
+    pub(crate) fn sorted(mut self) -> Vec<Diagnostic> {
         self.items.sort_by(|a, b| (&a.path, a.line, a.col, &a.message).cmp(&(&b.path, b.line, b.col, &b.message)));
         self.items.dedup();
         self.items
@@ -153,12 +141,15 @@ pub enum Failure {
 
 impl Failure {
     /// A failure with no underlying error: the message says it all.
-    pub fn other(doing: impl Into<String>) -> Failure {
+    pub(crate) fn other(doing: impl Into<String>) -> Failure {
         Failure::Other { doing: doing.into(), cause: None }
     }
 
     /// `doing` failed because of `cause`; shown as "doing: cause".
-    pub fn caused(doing: impl Into<String>, cause: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> Failure {
+    pub(crate) fn caused(
+        doing: impl Into<String>,
+        cause: impl Into<Box<dyn std::error::Error + Send + Sync>>,
+    ) -> Failure {
         Failure::Other { doing: doing.into(), cause: Some(cause.into()) }
     }
 }
@@ -195,19 +186,19 @@ impl From<Diagnostics> for Failure {
 }
 
 /// Maps byte offsets in a text to 1-based line and character columns.
-pub struct LineIndex<'a> {
+pub(crate) struct LineIndex<'a> {
     text: &'a str,
     starts: Vec<usize>,
 }
 
 impl<'a> LineIndex<'a> {
-    pub fn new(text: &'a str) -> Self {
+    pub(crate) fn new(text: &'a str) -> Self {
         let starts = std::iter::once(0).chain(text.match_indices('\n').map(|(i, _)| i + 1)).collect();
         LineIndex { text, starts }
     }
 
     /// (line, column) of a byte offset, both 1-based.
-    pub fn position(&self, offset: usize) -> (usize, usize) {
+    pub(crate) fn position(&self, offset: usize) -> (usize, usize) {
         let offset = offset.min(self.text.len());
         let line = self.starts.partition_point(|&start| start <= offset) - 1;
         let start = self.starts[line];
@@ -217,7 +208,7 @@ impl<'a> LineIndex<'a> {
 }
 
 /// The nearest candidate to `wrong` by edit distance, if it is close enough to be a likely typo.
-pub fn suggest<'a>(wrong: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<String> {
+pub(crate) fn suggest<'a>(wrong: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<String> {
     candidates
         .into_iter()
         .map(|c| (strsim::jaro_winkler(wrong, c), c))
@@ -227,7 +218,7 @@ pub fn suggest<'a>(wrong: &str, candidates: impl IntoIterator<Item = &'a str>) -
 }
 
 /// A path as shown to users: relative to `root` when it is inside it.
-pub fn display_path(root: &Path, path: &Path) -> PathBuf {
+pub(crate) fn display_path(root: &Path, path: &Path) -> PathBuf {
     path.strip_prefix(root).map(Path::to_path_buf).unwrap_or_else(|_| path.to_path_buf())
 }
 

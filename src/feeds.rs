@@ -24,7 +24,7 @@ fn page_date(site: &Site, dates: &Dates, p: PageId) -> Option<String> {
 /// A site path, its last change, and its translations as (language, site path).
 type SitemapUrl = (String, Option<String>, Vec<(String, String)>);
 
-pub fn sitemap(site: &Site, dates: &Dates) -> String {
+pub(crate) fn sitemap(site: &Site, dates: &Dates) -> String {
     let mut xml = String::from(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\" xmlns:xhtml=\"http://www.w3.org/1999/xhtml\">\n",
     );
@@ -138,7 +138,7 @@ fn page_entry(site: &Site, dates: &Dates, p: PageId) -> Option<Entry> {
 }
 
 /// The site's feed: its articles in the main language.
-pub fn atom(site: &Site, dates: &Dates) -> String {
+pub(crate) fn atom(site: &Site, dates: &Dates) -> String {
     let lang = site.default_lang();
     let entries =
         site.visible(lang).filter(|&p| site.pages[p].lang == lang).filter_map(|p| page_entry(site, dates, p)).collect();
@@ -148,7 +148,7 @@ pub fn atom(site: &Site, dates: &Dates) -> String {
 
 /// A feed per term page (`diseases/als/atom.xml`), in every language: the term's articles, so a
 /// reader can follow one disease or one cell type only.
-pub fn term_feeds(site: &Site, dates: &Dates) -> Vec<(String, String)> {
+pub(crate) fn term_feeds(site: &Site, dates: &Dates) -> Vec<(String, String)> {
     let mut feeds = Vec::new();
     for l in site.lang_ids() {
         let lang = site.lang(l);
@@ -169,7 +169,7 @@ pub fn term_feeds(site: &Site, dates: &Dates) -> Vec<(String, String)> {
 
 /// The feed of `/changes/`: every change of an article's design, result, certainty or
 /// regulatory status, newest first.
-pub fn changes_feed(site: &Site, title: &str) -> Option<(String, String)> {
+pub(crate) fn changes_feed(site: &Site, title: &str) -> Option<(String, String)> {
     let path = format!("{}atom.xml", crate::site::changes_path(site)?);
     let entries = crate::site::changes(site, site.default_lang())
         .into_iter()
@@ -186,6 +186,6 @@ pub fn changes_feed(site: &Site, title: &str) -> Option<(String, String)> {
     Some((path.clone(), atom_document(site, &feed, entries)))
 }
 
-pub fn robots(site: &Site) -> String {
+pub(crate) fn robots(site: &Site) -> String {
     format!("User-agent: *\nAllow: /\nSitemap: {}\n", site.base.absolute("sitemap.xml"))
 }

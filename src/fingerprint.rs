@@ -15,7 +15,7 @@ use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
 
 /// The fingerprint of the inputs of a build with `options`.
-pub fn of(options: &Options) -> Option<String> {
+pub(crate) fn of(options: &Options) -> Option<String> {
     let mut hash = Sha256::new();
     let mut field = |name: &str, value: &[u8]| {
         // Lengths first, so that no two different lists of fields hash alike.

@@ -25,7 +25,7 @@ fn syntaxes() -> &'static SyntaxSet {
 }
 
 /// A code block as HTML: highlighted when the language is known, escaped text otherwise.
-pub fn code_block(lang: &str, code: &str) -> String {
+pub(crate) fn code_block(lang: &str, code: &str) -> String {
     let lang = lang.split([',', ' ']).next().unwrap_or("").trim();
     let set = syntaxes();
     let syntax = (!lang.is_empty()).then(|| set.find_syntax_by_token(lang)).flatten();
@@ -97,7 +97,7 @@ fn plain(lang: &str, code: &str) -> String {
 }
 
 /// The light and the dark stylesheet for the highlighting classes.
-pub fn stylesheets() -> (String, String) {
+pub(crate) fn stylesheets() -> (String, String) {
     let themes = ThemeSet::load_defaults();
     let css = |name: &str| css_for_theme_with_class_style(&themes.themes[name], STYLE).unwrap_or_default();
     (css("InspiredGitHub"), css("base16-ocean.dark"))

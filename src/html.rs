@@ -5,7 +5,7 @@
 //! In: any text. Out: the same text safe in element content and in quoted attribute values.
 
 /// Escapes text for HTML element content and quoted attribute values.
-pub fn escape(text: &str) -> String {
+pub(crate) fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {

@@ -9,6 +9,10 @@
 //! built-in templates and static files a site may replace file by file; `safety` refuses what
 //! could run a script in a reader's browser or publish a file from outside the site.
 
+// What is not the library's API (used by the `cellbook` binary, the tests and the fuzz targets)
+// is `pub(crate)`; these lints keep it so, and keep the API documented.
+#![warn(unreachable_pub, missing_docs)]
+
 pub mod build;
 pub mod check;
 pub mod config;

@@ -21,7 +21,7 @@ use std::collections::{BTreeSet, HashMap};
 
 /// What a link in the text points at, as decided by the site model.
 #[derive(Debug, PartialEq, Eq)]
-pub enum Target {
+pub(crate) enum Target {
     /// Another site (`https:`, `mailto:`...): left as it is.
     External,
     /// A page, section, term page or file of this site.
@@ -65,7 +65,7 @@ pub struct Rendered {
     pub words: usize,
 }
 
-pub struct Input<'a> {
+pub(crate) struct Input<'a> {
     pub body: &'a str,
     /// 1-based line of the body's first line in its file.
     pub body_line: usize,
@@ -87,7 +87,7 @@ fn options() -> Options {
 }
 
 /// Renders a page body. `resolve` maps a link destination to its [`Target`].
-pub fn render(input: &Input<'_>, resolve: &dyn Fn(&str) -> Target) -> Rendered {
+pub(crate) fn render(input: &Input<'_>, resolve: &dyn Fn(&str) -> Target) -> Rendered {
     let lines = LineIndex::new(input.body);
     let mut out = Rendered::default();
     let at = |offset: usize| {

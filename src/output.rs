@@ -14,17 +14,17 @@
 pub mod state;
 mod update;
 
-pub use update::{Update, Updated};
+pub(crate) use update::{Update, Updated};
 
 use std::fs;
 use std::io::{self, Write};
 use std::path::{Component, Path, PathBuf};
 
 /// The file that marks a folder as cellbook's output.
-pub const MARKER: &str = ".cellbook-output";
+pub(crate) const MARKER: &str = ".cellbook-output";
 
 /// Makes `path` absolute and removes `.` and `..` without touching the disk.
-pub fn absolute(path: &Path) -> io::Result<PathBuf> {
+pub(crate) fn absolute(path: &Path) -> io::Result<PathBuf> {
     let path = std::path::absolute(path)?;
     let mut clean = PathBuf::new();
     for component in path.components() {
@@ -60,7 +60,7 @@ fn real(path: &Path) -> PathBuf {
 }
 
 /// Why an output folder may not be used, or `Ok` with its absolute path.
-pub fn check_target(root: &Path, target: &Path) -> Result<PathBuf, String> {
+pub(crate) fn check_target(root: &Path, target: &Path) -> Result<PathBuf, String> {
     let target = absolute(target).map_err(|e| format!("cannot resolve the output folder: {e}"))?;
     let (real_root, real_target) = (real(&absolute(root).map_err(|e| e.to_string())?), real(&target));
     let shown = target.display();
@@ -94,7 +94,7 @@ pub fn check_target(root: &Path, target: &Path) -> Result<PathBuf, String> {
 }
 
 /// Where a build writes: a whole site staged beside the output, or the changes to a complete one.
-pub enum Writer {
+pub(crate) enum Writer {
     Whole(Staging),
     InPlace(Update),
 }
@@ -124,7 +124,7 @@ impl std::fmt::Display for Written {
 
 impl Writer {
     /// In place when `target` is recorded complete, else a whole new site.
-    pub fn new(target: &Path) -> io::Result<Writer> {
+    pub(crate) fn new(target: &Path) -> io::Result<Writer> {
         match state::read(target) {
             state::State::Complete(_) => Update::new(target).map(Writer::InPlace),
             _ => Staging::new(target).map(Writer::Whole),
@@ -132,7 +132,7 @@ impl Writer {
     }
 
     /// Writes a file at a relative path, once (see [`Staging::write`]).
-    pub fn write(&self, rel: &str, contents: &[u8]) -> io::Result<()> {
+    pub(crate) fn write(&self, rel: &str, contents: &[u8]) -> io::Result<()> {
         match self {
             Writer::Whole(staging) => staging.write(rel, contents),
             Writer::InPlace(update) => update.write(rel, contents),
@@ -140,7 +140,7 @@ impl Writer {
     }
 
     /// Copies a file to a relative path, once.
-    pub fn copy(&self, rel: &str, source: &Path) -> io::Result<()> {
+    pub(crate) fn copy(&self, rel: &str, source: &Path) -> io::Result<()> {
         match self {
             Writer::Whole(staging) => staging.copy(rel, source),
             Writer::InPlace(update) => update.copy(rel, source),
@@ -148,7 +148,7 @@ impl Writer {
     }
 
     /// Publishes what was written; the output is then complete, but not yet marked so.
-    pub fn commit(self) -> io::Result<Written> {
+    pub(crate) fn commit(self) -> io::Result<Written> {
         match self {
             Writer::Whole(staging) => staging.commit().map(|()| Written::Whole),
             Writer::InPlace(update) => update.commit().map(Written::InPlace),
@@ -156,7 +156,7 @@ impl Writer {
     }
 
     /// Drops what was written after a failed build; the output is as it was.
-    pub fn abandon(self) {
+    pub(crate) fn abandon(self) {
         match self {
             Writer::Whole(staging) => staging.abandon(),
             Writer::InPlace(update) => update.abandon(),
@@ -165,14 +165,14 @@ impl Writer {
 }
 
 /// A build being written beside the output folder.
-pub struct Staging {
+pub(crate) struct Staging {
     dir: PathBuf,
     target: PathBuf,
 }
 
 impl Staging {
     /// Creates a fresh staging folder next to `target` (same file system, so the swap is a rename).
-    pub fn new(target: &Path) -> io::Result<Staging> {
+    pub(crate) fn new(target: &Path) -> io::Result<Staging> {
         let parent = target.parent().ok_or_else(|| io::Error::other("the output folder has no parent"))?;
         fs::create_dir_all(parent)?;
         let name = target.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
@@ -187,19 +187,19 @@ impl Staging {
         Ok(Staging { dir, target: target.to_path_buf() })
     }
 
-    pub fn dir(&self) -> &Path {
+    pub(crate) fn dir(&self) -> &Path {
         &self.dir
     }
 
     /// Writes a file at a relative path inside the staging folder. Each path is written once: a
     /// second file for the same path (a `static/robots.txt` and the generated one) is an error
     /// naming the path, never a silent overwrite.
-    pub fn write(&self, rel: &str, contents: &[u8]) -> io::Result<()> {
+    pub(crate) fn write(&self, rel: &str, contents: &[u8]) -> io::Result<()> {
         self.create(rel)?.write_all(contents).map_err(|e| at(rel, e))
     }
 
     /// Copies a file into the staging folder, once, like [`Staging::write`].
-    pub fn copy(&self, rel: &str, source: &Path) -> io::Result<()> {
+    pub(crate) fn copy(&self, rel: &str, source: &Path) -> io::Result<()> {
         let mut from =
             fs::File::open(source).map_err(|e| io::Error::new(e.kind(), format!("`{}`: {e}", source.display())))?;
         io::copy(&mut from, &mut self.create(rel)?).map(|_| ()).map_err(|e| at(rel, e))
@@ -225,7 +225,7 @@ impl Staging {
     }
 
     /// Puts the staged site in place of the output folder and removes the old one.
-    pub fn commit(self) -> io::Result<()> {
+    pub(crate) fn commit(self) -> io::Result<()> {
         let old = self.dir.with_file_name(
             self.dir.file_name().map(|n| n.to_string_lossy().replace("-staging-", "-old-")).unwrap_or_default(),
         );
@@ -247,7 +247,7 @@ impl Staging {
     }
 
     /// Removes the staging folder after a failed build.
-    pub fn abandon(self) {
+    pub(crate) fn abandon(self) {
         let _ = discard(&self.dir);
     }
 }

@@ -8,7 +8,7 @@
 //! model, so the site is never copied per page. Rendering runs in parallel.
 
 mod changes;
-pub mod context;
+pub(crate) mod context;
 mod global;
 mod json_ld;
 mod matrix;
@@ -106,7 +106,7 @@ fn inline_script_hashes(source: &str, name: &str) -> Result<Vec<String>, Vec<Dia
 }
 
 /// A Tera error as `templates/name.html:line:col: message`.
-pub fn template_error(error: &tera::Error) -> Diagnostic {
+pub(crate) fn template_error(error: &tera::Error) -> Diagnostic {
     use std::error::Error as _;
     match error.kind() {
         tera::ErrorKind::SyntaxError(report) | tera::ErrorKind::RenderingError(report) => {
@@ -163,7 +163,7 @@ pub struct Prepared {
 /// Sets the global context on the templates ([`global`]: `site`, `i18n`, `navs`, `topics`, and
 /// `security`: `csp`, the policy or ``; `referrer`, the referrer policy, for `base.html`'s
 /// `<meta>` tags).
-pub fn prepare(site: &Site, templates: Templates) -> Prepared {
+pub(crate) fn prepare(site: &Site, templates: Templates) -> Prepared {
     let Templates { mut tera, i18n, script_hashes } = templates;
     let csp = content_security_policy(site, &script_hashes);
     let global = global_context(site, &i18n, csp.as_deref());
@@ -201,7 +201,7 @@ pub fn context_json(site: &Site, dates: &Dates, job: Job) -> Option<(String, ser
 }
 
 /// Renders the given documents in parallel; all template errors are returned together.
-pub fn render(
+pub(crate) fn render(
     templates: &Prepared,
     site: &Site,
     dates: &Dates,
@@ -229,7 +229,7 @@ pub fn render(
 
 /// Why [`render_each`] stopped.
 #[derive(Debug)]
-pub enum StreamError {
+pub(crate) enum StreamError {
     /// Template errors, in the order of the jobs; once one is found, nothing more is written,
     /// but every document is still rendered so that all errors are reported together.
     Templates(Vec<Diagnostic>),
@@ -240,7 +240,7 @@ pub enum StreamError {
 /// Renders the given documents in parallel and hands each to `write` on the thread that rendered
 /// it, so that a rendered document is dropped as soon as it is written and the site is never held
 /// in memory whole. Returns how many documents were written.
-pub fn render_each(
+pub(crate) fn render_each(
     templates: &Prepared,
     site: &Site,
     dates: &Dates,

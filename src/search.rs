@@ -202,13 +202,13 @@ fn without_code(html: &str) -> String {
 }
 
 /// Indexes the documents; returns (path inside the output, contents) of the bundle.
-pub fn index(documents: Vec<Document>) -> Result<Vec<(String, Vec<u8>)>, String> {
+pub(crate) fn index(documents: Vec<Document>) -> Result<Vec<(String, Vec<u8>)>, String> {
     index_then(documents, || ())
 }
 
 /// [`index`], calling `parsed` once pagefind has parsed every document (or failed to), before
 /// it builds and compresses the index.
-pub fn index_then(documents: Vec<Document>, parsed: impl FnOnce()) -> Result<Vec<(String, Vec<u8>)>, String> {
+pub(crate) fn index_then(documents: Vec<Document>, parsed: impl FnOnce()) -> Result<Vec<(String, Vec<u8>)>, String> {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()

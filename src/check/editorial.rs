@@ -12,7 +12,7 @@ use jiff::ToSpan;
 use jiff::civil::Date;
 use std::path::Path;
 
-pub fn lints(site: &Site, root: &Path, today: Date) -> Vec<Diagnostic> {
+pub(crate) fn lints(site: &Site, root: &Path, today: Date) -> Vec<Diagnostic> {
     let mut out = stale_records(site, today);
     for page in site.pages.iter().filter(|p| !p.is_index) {
         let text = std::fs::read_to_string(root.join(&page.file)).unwrap_or_default();
@@ -25,7 +25,7 @@ pub fn lints(site: &Site, root: &Path, today: Date) -> Vec<Diagnostic> {
 
 /// Each page of the main language: its summary's reading grade (English articles) and the
 /// state of its translation into each other language.
-pub fn page_reports(site: &Site, root: &Path) -> Vec<super::PageReport> {
+pub(crate) fn page_reports(site: &Site, root: &Path) -> Vec<super::PageReport> {
     let main = site.default_lang();
     site.pages
         .iter()
@@ -75,7 +75,7 @@ fn reading_grade(site: &Site, page: &crate::content::Page, text: &str) -> Option
 }
 
 /// The section under the summary heading (`## In brief`), and the heading's line.
-pub fn summary(text: &str, heading: &str) -> Option<(usize, String)> {
+pub(crate) fn summary(text: &str, heading: &str) -> Option<(usize, String)> {
     let marker = format!("## {heading}");
     let mut lines = text.lines().enumerate().skip_while(|(_, l)| l.trim() != marker);
     let (at, _) = lines.next()?;

@@ -27,12 +27,12 @@ struct Entry {
 
 /// What the external check found: broken links at the places that link there, or, when no host
 /// could be reached at all, that the network is unreachable (said once, nothing cached).
-pub struct Outcome {
+pub(crate) struct Outcome {
     pub findings: Vec<Diagnostic>,
     pub unreachable: Option<String>,
 }
 
-pub fn check(site: &Site, root: &Path) -> Outcome {
+pub(crate) fn check(site: &Site, root: &Path) -> Outcome {
     let links = places(site, root);
     let cache_path = root.join(CACHE_FILE);
     let mut cache: BTreeMap<String, Entry> =

@@ -95,15 +95,15 @@ pub struct RedFlags {
 }
 
 impl Evidence {
-    pub fn trials_title_in(&self, lang: &str) -> &str {
+    pub(crate) fn trials_title_in(&self, lang: &str) -> &str {
         self.translations.get(lang).and_then(|t| t.title.as_deref()).unwrap_or(&self.trials_title)
     }
 
-    pub fn changes_title_in(&self, lang: &str) -> &str {
+    pub(crate) fn changes_title_in(&self, lang: &str) -> &str {
         self.translations.get(lang).and_then(|t| t.changes_title.as_deref()).unwrap_or(&self.changes_title)
     }
 
-    pub fn overdue_title_in(&self, lang: &str) -> &str {
+    pub(crate) fn overdue_title_in(&self, lang: &str) -> &str {
         self.translations.get(lang).and_then(|t| t.overdue_title.as_deref()).unwrap_or(&self.overdue_title)
     }
 

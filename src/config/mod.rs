@@ -14,9 +14,9 @@ mod spans;
 mod validate;
 mod vocabularies;
 
-pub use evidence::{Evidence, RedFlags};
-pub use spans::Spans;
-pub use vocabularies::{Matrix, Taxonomy, Term, TermTranslation, Translation};
+pub(crate) use evidence::Evidence;
+pub(crate) use spans::Spans;
+pub(crate) use vocabularies::{Matrix, Taxonomy, Term, Translation};
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -135,7 +135,7 @@ pub struct Html {
 }
 
 /// Other sites learn this site's origin from its links, not which page the reader was on.
-pub const DEFAULT_REFERRER_POLICY: &str = "strict-origin-when-cross-origin";
+pub(crate) const DEFAULT_REFERRER_POLICY: &str = "strict-origin-when-cross-origin";
 
 /// The values of `referrer-policy` browsers know.
 const REFERRER_POLICIES: &[&str] = &[
@@ -180,7 +180,7 @@ impl Default for Search {
 
 impl Search {
     /// Whether the vocabulary `key` is offered as a search filter.
-    pub fn filters_by(&self, key: &str) -> bool {
+    pub(crate) fn filters_by(&self, key: &str) -> bool {
         self.filters.as_ref().is_none_or(|keys| keys.iter().any(|k| k == key))
     }
 }
@@ -217,7 +217,7 @@ impl Config {
     }
 
     /// Parses the text of a `book.toml`; diagnostics name the file `book.toml`.
-    pub fn parse(text: &str) -> Result<Config, Vec<Diagnostic>> {
+    pub(crate) fn parse(text: &str) -> Result<Config, Vec<Diagnostic>> {
         let error = |e: toml::de::Error| {
             let (line, col) = e.span().map_or((0, 0), |span| LineIndex::new(text).position(span.start));
             vec![Diagnostic::error("book.toml", line, col, e.message().trim().to_string())]
@@ -230,18 +230,18 @@ impl Config {
     }
 
     /// All language codes, the main language first.
-    pub fn languages(&self) -> Vec<&str> {
+    pub(crate) fn languages(&self) -> Vec<&str> {
         std::iter::once(self.book.language.as_str())
             .chain(self.language.keys().map(String::as_str).filter(|code| *code != self.book.language))
             .collect()
     }
 
-    pub fn taxonomy(&self, key: &str) -> Option<&Taxonomy> {
+    pub(crate) fn taxonomy(&self, key: &str) -> Option<&Taxonomy> {
         self.taxonomies.iter().find(|t| t.key == key)
     }
 
     /// Every front-matter key a page may use.
-    pub fn front_matter_keys(&self) -> Vec<&str> {
+    pub(crate) fn front_matter_keys(&self) -> Vec<&str> {
         let mut keys: Vec<&str> = crate::content::front_matter::keys::names().collect();
         keys.extend(self.taxonomies.iter().map(|t| t.key.as_str()));
         keys
@@ -249,7 +249,7 @@ impl Config {
 }
 
 /// A single URL path segment that cannot climb out of its folder.
-pub fn is_url_segment(s: &str) -> bool {
+pub(crate) fn is_url_segment(s: &str) -> bool {
     !s.is_empty()
         && s != "."
         && s != ".."

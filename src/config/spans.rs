@@ -98,7 +98,7 @@ struct HtmlSpans {
 
 /// A setting of `[output.html]` whose value is checked.
 #[derive(Clone, Copy, Debug)]
-pub enum HtmlSetting {
+pub(crate) enum HtmlSetting {
     SiteUrl,
     GitRepositoryUrl,
     EditUrlTemplate,
@@ -108,7 +108,7 @@ pub enum HtmlSetting {
 
 /// A vocabulary `[evidence]` names.
 #[derive(Clone, Copy, Debug)]
-pub enum EvidenceKey {
+pub(crate) enum EvidenceKey {
     Design,
     Result,
     Regulatory,
@@ -120,7 +120,7 @@ const NOWHERE: (usize, usize) = (0, 0);
 
 impl Spans {
     /// The spans of the parsed document `root`, whose text is `source`.
-    pub fn read(root: toml::de::Deserializer<'_>, source: &str) -> Spans {
+    pub(crate) fn read(root: toml::de::Deserializer<'_>, source: &str) -> Spans {
         // The document already read as a `Config`, whose shape these tables follow; were one not to,
         // its values would be reported at the top of the file rather than not at all.
         let mut spans = Spans::deserialize(root).unwrap_or_default();
@@ -133,7 +133,7 @@ impl Spans {
     }
 
     /// Where the language `code` is declared: `book.language`, or a `[language.code]` table.
-    pub fn language(&self, code: &str) -> (usize, usize) {
+    pub(crate) fn language(&self, code: &str) -> (usize, usize) {
         let main = self.book.language.as_ref().filter(|l| l.get_ref() == code);
         self.at(main.or_else(|| self.language.keys().find(|k| k.get_ref() == code)))
     }
@@ -143,12 +143,12 @@ impl Spans {
     }
 
     /// The `key` of the `t`th taxonomy.
-    pub fn taxonomy_key(&self, t: usize) -> (usize, usize) {
+    pub(crate) fn taxonomy_key(&self, t: usize) -> (usize, usize) {
         self.at(self.taxonomy(t).and_then(|t| t.key.as_ref()))
     }
 
     /// The `path` of the `t`th taxonomy.
-    pub fn taxonomy_path(&self, t: usize) -> (usize, usize) {
+    pub(crate) fn taxonomy_path(&self, t: usize) -> (usize, usize) {
         self.at(self.taxonomy(t).and_then(|t| t.path.as_ref()))
     }
 
@@ -157,32 +157,32 @@ impl Spans {
     }
 
     /// The `id` of the `i`th term of the `t`th taxonomy.
-    pub fn term_id(&self, t: usize, i: usize) -> (usize, usize) {
+    pub(crate) fn term_id(&self, t: usize, i: usize) -> (usize, usize) {
         self.at(self.term(t, i).and_then(|term| term.id.as_ref()))
     }
 
     /// The first empty alias of a term, in any language; its id when it has none.
-    pub fn empty_alias(&self, t: usize, i: usize) -> (usize, usize) {
+    pub(crate) fn empty_alias(&self, t: usize, i: usize) -> (usize, usize) {
         let Some(term) = self.term(t, i) else { return NOWHERE };
         let mut aliases = term.aliases.iter().chain(term.translations.values().flat_map(|t| &t.aliases));
         self.at(aliases.find(|a| a.get_ref().trim().is_empty()).or(term.id.as_ref()))
     }
 
     /// The `i`th of `[search] filters`.
-    pub fn search_filter(&self, i: usize) -> (usize, usize) {
+    pub(crate) fn search_filter(&self, i: usize) -> (usize, usize) {
         self.at(self.search.filters.get(i))
     }
 
-    pub fn matrix_path(&self) -> (usize, usize) {
+    pub(crate) fn matrix_path(&self) -> (usize, usize) {
         self.at(self.matrix.path.as_ref())
     }
 
     /// `[matrix] rows` (`columns` when false).
-    pub fn matrix_axis(&self, rows: bool) -> (usize, usize) {
+    pub(crate) fn matrix_axis(&self, rows: bool) -> (usize, usize) {
         self.at(if rows { self.matrix.rows.as_ref() } else { self.matrix.columns.as_ref() })
     }
 
-    pub fn evidence(&self, key: EvidenceKey) -> (usize, usize) {
+    pub(crate) fn evidence(&self, key: EvidenceKey) -> (usize, usize) {
         let e = &self.evidence;
         self.at(match key {
             EvidenceKey::Design => e.design.as_ref(),
@@ -192,7 +192,7 @@ impl Spans {
         })
     }
 
-    pub fn html(&self, setting: HtmlSetting) -> (usize, usize) {
+    pub(crate) fn html(&self, setting: HtmlSetting) -> (usize, usize) {
         let h = &self.output.html;
         self.at(match setting {
             HtmlSetting::SiteUrl => h.site_url.as_ref(),

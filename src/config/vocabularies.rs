@@ -12,7 +12,6 @@ use std::collections::BTreeMap;
 #[serde(deny_unknown_fields)]
 pub struct Translation {
     pub title: Option<String>,
-    pub label: Option<String>,
     pub description: Option<String>,
     /// `[evidence]` only: the titles of its generated lists.
     pub changes_title: Option<String>,
@@ -87,43 +86,43 @@ fn default_matrix_path() -> String {
 }
 
 impl Taxonomy {
-    pub fn relates(&self) -> bool {
+    pub(crate) fn relates(&self) -> bool {
         self.relate.unwrap_or(self.multiple)
     }
 
-    pub fn term(&self, id: &str) -> Option<&Term> {
+    pub(crate) fn term(&self, id: &str) -> Option<&Term> {
         self.terms.iter().find(|t| t.id == id)
     }
 
-    pub fn term_index(&self, id: &str) -> Option<usize> {
+    pub(crate) fn term_index(&self, id: &str) -> Option<usize> {
         self.terms.iter().position(|t| t.id == id)
     }
 
-    pub fn title_in(&self, lang: &str) -> &str {
+    pub(crate) fn title_in(&self, lang: &str) -> &str {
         self.translations.get(lang).and_then(|t| t.title.as_deref()).unwrap_or(&self.title)
     }
 
-    pub fn description_in(&self, lang: &str) -> &str {
+    pub(crate) fn description_in(&self, lang: &str) -> &str {
         self.translations.get(lang).and_then(|t| t.description.as_deref()).unwrap_or(&self.description)
     }
 }
 
 impl Term {
-    pub fn label_in(&self, lang: &str) -> &str {
+    pub(crate) fn label_in(&self, lang: &str) -> &str {
         self.translations.get(lang).and_then(|t| t.label.as_deref()).unwrap_or(&self.label)
     }
 
-    pub fn description_in(&self, lang: &str) -> &str {
+    pub(crate) fn description_in(&self, lang: &str) -> &str {
         self.translations.get(lang).and_then(|t| t.description.as_deref()).unwrap_or(&self.description)
     }
 
-    pub fn aliases_in(&self, lang: &str) -> &[String] {
+    pub(crate) fn aliases_in(&self, lang: &str) -> &[String] {
         self.translations.get(lang).and_then(|t| t.aliases.as_deref()).unwrap_or(&self.aliases)
     }
 }
 
 impl Matrix {
-    pub fn title_in(&self, lang: &str) -> &str {
+    pub(crate) fn title_in(&self, lang: &str) -> &str {
         self.translations.get(lang).and_then(|t| t.title.as_deref()).unwrap_or(&self.title)
     }
 }

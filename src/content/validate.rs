@@ -12,17 +12,17 @@ use std::path::Path;
 
 /// The trial records' ids and design rungs, for checking the pages that cite them. A record that
 /// failed to load is known by its id with no design, so that its own error is the only one.
-pub type TrialDesigns = BTreeMap<String, Option<Design>>;
+pub(crate) type TrialDesigns = BTreeMap<String, Option<Design>>;
 
 /// Where a page stands: its folder, whether it is a section's `_index.md`, and the trial records
 /// it may cite (`None` skips the checks that need them, for a body-only reload).
-pub struct Place<'a> {
+pub(crate) struct Place<'a> {
     pub dir: &'a str,
     pub is_index: bool,
     pub trials: Option<&'a TrialDesigns>,
 }
 
-pub fn front_matter(file: &Path, fm: &FrontMatter, config: &Config, place: &Place<'_>) -> Vec<Diagnostic> {
+pub(crate) fn front_matter(file: &Path, fm: &FrontMatter, config: &Config, place: &Place<'_>) -> Vec<Diagnostic> {
     let is_index = place.is_index;
     let mut out = Vec::new();
     let at = |key: &str, value: Option<&str>| at(fm, key, value, 0);

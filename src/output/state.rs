@@ -65,7 +65,7 @@ pub fn mark_updating(target: &Path) -> io::Result<()> {
 
 /// Records that the output is complete and was built from inputs with `fingerprint`, with a
 /// status-change time later than that of anything written before.
-pub fn mark_complete(target: &Path, fingerprint: Option<&str>) -> io::Result<()> {
+pub(crate) fn mark_complete(target: &Path, fingerprint: Option<&str>) -> io::Result<()> {
     let marker = open(target)?;
     let value = format!("complete {}", fingerprint.unwrap_or("-"));
     set(&marker, SETTLING)?;
@@ -86,7 +86,7 @@ pub fn mark_complete(target: &Path, fingerprint: Option<&str>) -> io::Result<()>
 /// How many files the output holds, when nothing in it (files, folders, links) changed since it
 /// was marked: every entry older than the marker's state, and the marker's state not in the
 /// future (a clock set back could hide a change). `None` on any change or doubt.
-pub fn unchanged_files(target: &Path) -> Option<usize> {
+pub(crate) fn unchanged_files(target: &Path) -> Option<usize> {
     let marked = changed(&fs::symlink_metadata(target.join(MARKER)).ok()?);
     let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).ok()?;
     if (now.as_secs() as i64, now.subsec_nanos() as i64) < marked {

@@ -19,7 +19,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 /// An output folder being brought up to date.
-pub struct Update {
+pub(crate) struct Update {
     target: PathBuf,
     staging: Staging,
     /// The output's files as found (relative path, size); never through a link.
@@ -40,7 +40,7 @@ pub struct Updated {
 
 impl Update {
     /// Reads what the output holds and opens a staging folder for the changes.
-    pub fn new(target: &Path) -> io::Result<Update> {
+    pub(crate) fn new(target: &Path) -> io::Result<Update> {
         let (mut files, mut others) = (HashMap::new(), Vec::new());
         for entry in walkdir::WalkDir::new(target).min_depth(1) {
             let entry = entry.map_err(io::Error::from)?;
@@ -60,7 +60,7 @@ impl Update {
     }
 
     /// Writes `contents` at `rel` unless the output holds those bytes there already.
-    pub fn write(&self, rel: &str, contents: &[u8]) -> io::Result<()> {
+    pub(crate) fn write(&self, rel: &str, contents: &[u8]) -> io::Result<()> {
         self.claim(rel)?;
         if self.holds(rel, contents)? {
             return Ok(());
@@ -69,7 +69,7 @@ impl Update {
     }
 
     /// Copies `source` to `rel` unless the output holds its bytes there already.
-    pub fn copy(&self, rel: &str, source: &Path) -> io::Result<()> {
+    pub(crate) fn copy(&self, rel: &str, source: &Path) -> io::Result<()> {
         self.claim(rel)?;
         let size = fs::metadata(source).map(|m| m.len()).ok();
         if size.is_none() || size != self.files.get(rel).copied() {
@@ -105,7 +105,7 @@ impl Update {
     /// Puts the changes in place and removes what is gone; the caller then marks the output
     /// complete. The staging folder goes either way: after an error before any change (a clash of
     /// output paths) the output is as it was; after one later, it is marked as being updated.
-    pub fn commit(self) -> io::Result<Updated> {
+    pub(crate) fn commit(self) -> io::Result<Updated> {
         let claimed = self.claimed.into_inner().unwrap_or_else(|e| e.into_inner());
         let found = Found { target: &self.target, files: &self.files, others: &self.others };
         let result = found.apply(&claimed, self.staging.dir());
@@ -114,7 +114,7 @@ impl Update {
     }
 
     /// Removes the staged changes after a failed build; the output was not touched.
-    pub fn abandon(self) {
+    pub(crate) fn abandon(self) {
         self.staging.abandon();
     }
 }

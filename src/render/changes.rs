@@ -9,12 +9,12 @@ use crate::site::{LangId, Site};
 use serde::Serialize;
 
 #[derive(Serialize)]
-pub struct ChangesContext<'a> {
+pub(crate) struct ChangesContext<'a> {
     changes: Vec<ChangeView<'a>>,
 }
 
 /// Returns the site path it renders; `None` when the site does not grade evidence.
-pub fn context(site: &Site, lang_id: LangId) -> Option<(String, Context<'_, ChangesContext<'_>>)> {
+pub(crate) fn context(site: &Site, lang_id: LangId) -> Option<(String, Context<'_, ChangesContext<'_>>)> {
     let (Some(evidence), Some(path)) = (&site.config.evidence, crate::site::changes_path(site)) else {
         return None;
     };

@@ -11,7 +11,7 @@ use crate::site::Site;
 use serde::Serialize;
 
 /// What one job renders.
-pub struct Document<'a> {
+pub(crate) struct Document<'a> {
     pub template: &'static str,
     /// The output file, relative to the output folder.
     pub path: String,
@@ -20,7 +20,7 @@ pub struct Document<'a> {
 
 /// The fields every render has (docs/templates.md, "Per-render context").
 #[derive(Serialize)]
-pub struct Common<'a> {
+pub(crate) struct Common<'a> {
     lang: &'a str,
     kind: &'static str,
     url: String,
@@ -35,7 +35,7 @@ pub struct Common<'a> {
 
 impl<'a> Common<'a> {
     /// A page at `site_path`, with no breadcrumbs, translations or structured data yet.
-    pub fn new(
+    pub(crate) fn new(
         site: &'a Site,
         kind: &'static str,
         lang: &'a str,
@@ -59,7 +59,7 @@ impl<'a> Common<'a> {
 
     /// A page the generator makes at `path` (after the language prefix) in every language: under
     /// the home page, and a `CollectionPage`.
-    pub fn generated(
+    pub(crate) fn generated(
         site: &'a Site,
         kind: &'static str,
         lang: &'a str,
@@ -76,22 +76,22 @@ impl<'a> Common<'a> {
         common
     }
 
-    pub fn with_breadcrumbs(mut self, breadcrumbs: Vec<Link<'a>>) -> Self {
+    pub(crate) fn with_breadcrumbs(mut self, breadcrumbs: Vec<Link<'a>>) -> Self {
         self.breadcrumbs = breadcrumbs;
         self
     }
 
-    pub fn with_translations(mut self, translations: Vec<Translation<'a>>) -> Self {
+    pub(crate) fn with_translations(mut self, translations: Vec<Translation<'a>>) -> Self {
         self.translations = translations;
         self
     }
 
-    pub fn with_json_ld(mut self, value: &serde_json::Value) -> Self {
+    pub(crate) fn with_json_ld(mut self, value: &serde_json::Value) -> Self {
         self.json_ld = json_ld::script_text(value);
         self
     }
 
-    pub fn with_feed(mut self, feed_url: String) -> Self {
+    pub(crate) fn with_feed(mut self, feed_url: String) -> Self {
         self.feed_url = feed_url;
         self
     }
@@ -99,7 +99,7 @@ impl<'a> Common<'a> {
 
 /// A context: the common fields, and those of its kind.
 #[derive(Serialize)]
-pub struct Context<'a, T> {
+pub(crate) struct Context<'a, T> {
     #[serde(flatten)]
     pub common: Common<'a>,
     #[serde(flatten)]
@@ -109,7 +109,7 @@ pub struct Context<'a, T> {
 /// The context of each kind of page.
 #[derive(Serialize)]
 #[serde(untagged)]
-pub enum Contents<'a> {
+pub(crate) enum Contents<'a> {
     /// Boxed: an article's view is several times the size of the others.
     Page(Box<Context<'a, page::PageContext<'a>>>),
     Section(Context<'a, section::SectionContext<'a>>),
@@ -124,7 +124,7 @@ pub enum Contents<'a> {
 
 /// The template, output path and context of a job; `None` for a job the site's configuration
 /// does not make (a matrix without `[matrix]`, a trials page without `[evidence]`).
-pub fn document<'a>(site: &'a Site, dates: &Dates, job: Job) -> Option<Document<'a>> {
+pub(crate) fn document<'a>(site: &'a Site, dates: &Dates, job: Job) -> Option<Document<'a>> {
     let at = |template: &'static str, site_path: &str, contents: Contents<'a>| Document {
         template,
         path: format!("{site_path}index.html"),

@@ -13,7 +13,7 @@ use std::collections::BTreeMap;
 const NAV_PAGES: usize = 30;
 
 #[derive(Serialize)]
-pub struct Global<'a> {
+pub(crate) struct Global<'a> {
     site: SiteView<'a>,
     i18n: &'a toml::Table,
     navs: BTreeMap<&'a str, Vec<NavSection<'a>>>,
@@ -54,7 +54,7 @@ struct SyntaxCss {
 
 /// The page security meta data `base.html` puts in `<meta>` tags.
 #[derive(Serialize)]
-pub struct Security<'a> {
+pub(crate) struct Security<'a> {
     /// The Content-Security-Policy, or `` when the site has none.
     pub csp: &'a str,
     pub referrer: &'a str,
@@ -78,7 +78,7 @@ struct Topic<'a> {
     description: &'a str,
 }
 
-pub fn global<'a>(site: &'a Site, i18n: &'a toml::Table, security: Security<'a>) -> Global<'a> {
+pub(crate) fn global<'a>(site: &'a Site, i18n: &'a toml::Table, security: Security<'a>) -> Global<'a> {
     let config = &site.config;
     let languages = site
         .languages()

@@ -13,13 +13,13 @@ use serde_json::{Value, json};
 const AUDIENCE: [&str; 3] = ["Patient", "Clinician", "MedicalResearcher"];
 
 /// The text of the script element.
-pub fn script_text(value: &Value) -> String {
+pub(crate) fn script_text(value: &Value) -> String {
     // `</script>` inside a title must not end the script element.
     value.to_string().replace('<', "\\u003c").replace('>', "\\u003e").replace('&', "\\u0026")
 }
 
 /// An article as a MedicalWebPage, about its conditions and the trials it lists.
-pub fn page(site: &Site, p: PageId, last_modified: Option<&str>) -> Value {
+pub(crate) fn page(site: &Site, p: PageId, last_modified: Option<&str>) -> Value {
     let page = site.page(p);
     let front = &page.front;
     let lang = page.lang.as_str();
@@ -98,6 +98,6 @@ fn trial(site: &Site, t: TrialId, conditions: &[Value]) -> Value {
 }
 
 /// A list page: the home page is the `WebSite`, any other a `CollectionPage`. `url` is absolute.
-pub fn collection(home: bool, title: &str, description: &str, url: &str, lang: &str) -> Value {
+pub(crate) fn collection(home: bool, title: &str, description: &str, url: &str, lang: &str) -> Value {
     json!({ "@context": "https://schema.org", "@type": if home { "WebSite" } else { "CollectionPage" }, "name": title, "description": description, "url": url, "inLanguage": lang })
 }

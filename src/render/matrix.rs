@@ -17,7 +17,7 @@ use serde::Serialize;
 use std::collections::BTreeMap;
 
 #[derive(Serialize)]
-pub struct MatrixContext<'a> {
+pub(crate) struct MatrixContext<'a> {
     matrix: MatrixView<'a>,
 }
 
@@ -67,7 +67,7 @@ struct DesignCount<'a> {
 }
 
 /// Returns the site path it renders; `None` without `[matrix]`.
-pub fn context<'a>(site: &'a Site, lang_id: LangId) -> Option<(String, Context<'a, MatrixContext<'a>>)> {
+pub(crate) fn context<'a>(site: &'a Site, lang_id: LangId) -> Option<(String, Context<'a, MatrixContext<'a>>)> {
     let matrix = site.config.matrix.as_ref()?;
     let lang = site.lang(lang_id);
     let (rows_t, columns_t) = (site.config.taxonomy(&matrix.rows)?, site.config.taxonomy(&matrix.columns)?);

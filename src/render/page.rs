@@ -19,7 +19,7 @@ use serde::Serialize;
 use std::collections::BTreeMap;
 
 #[derive(Serialize)]
-pub struct PageContext<'a> {
+pub(crate) struct PageContext<'a> {
     page: PageView<'a>,
 }
 
@@ -97,7 +97,7 @@ struct RegulatoryEventView<'a> {
     reference: Option<usize>,
 }
 
-pub fn context<'a>(site: &'a Site, dates: &Dates, p: PageId) -> Context<'a, PageContext<'a>> {
+pub(crate) fn context<'a>(site: &'a Site, dates: &Dates, p: PageId) -> Context<'a, PageContext<'a>> {
     let page = site.page(p);
     let lang = page.lang.as_str();
     let date = |d: &Option<jiff::civil::Date>| d.map(|d| d.to_string());

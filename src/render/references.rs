@@ -8,7 +8,7 @@ use crate::content::front_matter::Reference;
 use serde::Serialize;
 
 #[derive(Serialize)]
-pub struct ReferenceView<'a> {
+pub(crate) struct ReferenceView<'a> {
     n: usize,
     id: String,
     title: &'a str,
@@ -22,7 +22,7 @@ struct ReferenceLink {
     href: String,
 }
 
-pub fn references(references: &[Reference]) -> Vec<ReferenceView<'_>> {
+pub(crate) fn references(references: &[Reference]) -> Vec<ReferenceView<'_>> {
     references
         .iter()
         .enumerate()

@@ -12,7 +12,7 @@ use crate::site::{SectionId, Site};
 use serde::Serialize;
 
 #[derive(Serialize)]
-pub struct SectionContext<'a> {
+pub(crate) struct SectionContext<'a> {
     section: SectionView<'a>,
 }
 
@@ -38,7 +38,7 @@ struct Subsection<'a> {
     count: usize,
 }
 
-pub fn context(site: &Site, s: SectionId) -> Context<'_, SectionContext<'_>> {
+pub(crate) fn context(site: &Site, s: SectionId) -> Context<'_, SectionContext<'_>> {
     let section = site.section(s);
     let lang = section.lang.as_str();
     let home = section.dir.is_empty();

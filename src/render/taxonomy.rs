@@ -10,7 +10,7 @@ use crate::site::{LangId, Site, TERM_PAGE_SIZE, TaxonomyId, TermId};
 use serde::Serialize;
 
 #[derive(Serialize)]
-pub struct TaxonomyContext<'a> {
+pub(crate) struct TaxonomyContext<'a> {
     taxonomy: TaxonomyView<'a>,
 }
 
@@ -26,7 +26,7 @@ struct TaxonomyView<'a> {
 }
 
 #[derive(Serialize)]
-pub struct TermContext<'a> {
+pub(crate) struct TermContext<'a> {
     taxonomy: TermTaxonomy<'a>,
     term: TermView<'a>,
     /// This page of the list only.
@@ -94,7 +94,11 @@ fn term_view(site: &Site, term: TermId, lang: LangId) -> TermView<'_> {
 }
 
 /// A topic index. Returns the site path it renders.
-pub fn taxonomy_context(site: &Site, t: TaxonomyId, lang_id: LangId) -> (String, Context<'_, TaxonomyContext<'_>>) {
+pub(crate) fn taxonomy_context(
+    site: &Site,
+    t: TaxonomyId,
+    lang_id: LangId,
+) -> (String, Context<'_, TaxonomyContext<'_>>) {
     let taxonomy = site.taxonomy(t);
     let lang = site.lang(lang_id);
     let path = format!("{}/", taxonomy.path);
@@ -114,7 +118,12 @@ pub fn taxonomy_context(site: &Site, t: TaxonomyId, lang_id: LangId) -> (String,
 
 /// Page `n` (from 1) of a term's list: its articles, and `pager` to the others. Returns the
 /// site path it renders.
-pub fn term_context(site: &Site, term: TermId, lang_id: LangId, n: usize) -> (String, Context<'_, TermContext<'_>>) {
+pub(crate) fn term_context(
+    site: &Site,
+    term: TermId,
+    lang_id: LangId,
+    n: usize,
+) -> (String, Context<'_, TermContext<'_>>) {
     let taxonomy = site.taxonomy(term.taxonomy);
     let lang = site.lang(lang_id);
     let all = site.term_pages(term, lang_id);

@@ -13,7 +13,7 @@ use crate::site::{LangId, PageId, Site, TrialId};
 use serde::Serialize;
 
 #[derive(Serialize)]
-pub struct TrialsContext<'a> {
+pub(crate) struct TrialsContext<'a> {
     trials: Vec<TrialRow<'a>>,
     timeline: Option<Timeline>,
     filters: Vec<Filter<'a>>,
@@ -22,13 +22,13 @@ pub struct TrialsContext<'a> {
 }
 
 #[derive(Serialize)]
-pub struct OverdueContext<'a> {
+pub(crate) struct OverdueContext<'a> {
     trials: Vec<TrialRow<'a>>,
 }
 
 /// One trial as a table row, labelled in the reader's language.
 #[derive(Serialize)]
-pub struct TrialRow<'a> {
+pub(crate) struct TrialRow<'a> {
     id: &'a str,
     other_ids: &'a [String],
     name: &'a str,
@@ -86,7 +86,7 @@ struct Facet<'a> {
     ids: Vec<&'a str>,
 }
 
-pub fn trial_row<'a>(site: &'a Site, t: TrialId, lang: &str) -> TrialRow<'a> {
+pub(crate) fn trial_row<'a>(site: &'a Site, t: TrialId, lang: &str) -> TrialRow<'a> {
     let record = site.trial(t);
     let evidence = site.config.evidence.as_ref();
     let vocabulary = |key: Option<&String>, id: &str| {
@@ -165,7 +165,7 @@ fn citing_pages<'a>(site: &'a Site, t: TrialId, lang: &str) -> Vec<Link<'a>> {
 
 /// The table of every trial, with its timeline. Returns the site path it renders; `None` when
 /// the site does not grade evidence.
-pub fn trials_context(site: &Site, lang_id: LangId) -> Option<(String, Context<'_, TrialsContext<'_>>)> {
+pub(crate) fn trials_context(site: &Site, lang_id: LangId) -> Option<(String, Context<'_, TrialsContext<'_>>)> {
     let evidence = site.config.evidence.as_ref()?;
     let lang = site.lang(lang_id);
     let path = format!("{}/", evidence.trials_path.trim_matches('/'));
@@ -194,7 +194,7 @@ fn filters<'a>(site: &'a Site, lang: &str) -> Vec<Filter<'a>> {
 
 /// Trials whose results are overdue, longest first. Returns the site path it renders; `None`
 /// when the site does not grade evidence.
-pub fn overdue_context(site: &Site, lang_id: LangId) -> Option<(String, Context<'_, OverdueContext<'_>>)> {
+pub(crate) fn overdue_context(site: &Site, lang_id: LangId) -> Option<(String, Context<'_, OverdueContext<'_>>)> {
     let evidence = site.config.evidence.as_ref()?;
     let lang = site.lang(lang_id);
     let path = format!("{}/", evidence.overdue_path.trim_matches('/'));

@@ -12,14 +12,14 @@ use std::collections::BTreeMap;
 
 /// A titled link: `{title, url}`.
 #[derive(Serialize)]
-pub struct Link<'a> {
+pub(crate) struct Link<'a> {
     title: &'a str,
     url: String,
 }
 
 /// A term, labelled in the reader's language, with its place in its vocabulary.
 #[derive(Serialize)]
-pub struct TermLink<'a> {
+pub(crate) struct TermLink<'a> {
     id: &'a str,
     label: &'a str,
     description: &'a str,
@@ -31,20 +31,20 @@ pub struct TermLink<'a> {
 /// A design label and what the evidence found: one value, so that no template can show the
 /// first without the second.
 #[derive(Serialize)]
-pub struct EvidenceView<'a> {
+pub(crate) struct EvidenceView<'a> {
     design: TermLink<'a>,
     result: TermLink<'a>,
 }
 
 impl<'a> EvidenceView<'a> {
-    pub fn new(design: TermLink<'a>, result: TermLink<'a>) -> Self {
+    pub(crate) fn new(design: TermLink<'a>, result: TermLink<'a>) -> Self {
         EvidenceView { design, result }
     }
 }
 
 /// How sure the evidence lets us be (GRADE): the level as an id, GRADE's symbols and why.
 #[derive(Serialize)]
-pub struct CertaintyView<'a> {
+pub(crate) struct CertaintyView<'a> {
     level: &'static str,
     symbols: String,
     reason: &'a str,
@@ -52,7 +52,7 @@ pub struct CertaintyView<'a> {
 }
 
 impl<'a> CertaintyView<'a> {
-    pub fn of(note: &'a crate::content::front_matter::CertaintyNote) -> Self {
+    pub(crate) fn of(note: &'a crate::content::front_matter::CertaintyNote) -> Self {
         CertaintyView {
             level: note.level.id(),
             symbols: note.level.symbols(),
@@ -64,7 +64,7 @@ impl<'a> CertaintyView<'a> {
 
 /// One recorded change of a page's design, result, certainty or regulatory status.
 #[derive(Serialize)]
-pub struct ChangeView<'a> {
+pub(crate) struct ChangeView<'a> {
     pub date: String,
     pub field: &'static str,
     pub from: Option<&'a str>,
@@ -76,7 +76,7 @@ pub struct ChangeView<'a> {
 
 /// An article in a list (a section's, a term's): `PageSummary` in docs/templates.md.
 #[derive(Serialize)]
-pub struct Summary<'a> {
+pub(crate) struct Summary<'a> {
     title: &'a str,
     url: String,
     description: &'a str,
@@ -87,7 +87,7 @@ pub struct Summary<'a> {
 
 /// One language version of the page, for the language switcher and hreflang alternates.
 #[derive(Serialize)]
-pub struct Translation<'a> {
+pub(crate) struct Translation<'a> {
     lang: &'a str,
     name: &'a str,
     url: String,
@@ -98,20 +98,20 @@ pub struct Translation<'a> {
 
 /// A term's id and label, for filters and legends.
 #[derive(Serialize)]
-pub struct TermLabel<'a> {
+pub(crate) struct TermLabel<'a> {
     id: &'a str,
     label: Option<&'a str>,
 }
 
 impl<'a> TermLabel<'a> {
-    pub fn new(id: &'a str, label: Option<&'a str>) -> Self {
+    pub(crate) fn new(id: &'a str, label: Option<&'a str>) -> Self {
         TermLabel { id, label }
     }
 }
 
 /// A vocabulary the trial table or matrix can be filtered by.
 #[derive(Serialize)]
-pub struct Filter<'a> {
+pub(crate) struct Filter<'a> {
     key: &'a str,
     title: Option<&'a str>,
     terms: Vec<TermLabel<'a>>,
@@ -119,32 +119,32 @@ pub struct Filter<'a> {
 
 impl<'a> Filter<'a> {
     /// A vocabulary's terms, labelled in `lang`.
-    pub fn of(taxonomy: &'a Taxonomy, lang: &str) -> Self {
+    pub(crate) fn of(taxonomy: &'a Taxonomy, lang: &str) -> Self {
         let terms = taxonomy.terms.iter().map(|term| TermLabel::new(&term.id, Some(term.label_in(lang)))).collect();
         Filter { key: &taxonomy.key, title: Some(taxonomy.title_in(lang)), terms }
     }
 
     /// A filter whose title and labels the templates give (`status`).
-    pub fn unlabelled(key: &'a str, terms: Vec<TermLabel<'a>>) -> Self {
+    pub(crate) fn unlabelled(key: &'a str, terms: Vec<TermLabel<'a>>) -> Self {
         Filter { key, title: None, terms }
     }
 }
 
-pub fn link<'a>(site: &Site, title: &'a str, site_path: &str) -> Link<'a> {
+pub(crate) fn link<'a>(site: &Site, title: &'a str, site_path: &str) -> Link<'a> {
     Link { title, url: href(site, site_path) }
 }
 
 /// A link to a page, by its title.
-pub fn page_link(site: &Site, p: PageId) -> Link<'_> {
+pub(crate) fn page_link(site: &Site, p: PageId) -> Link<'_> {
     let page = site.page(p);
     link(site, page.title(), &page.url)
 }
 
-pub fn href(site: &Site, site_path: &str) -> String {
+pub(crate) fn href(site: &Site, site_path: &str) -> String {
     site.base.link(&crate::site::links::encode_path(site_path))
 }
 
-pub fn term_link<'a>(site: &Site, taxonomy: &'a Taxonomy, id: &str, lang: &str) -> Option<TermLink<'a>> {
+pub(crate) fn term_link<'a>(site: &Site, taxonomy: &'a Taxonomy, id: &str, lang: &str) -> Option<TermLink<'a>> {
     let rank = taxonomy.term_index(id)?;
     let term = &taxonomy.terms[rank];
     Some(TermLink {
@@ -158,7 +158,7 @@ pub fn term_link<'a>(site: &Site, taxonomy: &'a Taxonomy, id: &str, lang: &str) 
 }
 
 /// A page's terms by taxonomy key, labelled in `lang`.
-pub fn terms_of<'a>(site: &'a Site, page: &'a Page, lang: &str) -> BTreeMap<&'a str, Vec<TermLink<'a>>> {
+pub(crate) fn terms_of<'a>(site: &'a Site, page: &'a Page, lang: &str) -> BTreeMap<&'a str, Vec<TermLink<'a>>> {
     site.config
         .taxonomies
         .iter()
@@ -171,7 +171,7 @@ pub fn terms_of<'a>(site: &'a Site, page: &'a Page, lang: &str) -> BTreeMap<&'a 
 }
 
 /// The page's design label with its result, when the site grades evidence and the page has both.
-pub fn evidence<'a>(site: &'a Site, page: &Page, lang: &str) -> Option<EvidenceView<'a>> {
+pub(crate) fn evidence<'a>(site: &'a Site, page: &Page, lang: &str) -> Option<EvidenceView<'a>> {
     let config = site.config.evidence.as_ref()?;
     let label = |key: &str| {
         let id = page.front.terms.get(key)?.ids().first()?;
@@ -180,7 +180,7 @@ pub fn evidence<'a>(site: &'a Site, page: &Page, lang: &str) -> Option<EvidenceV
     Some(EvidenceView { design: label(&config.design)?, result: label(&config.result)? })
 }
 
-pub fn summary<'a>(site: &'a Site, p: PageId, lang: &str) -> Summary<'a> {
+pub(crate) fn summary<'a>(site: &'a Site, p: PageId, lang: &str) -> Summary<'a> {
     let page = site.page(p);
     Summary {
         title: page.title(),
@@ -193,7 +193,7 @@ pub fn summary<'a>(site: &'a Site, p: PageId, lang: &str) -> Summary<'a> {
 }
 
 /// Every language version of a page: `url_in` gives its site path in a language, if it has one.
-pub fn translations<'a>(
+pub(crate) fn translations<'a>(
     site: &'a Site,
     current_lang: &str,
     url_in: impl Fn(&str) -> Option<String>,
@@ -210,7 +210,7 @@ pub fn translations<'a>(
 }
 
 /// The sections from the home page down to `section`.
-pub fn breadcrumbs(site: &Site, mut section: Option<SectionId>) -> Vec<Link<'_>> {
+pub(crate) fn breadcrumbs(site: &Site, mut section: Option<SectionId>) -> Vec<Link<'_>> {
     let mut crumbs = Vec::new();
     while let Some(s) = section {
         crumbs.push(link(site, section_title(site, s), &site.section(s).url));
@@ -220,7 +220,7 @@ pub fn breadcrumbs(site: &Site, mut section: Option<SectionId>) -> Vec<Link<'_>>
     crumbs
 }
 
-pub fn section_title(site: &Site, s: SectionId) -> &str {
+pub(crate) fn section_title(site: &Site, s: SectionId) -> &str {
     let section = site.section(s);
     match section.index {
         Some(i) => site.page(i).title(),
@@ -229,10 +229,10 @@ pub fn section_title(site: &Site, s: SectionId) -> &str {
     }
 }
 
-pub fn site_title<'a>(site: &'a Site, lang: &str) -> &'a str {
+pub(crate) fn site_title<'a>(site: &'a Site, lang: &str) -> &'a str {
     site.config.language.get(lang).and_then(|l| l.title.as_deref()).unwrap_or(&site.config.book.title)
 }
 
-pub fn site_description<'a>(site: &'a Site, lang: &str) -> &'a str {
+pub(crate) fn site_description<'a>(site: &'a Site, lang: &str) -> &'a str {
     site.config.language.get(lang).and_then(|l| l.description.as_deref()).unwrap_or(&site.config.book.description)
 }

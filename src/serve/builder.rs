@@ -34,7 +34,7 @@ const SEARCH_QUIET: Duration = Duration::from_secs(1);
 /// least likely: they are done then).
 const HOUSEKEEPING_QUIET: Duration = Duration::from_secs(2);
 
-pub struct Builder {
+pub(crate) struct Builder {
     pub root: PathBuf,
     pub options: Options,
     /// `None` until a first build has succeeded.
@@ -88,7 +88,7 @@ struct State {
 
 impl Builder {
     /// Rebuilds after changes until told to stop.
-    pub fn run(mut self, messages: Receiver<Message>) {
+    pub(crate) fn run(mut self, messages: Receiver<Message>) {
         let search = Search::start(self.index, self.sender.clone());
         // Rebuilds get threads of their own, and the shared ones (which pagefind indexes on)
         // give way to them: an edit is not slowed down by a re-index running beside it.
@@ -329,7 +329,7 @@ fn summary(root: &Path, changed: &[PathBuf], rebuild: &Rebuild, fixed: bool) -> 
     format!("rebuilt {scope} in {:.0?} after {} changed{fixed}: {what}", rebuild.elapsed, list(&sources))
 }
 
-pub fn report_failure(failure: &Failure) -> String {
+pub(crate) fn report_failure(failure: &Failure) -> String {
     format!("{failure}\nthe site has errors: still serving the last good build (the browser shows them too)")
 }
 

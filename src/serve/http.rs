@@ -27,12 +27,12 @@ use tokio::sync::watch;
 use tower_http::services::ServeDir;
 
 /// The endpoints of the server itself live under this folder, at the root and under the base path.
-pub const INTERNAL: &str = "__cellbook/";
+pub(crate) const INTERNAL: &str = "__cellbook/";
 
 const RELOAD_JS: &str = include_str!("reload.js");
 
 /// What every request handler sees.
-pub struct Shared {
+pub(crate) struct Shared {
     /// The output folder (absolute).
     pub output: PathBuf,
     /// The path the site is served under, `/` or `/repo/`, as links spell it.
@@ -52,7 +52,7 @@ impl Shared {
     }
 }
 
-pub fn router(shared: Arc<Shared>) -> Router {
+pub(crate) fn router(shared: Arc<Shared>) -> Router {
     Router::new().fallback(handle).with_state(shared)
 }
 
@@ -349,7 +349,7 @@ fn attribute(text: &str) -> String {
 }
 
 /// Adds the script before the last `</body>`, or at the end when there is none.
-pub fn inject(mut html: Vec<u8>, script: &str) -> Vec<u8> {
+pub(crate) fn inject(mut html: Vec<u8>, script: &str) -> Vec<u8> {
     let needle = b"</body";
     let at = html.windows(needle.len()).rposition(|w| w.eq_ignore_ascii_case(needle)).unwrap_or(html.len());
     html.splice(at..at, script.bytes());

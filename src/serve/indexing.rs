@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 use tokio::sync::watch;
 
 /// Makes a search index ([`SearchBundle::new`]; a stand-in in tests).
-pub type Indexer = fn(Vec<Document>) -> Result<SearchBundle, String>;
+pub(crate) type Indexer = fn(Vec<Document>) -> Result<SearchBundle, String>;
 
 /// Where the search index stands. Versions count the rebuilds that made it stale.
 pub(super) struct Search {

@@ -15,7 +15,7 @@ use crate::render::{self, Job};
 use crate::site::BodyEdit;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::hash::{DefaultHasher, Hash, Hasher};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 pub struct Session {
@@ -67,14 +67,6 @@ impl Session {
         Ok((session, rebuild))
     }
 
-    pub fn output(&self) -> &Path {
-        &self.target
-    }
-
-    pub fn options(&self) -> &Options {
-        &self.options
-    }
-
     /// From now on, full rebuilds leave the search index as it is and report it stale
     /// ([`Rebuild::search_stale`]) for the caller to bring up to date; the first build always
     /// indexes.
@@ -99,7 +91,7 @@ impl Session {
 
     /// Rebuilds the whole site (search index included, unless deferred) and writes the files whose
     /// bytes differ.
-    pub fn rebuild(&mut self) -> Result<Rebuild, Failure> {
+    pub(crate) fn rebuild(&mut self) -> Result<Rebuild, Failure> {
         let start = Instant::now();
         let config = Config::load(&self.options.root).map_err(Failure::Diagnostics)?;
         let mut compiled = build::compile(&self.options, config)?;

@@ -14,7 +14,7 @@ use rayon::prelude::*;
 use std::collections::BTreeSet;
 
 /// A new body for an existing page whose front matter did not change.
-pub struct BodyEdit {
+pub(crate) struct BodyEdit {
     pub page: PageId,
     pub body: String,
     pub body_line: usize,
@@ -92,7 +92,7 @@ impl Site {
     /// re-checks every link into them, and updates backlinks. Returns the pages whose output
     /// changes (the edited ones, and those whose "linked from" list changed). On error the model
     /// is left as it was.
-    pub fn edit_bodies(&mut self, edits: Vec<BodyEdit>) -> Result<Vec<PageId>, Vec<Diagnostic>> {
+    pub(crate) fn edit_bodies(&mut self, edits: Vec<BodyEdit>) -> Result<Vec<PageId>, Vec<Diagnostic>> {
         let mut pages_after: Vec<(PageId, Page)> = Vec::new();
         for edit in edits {
             let old = &self.pages[edit.page];

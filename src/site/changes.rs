@@ -10,7 +10,7 @@ use crate::content::front_matter::ChangedField;
 use jiff::civil::Date;
 
 /// One change of one article.
-pub struct ChangeItem<'a> {
+pub(crate) struct ChangeItem<'a> {
     pub page: PageId,
     pub date: Date,
     /// `evidence`, `result`, `certainty` or `regulatory`.
@@ -21,7 +21,7 @@ pub struct ChangeItem<'a> {
 }
 
 /// The changes of the articles a reader of `lang` sees, newest first.
-pub fn changes<'a>(site: &'a Site, lang: &str) -> Vec<ChangeItem<'a>> {
+pub(crate) fn changes<'a>(site: &'a Site, lang: &str) -> Vec<ChangeItem<'a>> {
     let mut items: Vec<ChangeItem<'a>> = site
         .visible(lang)
         .flat_map(|p| {
@@ -39,7 +39,7 @@ pub fn changes<'a>(site: &'a Site, lang: &str) -> Vec<ChangeItem<'a>> {
     items
 }
 
-pub fn field_name(field: ChangedField) -> &'static str {
+pub(crate) fn field_name(field: ChangedField) -> &'static str {
     match field {
         ChangedField::Evidence => "evidence",
         ChangedField::Result => "result",
@@ -49,12 +49,12 @@ pub fn field_name(field: ChangedField) -> &'static str {
 }
 
 /// The site path of `/changes/` (without a language prefix), when the site grades evidence.
-pub fn changes_path(site: &Site) -> Option<String> {
+pub(crate) fn changes_path(site: &Site) -> Option<String> {
     Some(format!("{}/", site.config.evidence.as_ref()?.changes_path.trim_matches('/')))
 }
 
 /// Records whose results are overdue on `today`, with how many months, longest first.
-pub fn overdue(site: &Site, today: Date) -> Vec<(TrialId, i32)> {
+pub(crate) fn overdue(site: &Site, today: Date) -> Vec<(TrialId, i32)> {
     let mut late: Vec<(TrialId, i32)> =
         site.trials.iter_ids().filter_map(|(t, r)| Some((t, r.months_overdue(today)?))).collect();
     late.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));

@@ -64,25 +64,21 @@ pub struct IdVec<I, T> {
 }
 
 impl<I: Id, T> IdVec<I, T> {
-    pub fn new() -> Self {
+    pub(crate) fn new() -> Self {
         IdVec { items: Vec::new(), id: PhantomData }
     }
 
-    pub fn len(&self) -> usize {
+    pub(crate) fn len(&self) -> usize {
         self.items.len()
     }
 
-    pub fn is_empty(&self) -> bool {
-        self.items.is_empty()
-    }
-
     /// Adds an item and returns its id.
-    pub fn push(&mut self, item: T) -> I {
+    pub(crate) fn push(&mut self, item: T) -> I {
         self.items.push(item);
         I::from_index(self.items.len() - 1)
     }
 
-    pub fn get(&self, id: I) -> Option<&T> {
+    pub(crate) fn get(&self, id: I) -> Option<&T> {
         self.items.get(id.index())
     }
 
@@ -91,29 +87,29 @@ impl<I: Id, T> IdVec<I, T> {
         (0..self.items.len()).map(I::from_index)
     }
 
-    pub fn iter(&self) -> std::slice::Iter<'_, T> {
+    pub(crate) fn iter(&self) -> std::slice::Iter<'_, T> {
         self.items.iter()
     }
 
-    pub fn iter_mut(&mut self) -> std::slice::IterMut<'_, T> {
+    pub(crate) fn iter_mut(&mut self) -> std::slice::IterMut<'_, T> {
         self.items.iter_mut()
     }
 
     /// Every item with its id.
-    pub fn iter_ids(&self) -> impl DoubleEndedIterator<Item = (I, &T)> + ExactSizeIterator {
+    pub(crate) fn iter_ids(&self) -> impl DoubleEndedIterator<Item = (I, &T)> + ExactSizeIterator {
         self.items.iter().enumerate().map(|(i, item)| (I::from_index(i), item))
     }
 
-    pub fn as_slice(&self) -> &[T] {
+    pub(crate) fn as_slice(&self) -> &[T] {
         &self.items
     }
 
-    pub fn as_mut_slice(&mut self) -> &mut [T] {
+    pub(crate) fn as_mut_slice(&mut self) -> &mut [T] {
         &mut self.items
     }
 
     /// One value for every item, computed from its id.
-    pub fn map_ids<U>(&self, f: impl FnMut(I) -> U) -> IdVec<I, U> {
+    pub(crate) fn map_ids<U>(&self, f: impl FnMut(I) -> U) -> IdVec<I, U> {
         self.ids().map(f).collect()
     }
 }

@@ -19,7 +19,7 @@ pub enum Owner {
     Generated,
 }
 
-pub struct Resolver<'s> {
+pub(crate) struct Resolver<'s> {
     pages: &'s IdVec<PageId, Page>,
     base: &'s BaseUrl,
     default_lang: &'s str,
@@ -29,7 +29,7 @@ pub struct Resolver<'s> {
 }
 
 impl<'s> Resolver<'s> {
-    pub fn new(
+    pub(crate) fn new(
         pages: &'s IdVec<PageId, Page>,
         assets: &'s [Asset],
         base: &'s BaseUrl,
@@ -42,7 +42,7 @@ impl<'s> Resolver<'s> {
     }
 
     /// Where a link written in `from` goes.
-    pub fn resolve(&self, from: &Page, dest: &str) -> Target {
+    pub(crate) fn resolve(&self, from: &Page, dest: &str) -> Target {
         if is_external(dest) {
             return Target::External;
         }
@@ -143,7 +143,7 @@ impl<'s> Resolver<'s> {
 }
 
 /// A link to another site or scheme: `https://...`, `mailto:...`, `//host/...`.
-pub fn is_external(dest: &str) -> bool {
+pub(crate) fn is_external(dest: &str) -> bool {
     if dest.starts_with("//") {
         return true;
     }
@@ -159,7 +159,7 @@ pub fn is_external(dest: &str) -> bool {
 
 /// Percent-encodes the ASCII characters that may not stand in a URL path; letters of other
 /// scripts stay as they are (HTML accepts IRIs).
-pub fn encode_path(path: &str) -> String {
+pub(crate) fn encode_path(path: &str) -> String {
     let mut out = String::with_capacity(path.len());
     for c in path.chars() {
         if c.is_ascii() && !(c.is_ascii_alphanumeric() || "/-_.~!$&'()*+,;=:@".contains(c)) {

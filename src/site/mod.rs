@@ -8,18 +8,18 @@
 
 mod bodies;
 mod changes;
-pub mod ids;
-pub mod links;
+pub(crate) mod ids;
+pub(crate) mod links;
 mod related;
 mod sections;
 mod terms;
 mod urls;
 
-pub use bodies::BodyEdit;
-pub use changes::{ChangeItem, changes, changes_path, field_name, overdue};
-pub use ids::{IdVec, LangId, PageId, SectionId, TaxonomyId, TermId, TrialId};
-pub use sections::Section;
-pub use terms::TERM_PAGE_SIZE;
+pub(crate) use bodies::BodyEdit;
+pub(crate) use changes::{changes, changes_path, field_name, overdue};
+pub(crate) use ids::{IdVec, LangId, PageId, SectionId, TaxonomyId, TermId, TrialId};
+pub(crate) use sections::Section;
+pub(crate) use terms::TERM_PAGE_SIZE;
 
 use crate::config::{Config, Taxonomy, Term};
 use crate::content::trials::TrialRecord;
@@ -64,7 +64,12 @@ pub struct Site {
 
 impl Site {
     /// Builds the model. `static_files` are the output paths of `static/`, checked for clashes.
-    pub fn build(config: Config, content: Content, base: BaseUrl, static_files: &[String]) -> (Site, Vec<Diagnostic>) {
+    pub(crate) fn build(
+        config: Config,
+        content: Content,
+        base: BaseUrl,
+        static_files: &[String],
+    ) -> (Site, Vec<Diagnostic>) {
         let Content { pages, assets, trials } = content;
         let pages: IdVec<PageId, Page> = pages.into();
         let mut problems = Vec::new();
@@ -105,67 +110,67 @@ impl Site {
         (site, problems)
     }
 
-    pub fn page(&self, id: PageId) -> &Page {
+    pub(crate) fn page(&self, id: PageId) -> &Page {
         &self.pages[id]
     }
 
-    pub fn section(&self, id: SectionId) -> &Section {
+    pub(crate) fn section(&self, id: SectionId) -> &Section {
         &self.sections[id]
     }
 
-    pub fn trial(&self, id: TrialId) -> &TrialRecord {
+    pub(crate) fn trial(&self, id: TrialId) -> &TrialRecord {
         &self.trials[id]
     }
 
-    pub fn taxonomy(&self, id: TaxonomyId) -> &Taxonomy {
+    pub(crate) fn taxonomy(&self, id: TaxonomyId) -> &Taxonomy {
         &self.config.taxonomies[id.index()]
     }
 
     /// Every vocabulary's id, in `book.toml` order.
-    pub fn taxonomy_ids(&self) -> impl Iterator<Item = TaxonomyId> + use<> {
+    pub(crate) fn taxonomy_ids(&self) -> impl Iterator<Item = TaxonomyId> + use<> {
         (0..self.config.taxonomies.len()).map(TaxonomyId::from_index)
     }
 
     /// The id of the vocabulary with this key.
-    pub fn taxonomy_id(&self, key: &str) -> Option<TaxonomyId> {
+    pub(crate) fn taxonomy_id(&self, key: &str) -> Option<TaxonomyId> {
         self.config.taxonomies.iter().position(|t| t.key == key).map(TaxonomyId::from_index)
     }
 
-    pub fn term(&self, id: TermId) -> &Term {
+    pub(crate) fn term(&self, id: TermId) -> &Term {
         &self.taxonomy(id.taxonomy).terms[id.rank]
     }
 
     /// Every term of a vocabulary, in rank order.
-    pub fn term_ids(&self, taxonomy: TaxonomyId) -> impl Iterator<Item = TermId> + use<> {
+    pub(crate) fn term_ids(&self, taxonomy: TaxonomyId) -> impl Iterator<Item = TermId> + use<> {
         (0..self.taxonomy(taxonomy).terms.len()).map(move |rank| TermId { taxonomy, rank })
     }
 
-    pub fn languages(&self) -> Vec<&str> {
+    pub(crate) fn languages(&self) -> Vec<&str> {
         self.config.languages()
     }
 
     /// Every language's id, the main language first.
-    pub fn lang_ids(&self) -> impl Iterator<Item = LangId> + use<> {
+    pub(crate) fn lang_ids(&self) -> impl Iterator<Item = LangId> + use<> {
         (0..self.languages().len()).map(LangId::from_index)
     }
 
     /// The code of a language (`en`).
-    pub fn lang(&self, id: LangId) -> &str {
+    pub(crate) fn lang(&self, id: LangId) -> &str {
         self.languages()[id.index()]
     }
 
     /// The id of `lang`; the main language's for a code the site does not have.
-    pub fn lang_id(&self, lang: &str) -> LangId {
+    pub(crate) fn lang_id(&self, lang: &str) -> LangId {
         LangId::from_index(self.languages().iter().position(|l| *l == lang).unwrap_or(0))
     }
 
-    pub fn default_lang(&self) -> &str {
+    pub(crate) fn default_lang(&self) -> &str {
         &self.config.book.language
     }
 
     /// The articles a reader of `lang` (one of the site's languages) sees, in page order: those
     /// written in it, and main-language articles that have no translation into it yet.
-    pub fn visible(&self, lang: &str) -> impl Iterator<Item = PageId> + '_ {
+    pub(crate) fn visible(&self, lang: &str) -> impl Iterator<Item = PageId> + '_ {
         let index = self.languages().iter().position(|l| *l == lang).map(LangId::from_index);
         index.and_then(|i| self.visible_pages.get(i)).map_or(&[][..], Vec::as_slice).iter().copied()
     }
@@ -187,12 +192,12 @@ impl Site {
     }
 
     /// The page of `key` in `lang`, if that translation exists.
-    pub fn translation(&self, key: &str, lang: &str) -> Option<PageId> {
+    pub(crate) fn translation(&self, key: &str, lang: &str) -> Option<PageId> {
         self.by_key.get(&(key.to_string(), lang.to_string())).copied()
     }
 
     /// The record with this id.
-    pub fn find_trial(&self, id: &str) -> Option<TrialId> {
+    pub(crate) fn find_trial(&self, id: &str) -> Option<TrialId> {
         self.trials.as_slice().binary_search_by(|t| t.id.as_str().cmp(id)).ok().map(TrialId::from_index)
     }
 
@@ -210,12 +215,12 @@ impl Site {
     }
 
     /// The section of folder `dir` in `lang`.
-    pub fn find_section(&self, lang: &str, dir: &str) -> Option<SectionId> {
+    pub(crate) fn find_section(&self, lang: &str, dir: &str) -> Option<SectionId> {
         self.section_ids.get(lang)?.get(dir).copied()
     }
 
     /// `` for the main language, `zh/` for the others.
-    pub fn lang_prefix(&self, lang: &str) -> String {
+    pub(crate) fn lang_prefix(&self, lang: &str) -> String {
         if lang == self.default_lang() { String::new() } else { format!("{lang}/") }
     }
 }

@@ -20,10 +20,10 @@ use crate::content::Page;
 use rayon::prelude::*;
 use std::collections::HashMap;
 
-pub const MAX_RELATED: usize = 5;
+pub(crate) const MAX_RELATED: usize = 5;
 
 /// Candidates taken from each side of an article in one term's list of pages.
-pub const WINDOW: usize = 100;
+pub(crate) const WINDOW: usize = 100;
 
 /// The terms of one page, as sorted numbers (with repeats, as written).
 struct PageTerms {
@@ -31,7 +31,7 @@ struct PageTerms {
     broad: Vec<u32>,
 }
 
-pub fn find(site: &Site) -> IdVec<PageId, Vec<PageId>> {
+pub(crate) fn find(site: &Site) -> IdVec<PageId, Vec<PageId>> {
     let taxonomies = &site.config.taxonomies;
     // Specific terms are numbered per (language, term), so two pages share a number only when
     // they share a term in one language; broad terms per (vocabulary, term).

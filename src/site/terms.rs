@@ -10,20 +10,20 @@ use rayon::prelude::*;
 use std::collections::HashMap;
 
 /// How many articles one page of a term's list shows; longer lists go on to `page/2/`...
-pub const TERM_PAGE_SIZE: usize = 100;
+pub(crate) const TERM_PAGE_SIZE: usize = 100;
 
 /// The order of a term's articles: the rank (highest first), the title, the page.
 type StrengthKey = (std::cmp::Reverse<Option<usize>>, String, PageId);
 
 impl Site {
     /// The articles of `term` a reader of `lang` sees, strongest evidence first.
-    pub fn term_pages(&self, term: TermId, lang: LangId) -> &[PageId] {
+    pub(crate) fn term_pages(&self, term: TermId, lang: LangId) -> &[PageId] {
         &self.terms[term.taxonomy.index()][term.rank][lang]
     }
 
     /// The rank of a page's term in the design vocabulary of `[evidence]`, else in the first
     /// ranked taxonomy (its evidence strength).
-    pub fn strength(&self, page: PageId) -> Option<(usize, &Taxonomy)> {
+    pub(crate) fn strength(&self, page: PageId) -> Option<(usize, &Taxonomy)> {
         let taxonomy = match &self.config.evidence {
             Some(evidence) => self.config.taxonomy(&evidence.design)?,
             None => self.config.taxonomies.iter().find(|t| t.ranked)?,

@@ -63,7 +63,7 @@ impl Site {
     }
 
     /// URLs of the topic indexes, term pages (every page of each list) and matrix in every language.
-    pub fn generated_urls(&self) -> Vec<String> {
+    pub(crate) fn generated_urls(&self) -> Vec<String> {
         let mut urls = Vec::new();
         for l in self.lang_ids() {
             let lang = self.lang(l);
@@ -88,13 +88,13 @@ impl Site {
 
     /// How many pages the list of a term in a language takes ([`TERM_PAGE_SIZE`] articles each;
     /// one page when it has none).
-    pub fn term_page_count(&self, term: TermId, lang: LangId) -> usize {
+    pub(crate) fn term_page_count(&self, term: TermId, lang: LangId) -> usize {
         self.term_pages(term, lang).len().div_ceil(TERM_PAGE_SIZE).max(1)
     }
 
     /// The site path of page `n` (from 1) of a term's list: `cell-types/msc/`, then
     /// `cell-types/msc/page/2/`...
-    pub fn term_url(&self, term: TermId, lang: &str, n: usize) -> String {
+    pub(crate) fn term_url(&self, term: TermId, lang: &str, n: usize) -> String {
         let taxonomy = self.taxonomy(term.taxonomy);
         let first = format!("{}{}/{}/", self.lang_prefix(lang), taxonomy.path, self.term(term).id);
         if n > 1 { format!("{first}page/{n}/") } else { first }

@@ -8,16 +8,16 @@ macro_rules! keys {
     ($($(#[doc = $doc:literal])* $variant:ident = $name:literal,)*) => {
         /// A front-matter key with a fixed meaning.
         #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-        pub enum Key {
+        pub(crate) enum Key {
             $($(#[doc = $doc])* $variant,)*
         }
 
         impl Key {
             /// Every fixed key, in the order the documentation gives them.
-            pub const ALL: &[Key] = &[$(Key::$variant,)*];
+            pub(crate) const ALL: &[Key] = &[$(Key::$variant,)*];
 
             /// The key as written in front matter.
-            pub fn name(self) -> &'static str {
+            pub(crate) fn name(self) -> &'static str {
                 match self {
                     $(Key::$variant => $name,)*
                 }
@@ -57,17 +57,17 @@ keys! {
 
 impl Key {
     /// The fixed key written `name`.
-    pub fn named(name: &str) -> Option<Key> {
+    pub(crate) fn named(name: &str) -> Option<Key> {
         Key::ALL.iter().copied().find(|key| key.name() == name)
     }
 }
 
 /// The names of every fixed key.
-pub fn names() -> impl Iterator<Item = &'static str> {
+pub(crate) fn names() -> impl Iterator<Item = &'static str> {
     Key::ALL.iter().map(|key| key.name())
 }
 
 /// Whether `name` has a fixed meaning (and so may not be a taxonomy's key).
-pub fn is_fixed_key(name: &str) -> bool {
+pub(crate) fn is_fixed_key(name: &str) -> bool {
     Key::named(name).is_some()
 }

@@ -5,16 +5,16 @@
 //! each key and of the values diagnostics point at ([`Positions`]). Keys are checked while
 //! parsing, against the fixed keys ([`keys`]) and the taxonomy keys of `book.toml`.
 
-pub mod keys;
+pub(crate) mod keys;
 mod positions;
 mod references;
 mod regulatory;
 mod values;
 mod yaml;
 
-pub use positions::{KeyLines, Pos, Positions};
-pub use references::Reference;
-pub use regulatory::{CertaintyNote, Change, ChangedField, RegulatoryEvent};
+pub(crate) use positions::{KeyLines, Pos, Positions};
+pub(crate) use references::Reference;
+pub(crate) use regulatory::{CertaintyNote, Change, ChangedField, RegulatoryEvent};
 pub(crate) use yaml::{meter_aliases, strip_position};
 
 use crate::diagnostics::Problem;
@@ -28,7 +28,7 @@ use values::{Aliases, DateValue, Text, TrialId};
 
 /// The parts of a source file around its front matter.
 #[derive(Debug, PartialEq, Eq)]
-pub struct Split<'a> {
+pub(crate) struct Split<'a> {
     pub yaml: &'a str,
     /// 1-based line of the first YAML line in the file.
     pub yaml_line: usize,
@@ -38,7 +38,7 @@ pub struct Split<'a> {
 }
 
 /// Splits the text at the `---` lines that open and close the front matter.
-pub fn split(text: &str) -> Result<Split<'_>, Problem> {
+pub(crate) fn split(text: &str) -> Result<Split<'_>, Problem> {
     if text.trim().is_empty() {
         return Err(Problem::new(
             1,
@@ -124,7 +124,7 @@ pub struct FrontMatter {
 }
 
 /// Parses the YAML of a split file. `taxonomy_keys` are the extra keys `book.toml` declares.
-pub fn parse(split: &Split<'_>, taxonomy_keys: &[&str]) -> Result<FrontMatter, Problem> {
+pub(crate) fn parse(split: &Split<'_>, taxonomy_keys: &[&str]) -> Result<FrontMatter, Problem> {
     let current_key = RefCell::new(String::new());
     let keys = RefCell::new(KeyLines::new(split.yaml));
     let on_error = |e: yaml_serde::Error| {

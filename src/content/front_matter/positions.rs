@@ -11,7 +11,7 @@ use super::Split;
 use crate::diagnostics::LineIndex;
 
 /// A 1-based (line, column) in the source file.
-pub type Pos = (usize, usize);
+pub(crate) type Pos = (usize, usize);
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Positions {
@@ -23,20 +23,20 @@ pub struct Positions {
 
 impl Positions {
     /// Where `key` is written; the first line when it is not.
-    pub fn key(&self, key: &str) -> Pos {
+    pub(crate) fn key(&self, key: &str) -> Pos {
         self.keys.iter().find(|(k, _)| k == key).map_or((1, 1), |(_, at)| *at)
     }
 
     /// Where `value` is written under `key` for the `nth` time (from 0); its key's place when the
     /// text does not show it as it was read (YAML folded it into another value, or unescaped it).
-    pub fn value(&self, key: &str, value: &str, nth: usize) -> Pos {
+    pub(crate) fn value(&self, key: &str, value: &str, nth: usize) -> Pos {
         let found = self.values.iter().filter(|(k, v, _)| k == key && v == value).nth(nth);
         found.map_or_else(|| self.key(key), |(_, _, at)| *at)
     }
 }
 
 /// Finds the top-level keys of a YAML text in the order a parser reads them.
-pub struct KeyLines<'a> {
+pub(crate) struct KeyLines<'a> {
     yaml: &'a str,
     /// Where the search for the next key starts.
     from: usize,
@@ -47,12 +47,12 @@ pub struct KeyLines<'a> {
 }
 
 impl<'a> KeyLines<'a> {
-    pub fn new(yaml: &'a str) -> Self {
+    pub(crate) fn new(yaml: &'a str) -> Self {
         KeyLines { yaml, from: 0, found: Vec::new(), reading: false }
     }
 
     /// Records `key` at the next top-level line that gives it.
-    pub fn read(&mut self, key: &str) {
+    pub(crate) fn read(&mut self, key: &str) {
         self.reading = true;
         let mut offset = self.from;
         for line in self.yaml[self.from..].split_inclusive('\n') {
@@ -67,13 +67,13 @@ impl<'a> KeyLines<'a> {
     }
 
     /// Marks the mapping as read: no key's value is being read any more.
-    pub fn finish(&mut self) {
+    pub(crate) fn finish(&mut self) {
         self.reading = false;
     }
 
     /// The place of the key whose value is being read; before the parser read any, the first
     /// place of `metered` (the key the alias meter, which reads first, stopped at).
-    pub fn current(&self, split: &Split<'_>, metered: &str) -> Option<Pos> {
+    pub(crate) fn current(&self, split: &Split<'_>, metered: &str) -> Option<Pos> {
         let offset = if self.reading {
             self.found.last()?.1?
         } else if metered.is_empty() {
@@ -90,7 +90,7 @@ impl<'a> KeyLines<'a> {
     /// The positions of the keys read and of their values: `values(key)` gives a key's values as
     /// the parser read them, in groups (one a list item); the values of a group may come in any
     /// order, the groups in the order of the file.
-    pub fn positions<'v>(&self, split: &Split<'_>, values: impl Fn(&str) -> Vec<Vec<&'v str>>) -> Positions {
+    pub(crate) fn positions<'v>(&self, split: &Split<'_>, values: impl Fn(&str) -> Vec<Vec<&'v str>>) -> Positions {
         let lines = LineIndex::new(split.yaml);
         let at = |offset: usize| {
             let (line, col) = lines.position(offset);

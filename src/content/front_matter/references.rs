@@ -25,7 +25,7 @@ pub struct Reference {
 
 impl Reference {
     /// Its values as written, for placing diagnostics.
-    pub fn written_values(&self) -> Vec<&str> {
+    pub(crate) fn written_values(&self) -> Vec<&str> {
         let identifiers = [&self.pmid, &self.doi, &self.nct, &self.isrctn, &self.url];
         let values = [&self.id].into_iter().chain(identifiers).filter_map(|v| v.as_deref());
         values.chain([self.title.as_str()]).collect()

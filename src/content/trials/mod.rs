@@ -7,8 +7,6 @@
 
 mod parse;
 
-pub use parse::RECORD_KEYS;
-
 use super::front_matter::{Positions, Reference, Split, Terms};
 use crate::config::Config;
 use crate::diagnostics::{Diagnostic, suggest};
@@ -91,12 +89,12 @@ pub struct Enrolment {
 
 impl TrialRecord {
     /// The rung of the design ladder this study stands on.
-    pub fn design_rung(&self) -> Design {
+    pub(crate) fn design_rung(&self) -> Design {
         Design::of(self.design.kind, self.design.randomised, self.design.control)
     }
 
     /// A text field in `lang`: its translation where there is one, else the original.
-    pub fn text<'a>(
+    pub(crate) fn text<'a>(
         &'a self,
         lang: &str,
         field: impl Fn(&'a RecordText) -> Option<&'a String>,
@@ -106,13 +104,13 @@ impl TrialRecord {
     }
 
     /// The number of participants to show: actual enrolment, else the planned one.
-    pub fn size(&self) -> Option<u32> {
+    pub(crate) fn size(&self) -> Option<u32> {
         self.enrolment.actual.or(self.enrolment.planned)
     }
 
     /// How many whole months results have been overdue on `today`: completed more than 12
     /// months ago, with neither results on the registry nor a publication.
-    pub fn months_overdue(&self, today: Date) -> Option<i32> {
+    pub(crate) fn months_overdue(&self, today: Date) -> Option<i32> {
         if self.status != Status::Completed || self.results_posted || !self.publications.is_empty() {
             return None;
         }
@@ -122,13 +120,13 @@ impl TrialRecord {
     }
 
     /// The registry page of the id, where the id names a registry.
-    pub fn registry_url(&self) -> Option<String> {
+    pub(crate) fn registry_url(&self) -> Option<String> {
         registry_url(&self.id)
     }
 }
 
 /// The public page of a registry id: ClinicalTrials.gov, ISRCTN, ChiCTR, EU CTR/CTIS, jRCT.
-pub fn registry_url(id: &str) -> Option<String> {
+pub(crate) fn registry_url(id: &str) -> Option<String> {
     let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
     if id.len() == 11 && id.starts_with("NCT") && digits(&id[3..]) {
         Some(format!("https://clinicaltrials.gov/study/{id}"))
@@ -160,13 +158,13 @@ pub struct MonthDate {
 
 impl MonthDate {
     /// Years as a number (mid-month when the day is unknown), for drawing on a time axis.
-    pub fn as_year(self) -> f64 {
+    pub(crate) fn as_year(self) -> f64 {
         let day = self.day.map_or(15.0, f64::from);
         f64::from(self.year) + (f64::from(self.month) - 1.0 + (day - 1.0) / 31.0) / 12.0
     }
 
     /// The last day this date can stand for.
-    pub fn latest_day(self) -> Date {
+    pub(crate) fn latest_day(self) -> Date {
         match self.day {
             Some(day) => Date::new(self.year, self.month, day).unwrap_or_default(),
             None => Date::new(self.year, self.month, 1).map(|d| d.last_of_month()).unwrap_or_default(),
@@ -218,7 +216,7 @@ impl<'de> Deserialize<'de> for MonthDate {
 const MAX_RECORD_BYTES: u64 = 1024 * 1024;
 
 /// Reads and checks one record file. `path` is absolute; diagnostics name it from `root`.
-pub fn load(root: &Path, path: &Path, config: &Config) -> Result<TrialRecord, Vec<Diagnostic>> {
+pub(crate) fn load(root: &Path, path: &Path, config: &Config) -> Result<TrialRecord, Vec<Diagnostic>> {
     let file = crate::diagnostics::display_path(root, path);
     let one = |line, col, message: String| vec![Diagnostic::error(&file, line, col, message)];
     let size = std::fs::metadata(path).map_err(|e| one(0, 0, format!("cannot read: {e}")))?.len();
@@ -239,7 +237,12 @@ pub fn load(root: &Path, path: &Path, config: &Config) -> Result<TrialRecord, Ve
 
 /// Parses and checks the text of a record file named `stem` (its id); `file` names it in
 /// diagnostics.
-pub fn from_text(file: PathBuf, stem: &str, text: &str, config: &Config) -> Result<TrialRecord, Vec<Diagnostic>> {
+pub(crate) fn from_text(
+    file: PathBuf,
+    stem: &str,
+    text: &str,
+    config: &Config,
+) -> Result<TrialRecord, Vec<Diagnostic>> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text).replace("\r\n", "\n");
     let split = Split { yaml: &text, yaml_line: 1, body: "", body_line: 1 };
     let raw = parse::parse(&split, config).map_err(|p| vec![p.error_in(&file)])?;

@@ -16,7 +16,7 @@ use std::fmt;
 use std::path::PathBuf;
 
 /// The keys a record may have besides the vocabularies', in the order the docs give them.
-pub const RECORD_KEYS: &[&str] = &[
+pub(crate) const RECORD_KEYS: &[&str] = &[
     "id",
     "other_ids",
     "name",
