@@ -16,13 +16,16 @@ use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
+/// What to build: the site's folder and the command-line choices.
 #[derive(Clone, Debug, Default)]
 pub struct Options {
+    /// The site's root folder, the one holding `book.toml`.
     pub root: PathBuf,
     /// Overrides `[build] build-dir`.
     pub output: Option<PathBuf>,
     /// Overrides `[output.html] site-url`.
     pub base_url: Option<String>,
+    /// Include pages marked as drafts.
     pub drafts: bool,
     /// Skip the search index (faster previews).
     pub no_search: bool,
@@ -31,13 +34,21 @@ pub struct Options {
 /// What a build made.
 #[derive(Debug)]
 pub struct Report {
+    /// Pages built, not counting section index pages; 0 when nothing changed.
     pub pages: usize,
+    /// Sections built; 0 when nothing changed.
     pub sections: usize,
+    /// Taxonomy terms, summed over every taxonomy; 0 when nothing changed.
     pub terms: usize,
+    /// Files in the output: copies, rendered documents, generated files and the search index.
     pub files: usize,
+    /// The build's warnings, sorted (errors fail the build instead).
     pub warnings: Vec<Diagnostic>,
+    /// Wall-clock time of the whole build.
     pub elapsed: Duration,
+    /// The output folder the site was written to, absolute.
     pub output: PathBuf,
+    /// Time spent building and writing the search index; zero without search.
     pub search_time: Duration,
     /// How the output folder was brought up to date.
     pub written: Written,
@@ -45,14 +56,19 @@ pub struct Report {
 
 /// A site rendered in memory: the model it came from, every output file, and what to copy.
 pub struct Compiled {
+    /// The site model the files were rendered from.
     pub site: Site,
     /// The templates, with the global context of this model already set.
     pub templates: render::Prepared,
+    /// Page dates from git history, used by feeds and the sitemap.
     pub dates: Dates,
+    /// Every rendered document, with its output path.
     pub files: Vec<OutputFile>,
     /// (output path, source) of static files and page assets.
     pub copies: Vec<(String, PathBuf)>,
+    /// Files generated in memory (feeds, sitemap, stylesheets, theme files) as (output path, bytes), sorted.
     pub extra: Vec<(String, Vec<u8>)>,
+    /// The build's warnings, sorted.
     pub warnings: Vec<Diagnostic>,
 }
 

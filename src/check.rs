@@ -21,6 +21,7 @@ mod external;
 
 /// What `check` found, sorted, with the findings in drafts marked as such in their message.
 pub struct Report {
+    /// Every error and warning found, sorted by file and position.
     pub findings: Vec<Diagnostic>,
     /// How many findings are in drafts.
     pub in_drafts: usize,
@@ -33,7 +34,10 @@ pub struct Report {
 /// One page's figures: the reading grade of its plain-language summary, and its translations.
 #[derive(Debug, serde::Serialize)]
 pub struct PageReport {
+    /// The page's source file, from the site root.
     pub page: PathBuf,
+    /// Flesch-Kincaid grade of the page's plain-language summary, to one decimal;
+    /// only for English articles that have one.
     pub reading_grade: Option<f64>,
     /// Language -> the translation's state (`current`, `outdated`, `unmarked`) or `missing`.
     pub translations: BTreeMap<String, String>,

@@ -8,6 +8,7 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+/// The date (YYYY-MM-DD) each file under `content/` last changed in git; empty outside a git checkout.
 #[derive(Debug, Default)]
 pub struct Dates {
     last_commit: HashMap<PathBuf, String>,

@@ -12,13 +12,16 @@ use std::path::{Path, PathBuf};
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
+    /// Printed; the build goes on.
     Warning,
+    /// Fails the build.
     Error,
 }
 
 /// One finding, tied to a place in a source file.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Diagnostic {
+    /// Whether it fails the build.
     pub severity: Severity,
     /// The file, relative to the site root where possible.
     pub path: PathBuf,
@@ -26,6 +29,7 @@ pub struct Diagnostic {
     pub line: usize,
     /// 1-based column, counted in characters.
     pub col: usize,
+    /// What is wrong, with a hint when there is one.
     pub message: String,
 }
 
@@ -44,6 +48,7 @@ impl Diagnostic {
         self
     }
 
+    /// Whether this finding fails the build.
     pub fn is_error(&self) -> bool {
         self.severity == Severity::Error
     }
@@ -73,8 +78,11 @@ impl fmt::Display for Diagnostic {
 /// matter, a Markdown body, a trial record) return these, and the caller makes them diagnostics.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Problem {
+    /// 1-based line in the file.
     pub line: usize,
+    /// 1-based column, counted in characters.
     pub col: usize,
+    /// What is wrong, with a hint when there is one.
     pub message: String,
 }
 
@@ -114,6 +122,7 @@ impl Diagnostics {
         self.items.extend(more);
     }
 
+    /// Whether any finding is an error.
     pub fn has_errors(&self) -> bool {
         self.items.iter().any(Diagnostic::is_error)
     }
@@ -130,7 +139,9 @@ impl Diagnostics {
 /// site's content (the disk, the network, a thread) with the error that caused it, when there is one.
 #[derive(Debug)]
 pub enum Failure {
+    /// Findings tied to files (errors and the warnings found with them).
     Diagnostics(Vec<Diagnostic>),
+    /// A failure outside the site's content.
     Other {
         /// What cellbook was doing, e.g. "cannot write the site to `book/`".
         doing: String,

@@ -27,6 +27,7 @@ macro_rules! id_enum {
                 }
             }
 
+            /// The value with this id, or `None` when no value has it.
             pub fn from_id(id: &str) -> Option<$name> {
                 $name::ALL.iter().copied().find(|v| v.id() == id)
             }
@@ -43,11 +44,17 @@ id_enum! {
     /// The design of a study, weakest to strongest (Oxford CEBM 2011 levels 5 to 1). Phase is
     /// not a rung: it is a property of a trial.
     Design {
+        /// Cell culture or animal studies; nothing tested in people (CEBM level 5).
         Preclinical = "preclinical",
+        /// Reports of individual patients or uncontrolled groups, without a comparison group (CEBM level 4).
         CaseSeries = "case-series",
+        /// A trial with no concurrent control group, or only historical or external controls (CEBM level 4).
         UncontrolledTrial = "uncontrolled-trial",
+        /// Treated people compared with a group followed at the same time, not randomly allocated (CEBM level 3).
         NonRandomisedControlled = "non-randomised-controlled",
+        /// A randomised controlled trial (CEBM level 2).
         RandomisedTrial = "randomised-trial",
+        /// A systematic review of randomised trials (CEBM level 1).
         SystematicReview = "systematic-review",
     }
 }
@@ -55,13 +62,21 @@ id_enum! {
 id_enum! {
     /// What the evidence showed, judged by the primary endpoint.
     Outcome {
+        /// The study met its primary endpoint.
         Benefit = "benefit",
+        /// Comparable trials point in different directions.
         Mixed = "mixed",
+        /// The study did not meet its primary endpoint.
         PrimaryMissed = "primary-missed",
+        /// Benefit only in a subgroup or in an analysis chosen after the fact.
         SubgroupOrPostHocOnly = "subgroup-or-post-hoc-only",
+        /// An early study of safety, not built to show benefit.
         SafetyOnly = "safety-only",
+        /// Treated people did worse, or the treatment caused serious harm.
         Harm = "harm",
+        /// The study is running or its results are not yet published.
         Pending = "pending",
+        /// The study was registered, but no results could be found.
         NoResultsPosted = "no-results-posted",
         /// For laboratory and animal evidence: nothing has been tested in people.
         NotTestedInPeople = "not-tested-in-people",
@@ -71,13 +86,21 @@ id_enum! {
 id_enum! {
     /// A trial's phase, as ClinicalTrials.gov and HL7 FHIR name them.
     Phase {
+        /// Early phase 1 (formerly phase 0).
         EarlyPhase1 = "early-phase-1",
+        /// Phase 1.
         Phase1 = "phase-1",
+        /// A combined phase 1/2 trial.
         Phase1Phase2 = "phase-1-phase-2",
+        /// Phase 2.
         Phase2 = "phase-2",
+        /// A combined phase 2/3 trial.
         Phase2Phase3 = "phase-2-phase-3",
+        /// Phase 3.
         Phase3 = "phase-3",
+        /// Phase 4, after approval.
         Phase4 = "phase-4",
+        /// No phase applies (trials without drugs, for instance).
         NotApplicable = "not-applicable",
     }
 }
@@ -85,14 +108,23 @@ id_enum! {
 id_enum! {
     /// A trial's recruitment status, as ClinicalTrials.gov names it.
     Status {
+        /// Registered; recruitment has not started.
         NotYetRecruiting = "not-yet-recruiting",
+        /// Recruiting participants.
         Recruiting = "recruiting",
+        /// Enrolling by invitation only.
         EnrollingByInvitation = "enrolling-by-invitation",
+        /// Running, no longer recruiting.
         ActiveNotRecruiting = "active-not-recruiting",
+        /// Stopped for now; may resume.
         Suspended = "suspended",
+        /// Stopped early for good.
         Terminated = "terminated",
+        /// Stopped before its first participant was enrolled.
         Withdrawn = "withdrawn",
+        /// Ended normally.
         Completed = "completed",
+        /// Its status has not been verified for a long time.
         Unknown = "unknown",
     }
 }
@@ -100,16 +132,23 @@ id_enum! {
 id_enum! {
     /// What kind of study a record describes.
     StudyKind {
+        /// Participants are assigned a treatment by the study.
         Interventional = "interventional",
+        /// Participants are observed; the study assigns no treatment.
         Observational = "observational",
+        /// A report of treated patients (a case series), not a trial.
         CaseSeries = "case-series",
     }
 }
 
 id_enum! {
+    /// Who knows which treatment each participant had.
     Blinding {
+        /// Open label: everyone knows.
         Open = "open",
+        /// Participants do not know; investigators do.
         Single = "single",
+        /// Neither participants nor investigators know.
         Double = "double",
     }
 }
@@ -117,12 +156,19 @@ id_enum! {
 id_enum! {
     /// What the treated group is compared with.
     Control {
+        /// No control group.
         None = "none",
+        /// An inactive substance given the same way.
         Placebo = "placebo",
+        /// A simulated procedure.
         Sham = "sham",
+        /// Another active treatment.
         Active = "active",
+        /// The care patients would get anyway.
         UsualCare = "usual-care",
+        /// Past patients, treated before the study.
         Historical = "historical",
+        /// A comparison group from outside the study, such as another trial or a registry.
         External = "external",
     }
 }
@@ -130,9 +176,13 @@ id_enum! {
 id_enum! {
     /// GRADE's certainty of a body of evidence, lowest first.
     Certainty {
+        /// Very low certainty: the true effect is probably markedly different.
         VeryLow = "very-low",
+        /// Low certainty: the true effect may be markedly different.
         Low = "low",
+        /// Moderate certainty: the true effect is probably close to the estimate.
         Moderate = "moderate",
+        /// High certainty: the true effect is close to the estimate.
         High = "high",
     }
 }

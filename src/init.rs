@@ -11,6 +11,8 @@ use std::path::{Path, PathBuf};
 
 static STARTER: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/starter");
 
+/// Writes the starter site into `dir`, which must be empty or not exist, with the built-in theme's
+/// `templates/` and `static/` when `theme` is set; returns the files written.
 pub fn init(dir: &Path, theme: bool) -> Result<Vec<PathBuf>, String> {
     refuse_unless_empty(dir)?;
     let today = crate::dates::today();

@@ -33,35 +33,49 @@ pub(crate) enum Target {
 /// A link to a `#anchor` on another page, checked once every page's headings are known.
 #[derive(Debug, Clone)]
 pub struct AnchorRef {
+    /// The page linked to.
     pub page: PageId,
+    /// The anchor's id, without the `#`.
     pub anchor: String,
+    /// 1-based line of the link in the source file.
     pub line: usize,
+    /// 1-based column of the link, counted in characters.
     pub col: usize,
 }
 
 /// A table-of-contents entry, with the entries nested under it.
 #[derive(Debug, Clone, Serialize)]
 pub struct TocEntry {
+    /// The heading's level: 2 to 4 (`##` to `####`); other levels are left out.
     pub level: u8,
+    /// The heading's unique id, its anchor on the page.
     pub id: String,
+    /// The heading's text, without Markdown marks.
     pub title: String,
+    /// The headings of lower levels under this one, in order.
     pub children: Vec<TocEntry>,
 }
 
+/// A page body rendered to HTML, with what was learned on the way.
 #[derive(Debug, Default)]
 pub struct Rendered {
+    /// The body as HTML: links resolved, headings given ids and anchor links.
     pub html: String,
+    /// The table of contents, from the `##` to `####` headings.
     pub toc: Vec<TocEntry>,
     /// Every id on the page a `#anchor` may point at.
     pub ids: BTreeSet<String>,
     /// The pages this page links to.
     pub links_to: BTreeSet<PageId>,
+    /// Links to `#anchor`s on other pages, checked once every page is rendered.
     pub anchors: Vec<AnchorRef>,
+    /// Broken links and unsafe raw HTML, at their line and column in the source file.
     pub problems: Vec<Problem>,
     /// Reference ids cited in the text.
     pub cited: BTreeSet<String>,
     /// Links to other sites, with their line and column, for `check --external`.
     pub external: Vec<(String, usize, usize)>,
+    /// Words in the text, for the reading time: each CJK character counts as one.
     pub words: usize,
 }
 

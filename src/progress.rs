@@ -10,11 +10,13 @@ use std::time::Duration;
 
 static BAR: Mutex<Option<ProgressBar>> = Mutex::new(None);
 
+/// A progress bar on standard error while a command works; none when that is not a terminal.
 pub struct Progress {
     bar: Option<ProgressBar>,
 }
 
 impl Progress {
+    /// Shows a bar labelled `message`, when standard error is a terminal; the library's work moves it.
     pub fn start(message: &'static str) -> Progress {
         if !std::io::stderr().is_terminal() {
             return Progress { bar: None };
@@ -30,6 +32,7 @@ impl Progress {
         Progress { bar: Some(bar) }
     }
 
+    /// Clears the bar, and stops the library from reporting to it.
     pub fn finish(self) {
         if let Some(bar) = self.bar {
             bar.finish_and_clear();

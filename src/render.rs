@@ -32,46 +32,64 @@ use tera::{Context, Tera};
 
 /// A rendered output file: its path in the output folder and its bytes.
 pub struct OutputFile {
+    /// Path in the output folder, with `/` separators: `cells/msc/index.html`, `404.html`.
     pub path: String,
+    /// The rendered HTML.
     pub contents: String,
 }
 
 /// What to render; each variant is one output document.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Job {
+    /// An article (`page.html`).
     Page(PageId),
+    /// A section's index page (`index.html` for the top, `section.html` for the others).
     Section(SectionId),
+    /// A vocabulary's index of its terms (`taxonomy.html`), in one language.
     Taxonomy {
+        /// The vocabulary.
         taxonomy: TaxonomyId,
+        /// The language the page is rendered in.
         lang: LangId,
     },
     /// Page `page` (from 1) of a term's list of articles.
     Term {
+        /// The term whose articles are listed.
         term: TermId,
+        /// The language the page is rendered in.
         lang: LangId,
+        /// Which page of the list, from 1.
         page: usize,
     },
+    /// The page crossing two vocabularies, from `[matrix]` (`matrix.html`).
     Matrix {
+        /// The language the page is rendered in.
         lang: LangId,
     },
     /// The table of every trial record.
     Trials {
+        /// The language the page is rendered in.
         lang: LangId,
     },
     /// Trials whose results are overdue.
     Overdue {
+        /// The language the page is rendered in.
         lang: LangId,
     },
     /// Every change of an article's design, result, certainty or regulatory status.
     Changes {
+        /// The language the page is rendered in.
         lang: LangId,
     },
+    /// The "page not found" page, `404.html`.
     NotFound,
 }
 
 /// The loaded templates, with what the pages' Content-Security-Policy needs from them.
 pub struct Templates {
+    /// The templates: the built-in theme's, with the site's own in their place.
     pub tera: Tera,
+    /// The interface strings by language: the built-in `i18n.toml`, with the site's strings over it.
     pub i18n: toml::Table,
     /// `'sha256-...'` of every inline script in the templates.
     pub script_hashes: Vec<String>,
@@ -155,6 +173,7 @@ fn parse_report(text: &str) -> Option<Diagnostic> {
 /// The templates with the global context (site, navigation, strings, the page security meta
 /// data) set, once per model.
 pub struct Prepared {
+    /// The templates, their global context set.
     pub tera: Tera,
     /// The hashes the Content-Security-Policy allows; `None` when the site has no policy.
     pub script_hashes: Option<Vec<String>>,

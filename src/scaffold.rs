@@ -10,10 +10,14 @@ use std::path::{Path, PathBuf};
 
 /// A page `new` created: its file, and its URL path from the site root (`trials/my-trial/`).
 pub struct Created {
+    /// The created Markdown file: the site root joined with `content/<section>/<slug>.md`.
     pub file: PathBuf,
+    /// The page's URL path from the site root, without the leading `/` (`trials/my-trial/`).
     pub url: String,
 }
 
+/// Creates `content/<path>.md` with the front matter the site expects, titled `title` or after the
+/// slug; refuses a path that is not `<section>/<slug>` and never overwrites a file.
 pub fn new_page(root: &Path, path: &str, title: Option<&str>) -> Result<Created, String> {
     let config = Config::load(root).map_err(|d| d.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n"))?;
     let path = path.trim_end_matches(".md");

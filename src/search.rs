@@ -25,7 +25,9 @@ use pagefind::options::PagefindServiceConfig;
 
 /// A page as pagefind sees it.
 pub struct Document {
+    /// The page's link: the site's base path and the page's URL-encoded path (`/repo/cells/msc/`).
     pub url: String,
+    /// A minimal HTML document of what is searched: title, body without code, metadata and filters.
     pub html: String,
 }
 

@@ -18,26 +18,36 @@ pub(crate) use evidence::Evidence;
 pub(crate) use spans::Spans;
 pub(crate) use vocabularies::{Matrix, Taxonomy, Term, Translation};
 
+/// The site's settings, read from `book.toml` and validated.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Config {
+    /// `[book]`: the site's title, description, authors and main language.
     #[serde(default)]
     pub book: Book,
+    /// `[build]`: where the site is built.
     #[serde(default)]
     pub build: Build,
+    /// `[output.html]` and its settings for the published pages.
     #[serde(default)]
     pub output: Output,
+    /// `[markdown]`: how page Markdown is rendered.
     #[serde(default)]
     pub markdown: Markdown,
+    /// `[search]`: the search index and its filters.
     #[serde(default)]
     pub search: Search,
     /// Languages besides `book.language`, by code.
     #[serde(default)]
     pub language: BTreeMap<String, Language>,
+    /// `[[taxonomy]]`: the controlled vocabularies pages are tagged with, in `book.toml` order.
     #[serde(default, rename = "taxonomy")]
     pub taxonomies: Vec<Taxonomy>,
+    /// `[matrix]`: the page crossing two vocabularies, when the site has one.
     pub matrix: Option<Matrix>,
+    /// `[evidence]`: the evidence vocabularies and settings, when the site uses them.
     pub evidence: Option<Evidence>,
+    /// `[check]`: settings of the editorial lints run by `cellbook check`.
     #[serde(default)]
     pub check: Check,
     /// Where the checked values are written, for diagnostics.
@@ -66,15 +76,20 @@ fn default_summary_heading() -> String {
     "In brief".into()
 }
 
+/// `[book]`: what the site is and who writes it.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Book {
+    /// The site's title, in the main language; `cellbook` when not given.
     #[serde(default = "default_title")]
     pub title: String,
+    /// The site's description, in the main language; empty when not given.
     #[serde(default)]
     pub description: String,
+    /// Authors' names, joined with commas in the Atom feed.
     #[serde(default)]
     pub authors: Vec<String>,
+    /// Code of the site's main language, such as `en` (the default).
     #[serde(default = "default_language")]
     pub language: String,
 }
@@ -93,9 +108,11 @@ fn default_language() -> String {
     "en".into()
 }
 
+/// `[build]`: where the site is built.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct Build {
+    /// Output folder, relative to the site root; `book` when not given.
     #[serde(default = "default_build_dir")]
     pub build_dir: String,
 }
@@ -110,18 +127,22 @@ fn default_build_dir() -> String {
     "book".into()
 }
 
+/// `[output]`: the output formats' settings.
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Output {
+    /// `[output.html]`: settings of the published HTML.
     #[serde(default)]
     pub html: Html,
 }
 
+/// `[output.html]`: settings of the published HTML pages.
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct Html {
     /// Where the site is published: `https://example.org/repo/`, or just a path such as `/repo/`.
     pub site_url: Option<String>,
+    /// The site's source repository, linked from every page's footer.
     pub git_repository_url: Option<String>,
     /// With `{path}` standing for the source file's path from the site root.
     pub edit_url_template: Option<String>,
@@ -149,6 +170,7 @@ const REFERRER_POLICIES: &[&str] = &[
     "unsafe-url",
 ];
 
+/// `[markdown]`: how page Markdown is rendered.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct Markdown {
@@ -163,9 +185,11 @@ impl Default for Markdown {
     }
 }
 
+/// `[search]`: the search index's settings.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Search {
+    /// Build the search index; true when not given.
     #[serde(default = "yes")]
     pub enabled: bool,
     /// The vocabularies readers can narrow results by, by key; every vocabulary when not given.
@@ -189,12 +213,15 @@ fn yes() -> bool {
     true
 }
 
+/// A language besides the main one, from `[language.CODE]`.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Language {
     /// The language's own name, shown in the language switcher.
     pub name: String,
+    /// The site's title in this language; `book.title` when not given.
     pub title: Option<String>,
+    /// The site's description in this language; `book.description` when not given.
     pub description: Option<String>,
 }
 

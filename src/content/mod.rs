@@ -28,10 +28,13 @@ pub struct Page {
     pub key: String,
     /// The folder inside `content/` (the section): `cells`, or `` for the top.
     pub dir: String,
+    /// Code of the page's language: from a `name.CODE.md` file name, else the main language.
     pub lang: String,
     /// Whether this is a section's `_index.md`.
     pub is_index: bool,
+    /// The parsed front matter (the `---` block at the top of the file).
     pub front: FrontMatter,
+    /// The Markdown after the front matter, as written.
     pub body: String,
     /// 1-based line of the body's first line in the file.
     pub body_line: usize,
@@ -68,14 +71,18 @@ impl Page {
 /// A non-Markdown file under `content/` (an image beside its article), copied as it is.
 #[derive(Debug)]
 pub struct Asset {
+    /// The file on disk: the site root joined with its path under `content/`.
     pub source: PathBuf,
     /// Path inside `content/` and in the output: `cells/figure.png`.
     pub rel: String,
 }
 
+/// Everything loaded from `content/`: pages, assets and trial records.
 #[derive(Debug, Default)]
 pub struct Content {
+    /// Every page and section index loaded (drafts only when asked for), in path order.
     pub pages: Vec<Page>,
+    /// Every file under `content/` that is neither Markdown nor a trial record.
     pub assets: Vec<Asset>,
     /// Trial records, by id.
     pub trials: Vec<trials::TrialRecord>,

@@ -30,16 +30,23 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
+/// What `cellbook serve` was asked for.
 pub struct ServeOptions {
+    /// The build's options; the base URL defaults to this server's address.
     pub build: Options,
+    /// The TCP port to listen on.
     pub port: u16,
+    /// The address or host name to listen on, such as `127.0.0.1`.
     pub bind: String,
+    /// Open the site in the default browser once it is served.
     pub open: bool,
 }
 
 /// How long Ctrl-C waits for open connections and a running rebuild before leaving anyway.
 const STOP_GRACE: Duration = Duration::from_secs(5);
 
+/// Builds the site, serves the output folder over HTTP and rebuilds on every saved change, until
+/// Ctrl-C; errors in the sources are reported, and it rebuilds once they are fixed.
 pub fn run(options: ServeOptions) -> Result<(), Failure> {
     let ServeOptions { build: mut build_options, port, bind, open } = options;
     let root = std::fs::canonicalize(&build_options.root)

@@ -18,6 +18,8 @@ use std::hash::{DefaultHasher, Hash, Hasher};
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
+/// The dev server's builds: keeps the last good build, and on each change rebuilds what it must
+/// and writes only the files whose bytes changed.
 pub struct Session {
     options: Options,
     target: PathBuf,
@@ -44,6 +46,7 @@ pub struct Rebuild {
     pub removed: Vec<String>,
     /// Whether the search index is older than the pages (see [`Session::search_input`]).
     pub search_stale: bool,
+    /// How long the rebuild took, wall-clock.
     pub elapsed: Duration,
 }
 

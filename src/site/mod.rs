@@ -31,15 +31,23 @@ use ids::Id;
 use links::Owner;
 use std::collections::HashMap;
 
+/// The site model: every page, section, term and trial record, linked, with the bodies rendered.
 pub struct Site {
+    /// The site's `book.toml`.
     pub config: Config,
+    /// Where the site is published: the origin, when known, and the base path links start with.
     pub base: BaseUrl,
+    /// Every page and section index, by id, in path order.
     pub pages: IdVec<PageId, Page>,
+    /// The files under `content/` that are copied as they are.
     pub assets: Vec<Asset>,
+    /// Every section (folder of `content/`), by id.
     pub sections: IdVec<SectionId, Section>,
     /// Rendered bodies, one per page.
     pub rendered: IdVec<PageId, Rendered>,
+    /// For each page, the other pages in its language that link to it, sorted by title.
     pub backlinks: IdVec<PageId, Vec<PageId>>,
+    /// For each article, the few others in its language that share the most specific terms, best first.
     pub related: IdVec<PageId, Vec<PageId>>,
     /// The section each page belongs to (for `_index.md`, the section it introduces).
     pub section_of: IdVec<PageId, SectionId>,
