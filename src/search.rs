@@ -32,16 +32,18 @@ pub struct Document {
 /// The searchable documents of a site: articles, sections with an introduction, and the first
 /// page of every term's list in every language.
 pub fn documents(site: &Site) -> Vec<Document> {
-    let mut documents: Vec<Document> = site
+    each_document(site).collect()
+}
+
+/// [`documents`], made one at a time as they are taken, so that a build never holds them all.
+pub fn each_document(site: &Site) -> impl Iterator<Item = Document> + '_ {
+    let pages = site
         .pages
         .iter()
         .enumerate()
         .filter(|(p, page)| !page.is_index || !site.rendered[*p].html.trim().is_empty())
-        .map(|(p, page)| page_document(site, p, page))
-        .collect();
-    documents.extend(term_documents(site));
-    documents.extend(trials_documents(site));
-    documents
+        .map(|(p, page)| page_document(site, p, page));
+    pages.chain(term_documents(site)).chain(trials_documents(site))
 }
 
 /// The table of every trial, once per language: each trial's name, ids and what it found, so
@@ -200,14 +202,21 @@ fn without_code(html: &str) -> String {
     out
 }
 
+/// How many documents pagefind is given at a time: it parses them on all cores and keeps only
+/// what the index needs of each, so memory holds one batch of documents, not all of them.
+const BATCH: usize = 512;
+
 /// Indexes the documents; returns (path inside the output, contents) of the bundle.
 pub fn index(documents: Vec<Document>) -> Result<Vec<(String, Vec<u8>)>, String> {
     index_then(documents, || ())
 }
 
-/// [`index`], calling `parsed` once pagefind has parsed every document (or failed to), before
-/// it builds and compresses the index.
-pub fn index_then(documents: Vec<Document>, parsed: impl FnOnce()) -> Result<Vec<(String, Vec<u8>)>, String> {
+/// [`index`], taking the documents a batch at a time, and calling `parsed` once pagefind has
+/// parsed every document (or failed to), before it builds and compresses the index.
+pub fn index_then(
+    documents: impl IntoIterator<Item = Document>,
+    parsed: impl FnOnce(),
+) -> Result<Vec<(String, Vec<u8>)>, String> {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -215,11 +224,10 @@ pub fn index_then(documents: Vec<Document>, parsed: impl FnOnce()) -> Result<Vec
     runtime.block_on(async {
         let options = PagefindServiceConfig::builder().keep_index_url(false).build();
         let mut index = PagefindIndex::new(Some(options)).map_err(|e| format!("search index: {e}"))?;
-        let documents = documents.into_iter().map(|d| (d.url, d.html)).collect();
         let start = std::time::Instant::now();
-        let added = index.add_html_files(documents).await;
+        let added = add_in_batches(&mut index, documents.into_iter()).await;
         parsed();
-        added.map_err(|e| format!("search index: {e}"))?;
+        added?;
         let start = crate::progress::phase("search: parse documents", start);
         let bundle = index.take_files().await.map_err(|e| format!("search index: {e}"))?;
         crate::progress::phase("search: build and compress the index", start);
@@ -232,6 +240,21 @@ pub fn index_then(documents: Vec<Document>, parsed: impl FnOnce()) -> Result<Vec
             })
             .collect())
     })
+}
+
+/// Gives pagefind the documents a batch at a time, in order (the index numbers pages in the
+/// order they are added, so it is the same as one call with all of them).
+async fn add_in_batches(
+    index: &mut PagefindIndex,
+    mut documents: impl Iterator<Item = Document>,
+) -> Result<(), String> {
+    loop {
+        let batch: Vec<(String, String)> = documents.by_ref().take(BATCH).map(|d| (d.url, d.html)).collect();
+        if batch.is_empty() {
+            return Ok(());
+        }
+        index.add_html_files(batch).await.map_err(|e| format!("search index: {e}"))?;
+    }
 }
 
 #[cfg(test)]
