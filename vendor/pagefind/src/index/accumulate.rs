@@ -10,7 +10,10 @@
 //! Pages get their final numbers only when the index is built (a page may be dropped, or
 //! merged into another language, depending on pages that come later), so the word lists hold
 //! a provisional number per page and language, in the order pages were added; the build maps
-//! them (`build_word`). The index is the same as upstream's, byte for byte.
+//! them (`build_word`). A language has two word lists: one for the pages that are dropped if
+//! any page has a `data-pagefind-body` and they do not, one for the others; a list is then
+//! kept or dropped whole, which keeps the order of a word's variants exact (see
+//! `build_word`). The index is the same as upstream's, byte for byte.
 
 use hashbrown::HashMap;
 use rayon::prelude::*;
@@ -78,7 +81,8 @@ pub struct Accumulator {
     pub languages: Vec<String>,
     next_id: Vec<u32>,
     pub pages: Vec<PageRecord>,
-    /// `shards[shard][language]`: the words of that shard (`word_shard`) in that language.
+    /// `shards[shard][list]`: the words of that shard (`word_shard`) in that word list
+    /// (`list`).
     shards: Vec<Vec<HashMap<String, WordEntry>>>,
 }
 
@@ -151,22 +155,23 @@ impl Accumulator {
             self.next_id[language] += 1;
             page.record.language = language;
             page.record.id = id;
+            let list = list(language, &page.record);
             self.pages.push(page.record);
             for (shard, words) in page.words.into_iter().enumerate() {
-                by_shard[shard].push((language, id, words));
+                by_shard[shard].push((list, id, words));
             }
         }
-        let languages = self.languages.len();
+        let lists = self.languages.len() * 2;
         // A word is in one shard only: the shards take their pages apart, each in page order.
         self.shards
             .par_iter_mut()
             .zip(by_shard)
             .with_max_len(1)
             .for_each(|(shard, pages)| {
-                shard.resize_with(languages, HashMap::new);
-                for (language, id, words) in pages {
+                shard.resize_with(lists, HashMap::new);
+                for (list, id, words) in pages {
                     for word in words {
-                        shard[language].entry_ref(word.word.as_str()).or_default().add(id, &word);
+                        shard[list].entry_ref(word.word.as_str()).or_default().add(id, &word);
                     }
                 }
             });
@@ -183,9 +188,8 @@ impl Accumulator {
             .shards
             .par_iter()
             .flat_map_iter(|shard| {
-                languages
-                    .iter()
-                    .filter_map(|&l| shard.get(l))
+                lists_of(languages)
+                    .filter_map(|l| shard.get(l))
                     .flat_map(|words| words.keys().map(String::as_str))
             })
             .collect();
@@ -197,9 +201,8 @@ impl Accumulator {
     /// A word's entries in the given languages, with the language of each.
     fn entries<'a>(&'a self, word: &str, languages: &[usize]) -> Vec<(usize, &'a WordEntry)> {
         let shard = &self.shards[word_shard(word)];
-        languages
-            .iter()
-            .filter_map(|&l| shard.get(l)?.get(word).map(|entry| (l, entry)))
+        lists_of(languages)
+            .filter_map(|l| shard.get(l)?.get(word).map(|entry| (l / 2, entry)))
             .collect()
     }
 
@@ -250,7 +253,9 @@ impl Accumulator {
             return None;
         }
         // Upstream merges pages in page order: a word's pages are in page order, and its
-        // variants in the order of their first page (stable: a page's own order is kept).
+        // variants in the order of their first page, then of the page's own order. Each list
+        // has them so; lists are kept whole and no page is in two, so a stable sort by first
+        // page merges them.
         pages.sort_by_key(|p| p.page_number);
         for variant in &mut variants {
             variant.pages.sort_by_key(|p| p.page_number);
@@ -258,6 +263,16 @@ impl Accumulator {
         variants.sort_by_key(|v| v.pages[0].page_number);
         Some(PackedWord { word: word.to_string(), pages, additional_variants: variants })
     }
+}
+
+/// The word list of a page: its language's, one of two (see the module's comment).
+fn list(language: usize, page: &PageRecord) -> usize {
+    language * 2 + usize::from(!page.has_custom_body && !page.force_inclusion)
+}
+
+/// The word lists of the given languages.
+fn lists_of(languages: &[usize]) -> impl Iterator<Item = usize> + '_ {
+    languages.iter().flat_map(|&l| [l * 2, l * 2 + 1])
 }
 
 impl WordEntry {
