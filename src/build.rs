@@ -83,7 +83,7 @@ pub fn build(options: &Options) -> Result<Report, Failure> {
     if diagnostics.has_errors() {
         return Err(diagnostics.into());
     }
-    let documents = (site.config.search.enabled && !options.no_search).then(|| search::each_document(&site));
+    let documents = (site.config.search.enabled && !options.no_search).then(|| search::pending(&site));
     let write_failure =
         |e: std::io::Error| Failure::Other(format!("cannot write the site to `{}`: {e}", target.display()));
     let staging = Staging::new(&target).map_err(write_failure)?;

@@ -22,6 +22,7 @@ use crate::highlight::escape;
 use crate::site::Site;
 use pagefind::api::PagefindIndex;
 use pagefind::options::PagefindServiceConfig;
+use rayon::prelude::*;
 
 /// A page as pagefind sees it.
 pub struct Document {
@@ -32,18 +33,32 @@ pub struct Document {
 /// The searchable documents of a site: articles, sections with an introduction, and the first
 /// page of every term's list in every language.
 pub fn documents(site: &Site) -> Vec<Document> {
-    each_document(site).collect()
+    pending(site).map(Pending::make).collect()
 }
 
-/// [`documents`], made one at a time as they are taken, so that a build never holds them all.
-pub fn each_document(site: &Site) -> impl Iterator<Item = Document> + '_ {
-    let pages = site
-        .pages
-        .iter()
-        .enumerate()
-        .filter(|(p, page)| !page.is_index || !site.rendered[*p].html.trim().is_empty())
-        .map(|(p, page)| page_document(site, p, page));
-    pages.chain(term_documents(site)).chain(trials_documents(site))
+/// A document, or a page's document still to be made.
+pub enum Pending<'a> {
+    Page(&'a Site, usize),
+    Made(Document),
+}
+
+impl Pending<'_> {
+    fn make(self) -> Document {
+        match self {
+            Pending::Page(site, p) => page_document(site, p, &site.pages[p]),
+            Pending::Made(document) => document,
+        }
+    }
+}
+
+/// [`documents`], the pages' still to be made, so that the indexer makes them a batch at a
+/// time (on all cores) and a build never holds them all.
+pub fn pending(site: &Site) -> impl Iterator<Item = Pending<'_>> + '_ {
+    let pages = (0..site.pages.len())
+        .filter(|&p| !site.pages[p].is_index || !site.rendered[p].html.trim().is_empty())
+        .map(move |p| Pending::Page(site, p));
+    let others = term_documents(site).into_iter().chain(trials_documents(site));
+    pages.chain(others.map(Pending::Made))
 }
 
 /// The table of every trial, once per language: each trial's name, ids and what it found, so
@@ -208,13 +223,13 @@ const BATCH: usize = 512;
 
 /// Indexes the documents; returns (path inside the output, contents) of the bundle.
 pub fn index(documents: Vec<Document>) -> Result<Vec<(String, Vec<u8>)>, String> {
-    index_then(documents, || ())
+    index_then(documents.into_iter().map(Pending::Made), || ())
 }
 
 /// [`index`], taking the documents a batch at a time, and calling `parsed` once pagefind has
 /// parsed every document (or failed to), before it builds and compresses the index.
-pub fn index_then(
-    documents: impl IntoIterator<Item = Document>,
+pub fn index_then<'a>(
+    documents: impl IntoIterator<Item = Pending<'a>>,
     parsed: impl FnOnce(),
 ) -> Result<Vec<(String, Vec<u8>)>, String> {
     let runtime = tokio::runtime::Builder::new_current_thread()
@@ -244,12 +259,19 @@ pub fn index_then(
 
 /// Gives pagefind the documents a batch at a time, in order (the index numbers pages in the
 /// order they are added, so it is the same as one call with all of them).
-async fn add_in_batches(
+async fn add_in_batches<'a>(
     index: &mut PagefindIndex,
-    mut documents: impl Iterator<Item = Document>,
+    mut documents: impl Iterator<Item = Pending<'a>>,
 ) -> Result<(), String> {
     loop {
-        let batch: Vec<(String, String)> = documents.by_ref().take(BATCH).map(|d| (d.url, d.html)).collect();
+        let batch: Vec<Pending<'a>> = documents.by_ref().take(BATCH).collect();
+        let batch: Vec<(String, String)> = batch
+            .into_par_iter()
+            .map(|pending| {
+                let document = pending.make();
+                (document.url, document.html)
+            })
+            .collect();
         if batch.is_empty() {
             return Ok(());
         }
