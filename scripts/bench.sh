@@ -7,9 +7,11 @@
 #
 # Per size: clean builds timed with hyperfine in alternating rounds (one run of each tool per round,
 # into an output folder that does not exist: the previous one is moved aside, and removed after
-# the size's builds), peak memory with /usr/bin/time -v (one build per tool), cellbook's search
-# share (its summary line, and a build with `[search] enabled = false`), and the one-page edit
-# latency of `cellbook serve` and `hugo server`. Corpora and scratch live in /tmp/cellbook-bench
+# the size's builds), builds over the previous output after a one-page edit and second builds with
+# nothing changed (cellbook and Hugo, alternating), peak memory with /usr/bin/time -v (one build
+# per tool), cellbook's search share (its summary line, and a build with `[search] enabled =
+# false`), and the one-page edit latency of `cellbook serve` and `hugo server`. Missing tools are
+# installed (hyperfine and Hugo with apt-get, mdBook with cargo). Corpora and scratch live in /tmp/cellbook-bench
 # (BENCH_WORK to change it; never inside the repository) and are reused between runs. Results go
 # to bench/results/size-N.json; BENCHMARKS.md and bench/scaling.svg are rendered from all of them,
 # keeping BENCHMARKS.md's "Profile notes" section as it is (BENCH_RESULTS, BENCH_MD, BENCH_SVG
@@ -33,7 +35,7 @@ DO_EDIT=1
 CELLBOOK_BIN=""
 BUILD_LIMIT="" # seconds for one clean build; default max(300, 0.1 s per page)
 
-usage() { sed -n '2,16p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,18p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
 log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 note() { printf '    %s\n' "$*" >&2; }
 warn() { printf 'warning: %s\n' "$*" >&2; }
@@ -96,9 +98,14 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 SUDO=""
-[[ $(id -u) -eq 0 ]] || SUDO="sudo"
+[[ $(id -u) -eq 0 ]] || SUDO="sudo -n"
 apt_install() { # package
   local logf="$RUN_DIR/apt-$1.log"
+  if [[ -n $SUDO ]] && ! sudo -n true 2>/dev/null; then
+    warn "'$1' is missing and this script is not running as root (nor has sudo without a password):"
+    warn "install it with: sudo apt-get install -y $1 (Debian/Ubuntu), or rerun as root"
+    return 1
+  fi
   log "installing $1 with apt-get (log: $logf)"
   if ! $SUDO env DEBIAN_FRONTEND=noninteractive timeout 900 apt-get install -y -q "$1" >"$logf" 2>&1; then
     $SUDO timeout 600 apt-get update -q >>"$logf" 2>&1 || true
@@ -376,6 +383,8 @@ bench_size() {
       warn "a timed build failed or the runs went over ${budget}s (see $raw/hyperfine.txt)"
       for tool in "${keep_names[@]}"; do echo "timed runs failed" >"$raw/state-$tool.txt"; done
     fi
+    bash -c "$prepare"
+    rebuild_rounds "$size" "$raw" "$limit" "$budget"
     python3 "$HELPERS/report.py" merge-runs --raw "$raw" --out "$raw/hyperfine.json"
     bash -c "$prepare"
   fi
@@ -390,6 +399,56 @@ bench_size() {
   mkdir -p "$RESULTS"
   python3 "$HELPERS/report.py" collect --raw "$raw" --out "$RESULTS/size-$size.json" ||
     warn "could not collect the results of size $size (raw files in $raw)"
+}
+
+# Builds over the previous output, the way an editor rebuilds, for cellbook and Hugo (mdBook and
+# cellbook without search are measured into new folders only): first one untimed build of each
+# into its output folder, then alternating rounds of a build after one page was edited (a
+# sentence appended to the probe page in `--prepare`; every page is rendered again and Hugo
+# overwrites its files in place, cellbook writes the files whose bytes changed), then alternating
+# rounds of a second build with nothing changed (cellbook checks its inputs and output and stops;
+# Hugo has no such check and builds again). Results join the clean builds' as `TOOL-over` and
+# `TOOL-noop` (hf-ROUND-1I.json and hf-ROUND-2I.json).
+rebuild_rounds() { # size raw limit budget (uses keep_names, keep_cmds, cb_site, probe_src, hugo_site)
+  local size=$1 raw=$2 limit=$3 budget=$4 i tool kind round
+  local names=() cmds=() edits=()
+  for i in "${!keep_names[@]}"; do
+    tool=${keep_names[$i]}
+    case "$tool" in
+      cellbook) edits+=("$cb_site/$probe_src") ;;
+      hugo) edits+=("$hugo_site/$(manifest_get "$hugo_site" probe_source)") ;;
+      *) continue ;;
+    esac
+    names+=("$tool")
+    # Their own logs: the clean builds' summary lines feed the search-share table.
+    cmds+=("${keep_cmds[$i]//-$tool.log/-$tool-rebuild.log}")
+  done
+  ((${#names[@]})) || return 0
+  mkdir -p "$out"
+  for i in "${!names[@]}"; do
+    log "size $size: ${names[$i]}, one build to have a previous output"
+    timeout -k 10 "$limit" bash -c "${cmds[$i]}" || { warn "${names[$i]}: the first build over nothing failed" && return 0; }
+  done
+  settle_after_removal
+  local deadline=$((SECONDS + 2 * budget))
+  for kind in over noop; do
+    log "size $size: $RUNS rounds of builds $([[ $kind == over ]] && echo "after a one-page edit" || echo "with nothing changed"), alternating: ${names[*]}"
+    for round in $(seq 1 "$RUNS"); do
+      for i in "${!names[@]}"; do
+        ((SECONDS < deadline)) || { warn "rebuild rounds over their time budget; stopping" && return 0; }
+        local prep="true" slot=$((i + 10))
+        if [[ $kind == over ]]; then
+          prep="echo \"Edited for the benchmark, round $round.\" >>$(q "${edits[$i]}")"
+        else
+          slot=$((i + 20))
+        fi
+        timeout -k 10 "$limit" hyperfine --runs 1 --prepare "$prep" --export-json "$raw/hf-$round-$slot.json" \
+          --command-name "${names[$i]}-$kind" "${cmds[$i]}" 2>&1 | tee -a "$raw/hyperfine.txt" >&2 ||
+          { warn "a timed rebuild failed (see $raw/hyperfine.txt)" && return 0; }
+      done
+    done
+  done
+  grep -c '^nothing changed' "$raw/summary-cellbook-rebuild.log" >"$raw/noop-cellbook.txt" 2>/dev/null || true
 }
 
 # Two series on one server: with the server idle before each edit (no build for 1 s and the

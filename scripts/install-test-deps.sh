@@ -31,6 +31,10 @@ missing=()
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 installed fonts-noto-cjk || missing+=(fonts-noto-cjk)
 command -v java >/dev/null || missing+=(default-jre-headless)
+# The check that vendor/pagefind is pagefind as published plus its patches
+# (scripts/vendor-pagefind.sh, tests/pagefind_patches.rs) downloads and patches the package.
+command -v curl >/dev/null || missing+=(curl)
+command -v patch >/dev/null || missing+=(patch)
 if [ ${#missing[@]} -gt 0 ]; then
   apt_install "${missing[@]}"
 fi

@@ -7,7 +7,7 @@
 use crate::config::Config;
 use crate::dates::Dates;
 use crate::diagnostics::{Diagnostic, Diagnostics, Failure};
-use crate::output::{Staging, check_target};
+use crate::output::{Staging, Writer, Written, check_target, state};
 use crate::render::{self, OutputFile};
 use crate::site::Site;
 use crate::urls::BaseUrl;
@@ -39,6 +39,8 @@ pub struct Report {
     pub elapsed: Duration,
     pub output: PathBuf,
     pub search_time: Duration,
+    /// How the output folder was brought up to date.
+    pub written: Written,
 }
 
 /// A site rendered in memory: the model it came from, every output file, and what to copy.
@@ -54,52 +56,52 @@ pub struct Compiled {
     pub warnings: Vec<Diagnostic>,
 }
 
-impl Compiled {
-    pub fn articles(&self) -> usize {
-        self.site.pages.iter().filter(|p| !p.is_index).count()
-    }
-
-    pub fn terms(&self) -> usize {
-        self.site.config.taxonomies.iter().map(|t| t.terms.len()).sum()
-    }
-}
-
 /// The output folder a build writes to, from the options or `book.toml`.
-pub fn output_dir(options: &Options, config: &Config) -> PathBuf {
+pub(crate) fn output_dir(options: &Options, config: &Config) -> PathBuf {
     options.output.clone().unwrap_or_else(|| options.root.join(&config.build.build_dir))
 }
 
-/// Builds the site and swaps it into the output folder. Each page is written by the task that
-/// rendered it, so the rendered site is never held in memory whole (the dev server keeps it, and
-/// uses [`compile`] and [`write`]). The search index is built on a thread of its own: pagefind
-/// first parses the documents on every core, then builds, compresses and writes its files while
-/// the pages are rendered and written. Its last steps are partly serial (one folder of 10,000
-/// fragments takes its files one at a time), and the rendering fills the other core meanwhile.
+/// Builds the site into the output folder: a new site swapped in whole, or, over a complete output
+/// of cellbook's, only the changed files written in place; nothing at all when the output was
+/// built from the same inputs ([`crate::fingerprint`]) and has not changed since. Each page is
+/// written by the task that rendered it, so the rendered site is never held in memory whole (the
+/// dev server keeps it, and uses [`compile`] and [`write`]). The search index is built on a thread
+/// of its own: pagefind first parses the documents on every core, then builds, compresses and
+/// writes its files while the pages are rendered and written. Its last steps are partly serial
+/// (one folder of 10,000 fragments takes its files one at a time), and the rendering fills the
+/// other core meanwhile.
 pub fn build(options: &Options) -> Result<Report, Failure> {
     let start = Instant::now();
     let config = Config::load(&options.root).map_err(Failure::Diagnostics)?;
-    let target = check_target(&options.root, &output_dir(options, &config)).map_err(Failure::Other)?;
+    let target = check_target(&options.root, &output_dir(options, &config)).map_err(Failure::other)?;
+    let fingerprint = crate::fingerprint::of(options);
+    crate::progress::phase("fingerprint the inputs", start);
+    let check_start = Instant::now();
+    if let Some(files) = unchanged(&target, fingerprint.as_deref()) {
+        crate::progress::phase("check the output: nothing changed", check_start);
+        return Ok(Report::nothing_changed(files, target, start));
+    }
     let (site, diagnostics, statics) = model(options, config);
     if diagnostics.has_errors() {
         return Err(diagnostics.into());
     }
     let documents = (site.config.search.enabled && !options.no_search).then(|| search::pending(&site));
     let write_failure =
-        |e: std::io::Error| Failure::Other(format!("cannot write the site to `{}`: {e}", target.display()));
-    let staging = Staging::new(&target).map_err(write_failure)?;
+        |e: std::io::Error| Failure::caused(format!("cannot write the site to `{}`", target.display()), e);
+    let writer = Writer::new(&target).map_err(write_failure)?;
     let written = std::thread::scope(|scope| {
         let (parsed, documents_parsed) = std::sync::mpsc::channel();
-        let staging = &staging;
+        let writer = &writer;
         let search = documents.map(|documents| {
             scope.spawn(move || {
                 let search_start = Instant::now();
                 let bundle = search::index_then(documents, || {
                     let _ = parsed.send(());
                 })
-                .map_err(Failure::Other)?;
+                .map_err(Failure::other)?;
                 let start = Instant::now();
                 // One thread: the fragments share one folder, whose lock takes one file at a time.
-                bundle.iter().try_for_each(|(rel, bytes)| staging.write(rel, bytes)).map_err(write_failure)?;
+                bundle.iter().try_for_each(|(rel, bytes)| writer.write(rel, bytes)).map_err(write_failure)?;
                 crate::progress::phase("search: write the index", start);
                 Ok((bundle.len(), search_start.elapsed()))
             })
@@ -109,23 +111,25 @@ pub fn build(options: &Options) -> Result<Report, Failure> {
         // Without search the sender went with the unused closure, and this returns at once.
         let _ = documents_parsed.recv();
         let write_start = Instant::now();
-        let files = stream(staging, &templates, &site, &dates, &copies, &extra, &write_failure)?;
+        let files = stream(writer, &templates, &site, &dates, &copies, &extra, &write_failure)?;
         crate::progress::phase("render and write", write_start);
         let Some(search) = search else { return Ok((files, Duration::ZERO, warnings)) };
         let (count, search_time) =
-            search.join().unwrap_or_else(|_| Err(Failure::Other("the search indexer failed".into())))?;
+            search.join().unwrap_or_else(|_| Err(Failure::other("the search indexer failed")))?;
         Ok((files + count, search_time, warnings))
     });
     let (files, search_time, warnings) = match written {
         Ok(written) => written,
         Err(failure) => {
-            staging.abandon();
+            writer.abandon();
             return Err(failure);
         }
     };
     let publish_start = Instant::now();
-    staging.commit().map_err(write_failure)?;
-    crate::progress::phase("publish (swap in, remove the previous site)", publish_start);
+    let written = writer.commit().map_err(write_failure)?;
+    // Not recorded (a file system without extended attributes): the next build rebuilds whole.
+    let _ = state::mark_complete(&target, fingerprint.as_deref());
+    crate::progress::phase("publish (swap in or update in place)", publish_start);
     Ok(Report {
         pages: site.pages.iter().filter(|p| !p.is_index).count(),
         sections: site.sections.len(),
@@ -135,13 +139,40 @@ pub fn build(options: &Options) -> Result<Report, Failure> {
         elapsed: start.elapsed(),
         output: target,
         search_time,
+        written,
     })
+}
+
+/// The number of files of the output, when it is complete, was built from inputs with this
+/// fingerprint, and nothing in it changed since.
+fn unchanged(target: &Path, fingerprint: Option<&str>) -> Option<usize> {
+    let state::State::Complete(Some(recorded)) = state::read(target) else { return None };
+    if Some(recorded.as_str()) != fingerprint {
+        return None;
+    }
+    state::unchanged_files(target)
+}
+
+impl Report {
+    fn nothing_changed(files: usize, output: PathBuf, start: Instant) -> Report {
+        Report {
+            pages: 0,
+            sections: 0,
+            terms: 0,
+            files,
+            warnings: Vec::new(),
+            elapsed: start.elapsed(),
+            output,
+            search_time: Duration::ZERO,
+            written: Written::NothingChanged,
+        }
+    }
 }
 
 /// Writes the copies, every rendered document as soon as it is rendered, then the generated
 /// files, in the order [`stage`] writes them; returns how many files.
 fn stream(
-    staging: &Staging,
+    writer: &Writer,
     templates: &render::Prepared,
     site: &Site,
     dates: &Dates,
@@ -149,19 +180,19 @@ fn stream(
     extra: &[(String, Vec<u8>)],
     write_failure: &dyn Fn(std::io::Error) -> Failure,
 ) -> Result<usize, Failure> {
-    copies.par_iter().try_for_each(|(rel, source)| staging.copy(rel, source)).map_err(write_failure)?;
+    copies.par_iter().try_for_each(|(rel, source)| writer.copy(rel, source)).map_err(write_failure)?;
     let jobs = render::all_jobs(site);
     let rendered =
-        render::render_each(templates, site, dates, &jobs, |file| staging.write(&file.path, file.contents.as_bytes()))
+        render::render_each(templates, site, dates, &jobs, |file| writer.write(&file.path, file.contents.as_bytes()))
             .map_err(|e| match e {
-                render::StreamError::Templates(problems) => Failure::Diagnostics(problems),
-                render::StreamError::Write(e) => write_failure(e),
-            })?;
-    extra.par_iter().try_for_each(|(rel, bytes)| staging.write(rel, bytes)).map_err(write_failure)?;
+            render::StreamError::Templates(problems) => Failure::Diagnostics(problems),
+            render::StreamError::Write(e) => write_failure(e),
+        })?;
+    extra.par_iter().try_for_each(|(rel, bytes)| writer.write(rel, bytes)).map_err(write_failure)?;
     Ok(copies.len() + rendered + extra.len())
 }
 
-pub fn base_url(options: &Options, config: &Config) -> BaseUrl {
+pub(crate) fn base_url(options: &Options, config: &Config) -> BaseUrl {
     BaseUrl::parse(options.base_url.as_deref().or(config.output.html.site_url.as_deref()).unwrap_or("/"))
 }
 
@@ -190,7 +221,7 @@ pub fn compile(options: &Options, config: Config) -> Result<Compiled, Failure> {
 }
 
 /// Renders a checked model; fails with all errors found so far and the templates' own.
-pub fn render_model(
+pub(crate) fn render_model(
     options: &Options,
     site: Site,
     diagnostics: Diagnostics,

@@ -11,8 +11,8 @@
 
 use crate::build::{self, Options};
 use crate::config::Config;
-use crate::diagnostics::{Diagnostic, Diagnostics, Failure, LineIndex};
-use crate::site::Site;
+use crate::diagnostics::{Diagnostic, Diagnostics, Failure};
+use crate::site::{PageId, Site};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
@@ -103,22 +103,24 @@ fn pass(root: &Path, drafts: bool, check_external: bool) -> Result<Pass, String>
     pass.findings = match build::render_model(&options, site, diagnostics, statics) {
         Ok(compiled) => compiled.warnings,
         Err(Failure::Diagnostics(all)) => all,
-        Err(Failure::Other(message)) => return Err(message),
+        Err(other @ Failure::Other { .. }) => return Err(other.to_string()),
     };
     Ok(pass)
 }
 
+/// The findings in the model, at the positions kept when the files were parsed; the editorial
+/// lints also read the pages' text under `root`, as their bodies are not kept after rendering.
 fn lints(site: &Site, root: &Path) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     let today = crate::dates::today();
-    let mut linked = vec![false; site.pages.len()];
+    let mut linked = site.pages.map_ids(|_| false);
     for rendered in &site.rendered {
         for &to in &rendered.links_to {
             linked[to] = true;
         }
     }
-    let mut titles: BTreeMap<(&str, &str), Vec<usize>> = BTreeMap::new();
-    for (p, page) in site.pages.iter().enumerate() {
+    let mut titles: BTreeMap<(&str, &str), Vec<PageId>> = BTreeMap::new();
+    for (p, page) in site.pages.iter_ids() {
         let file = &page.file;
         if page.is_index {
             continue;
@@ -131,23 +133,19 @@ fn lints(site: &Site, root: &Path) -> Vec<Diagnostic> {
         if let Some(due) = page.front.next_review
             && due < today
         {
-            out.push(Diagnostic::warning(
-                file,
-                line_of(root, file, "next_review"),
-                1,
-                format!("review overdue: next_review was {due}"),
-            ));
+            let (line, col) = page.front.positions.key("next_review");
+            out.push(Diagnostic::warning(file, line, col, format!("review overdue: next_review was {due}")));
         }
         let cited = &site.rendered[p].cited;
         for reference in &page.front.references {
             if let Some(id) = &reference.id
                 && !cited.contains(id)
             {
-                let line = line_of(root, file, &format!("id: {id}"));
+                let (line, col) = page.front.positions.value("references", id, 0);
                 out.push(Diagnostic::warning(
                     file,
                     line,
-                    1,
+                    col,
                     format!("reference `{id}` is never cited; cite it as [@{id}] or remove it"),
                 ));
             }
@@ -158,22 +156,24 @@ fn lints(site: &Site, root: &Path) -> Vec<Diagnostic> {
         for &p in pages {
             let others: Vec<String> =
                 pages.iter().filter(|&&q| q != p).map(|&q| site.pages[q].file.display().to_string()).collect();
+            let page = &site.pages[p];
+            let (line, col) = page.front.positions.key("title");
             out.push(Diagnostic::warning(
-                &site.pages[p].file,
-                line_of(root, &site.pages[p].file, "title:"),
-                1,
+                &page.file,
+                line,
+                col,
                 format!("duplicate title, also used by {}", others.join(", ")),
             ));
         }
     }
-    out.extend(unused_terms(site, root));
+    out.extend(unused_terms(site));
     out.extend(editorial::lints(site, root, today));
     out.extend(crate::translations::lints(site));
     out
 }
 
-/// Vocabulary terms no page uses, at their line in book.toml.
-fn unused_terms(site: &Site, root: &Path) -> Vec<Diagnostic> {
+/// Vocabulary terms no page uses, at their id in book.toml.
+fn unused_terms(site: &Site) -> Vec<Diagnostic> {
     let mut used: HashMap<(&str, &str), bool> = HashMap::new();
     for page in &site.pages {
         for (key, terms) in &page.front.terms {
@@ -182,15 +182,13 @@ fn unused_terms(site: &Site, root: &Path) -> Vec<Diagnostic> {
             }
         }
     }
-    let text = std::fs::read_to_string(root.join("book.toml")).unwrap_or_default();
-    let lines = LineIndex::new(&text);
     let mut out = Vec::new();
     // The evidence vocabularies are a fixed scale: an unused rung is not a mistake.
     let scales: Vec<&str> = site.config.evidence.iter().flat_map(|e| e.keys()).collect();
-    for taxonomy in site.config.taxonomies.iter().filter(|t| !scales.contains(&t.key.as_str())) {
-        for term in &taxonomy.terms {
+    for (t, taxonomy) in site.config.taxonomies.iter().enumerate().filter(|(_, t)| !scales.contains(&t.key.as_str())) {
+        for (i, term) in taxonomy.terms.iter().enumerate() {
             if !used.contains_key(&(taxonomy.key.as_str(), term.id.as_str())) {
-                let (line, col) = text.find(&format!("id = \"{}\"", term.id)).map_or((0, 0), |o| lines.position(o));
+                let (line, col) = site.config.spans.term_id(t, i);
                 out.push(Diagnostic::warning(
                     "book.toml",
                     line,
@@ -201,10 +199,4 @@ fn unused_terms(site: &Site, root: &Path) -> Vec<Diagnostic> {
         }
     }
     out
-}
-
-/// The 1-based line of the first line of a file containing `needle`, or 1.
-fn line_of(root: &Path, file: &Path, needle: &str) -> usize {
-    let text = std::fs::read_to_string(root.join(file)).unwrap_or_default();
-    text.lines().position(|l| l.contains(needle)).map_or(1, |i| i + 1)
 }

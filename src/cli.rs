@@ -2,7 +2,7 @@
 //! into printed lines and an exit code: 0 on success, 1 when the site has errors, 2 on misuse.
 
 use cellbook::build::{self, Options};
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -17,40 +17,24 @@ struct Cli {
 enum Command {
     /// Build the site into the output folder.
     Build {
-        /// The site's root folder (with book.toml, content/, templates/, static/).
-        #[arg(long, default_value = ".")]
-        root: PathBuf,
-        /// The output folder (default: `[build] build-dir` of book.toml, `book/`).
-        #[arg(long)]
-        output: Option<PathBuf>,
-        /// The URL the site is published at, e.g. https://owner.github.io/repo/ (default: site-url).
-        #[arg(long)]
-        base_url: Option<String>,
-        /// Include pages marked `draft: true`.
-        #[arg(long)]
-        drafts: bool,
+        #[command(flatten)]
+        site: SiteArgs,
     },
     /// Build, serve on 127.0.0.1, rebuild on change and reload open browser tabs.
+    #[command(mut_arg("base_url", |arg| {
+        arg.help("Serve under this URL, e.g. http://127.0.0.1:3000/repo/ to preview a sub-path (default: the server's)")
+    }))]
     Serve {
-        #[arg(long, default_value = ".")]
-        root: PathBuf,
+        #[command(flatten)]
+        site: SiteArgs,
         #[arg(long, default_value_t = 3000)]
         port: u16,
         /// The address to listen on; anything but loopback exposes the preview to the network.
         #[arg(long, default_value = "127.0.0.1")]
         bind: String,
-        /// Serve under this URL, e.g. http://127.0.0.1:3000/repo/ to preview a sub-path.
-        #[arg(long)]
-        base_url: Option<String>,
-        /// The output folder (default: `[build] build-dir` of book.toml).
-        #[arg(long)]
-        output: Option<PathBuf>,
         /// Open the site in the default browser.
         #[arg(long)]
         open: bool,
-        /// Include pages marked `draft: true`.
-        #[arg(long)]
-        drafts: bool,
     },
     /// Create a new article with every front-matter field the site expects.
     New {
@@ -97,6 +81,30 @@ enum Command {
     },
 }
 
+/// What `build` and `serve` both take: which site, built where, for which URL.
+#[derive(Args)]
+struct SiteArgs {
+    /// The site's root folder (with book.toml, content/, templates/, static/).
+    #[arg(long, default_value = ".")]
+    root: PathBuf,
+    /// The output folder (default: `[build] build-dir` of book.toml, `book/`).
+    #[arg(long)]
+    output: Option<PathBuf>,
+    /// The URL the site is published at, e.g. https://owner.github.io/repo/ (default: site-url).
+    #[arg(long)]
+    base_url: Option<String>,
+    /// Include pages marked `draft: true`.
+    #[arg(long)]
+    drafts: bool,
+}
+
+impl SiteArgs {
+    fn options(self) -> Options {
+        let SiteArgs { root, output, base_url, drafts } = self;
+        Options { root, output, base_url, drafts, no_search: false }
+    }
+}
+
 #[derive(Subcommand)]
 enum ThemeCommand {
     /// Copy the built-in theme into the site's templates/ and static/ for editing; a site's own
@@ -117,12 +125,9 @@ pub enum Format {
 pub fn run() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
-        Command::Build { root, output, base_url, drafts } => {
-            build_site(Options { root, output, base_url, drafts, no_search: false })
-        }
-        Command::Serve { root, port, bind, base_url, output, open, drafts } => {
-            let options = Options { root, output, base_url, drafts, no_search: false };
-            let serve = cellbook::serve::ServeOptions { build: options, port, bind, open };
+        Command::Build { site } => build_site(site.options()),
+        Command::Serve { site, port, bind, open } => {
+            let serve = cellbook::serve::ServeOptions { build: site.options(), port, bind, open };
             match cellbook::serve::run(serve) {
                 Ok(()) => ExitCode::SUCCESS,
                 Err(failure) => {
@@ -182,19 +187,29 @@ fn build_site(options: Options) -> ExitCode {
     let result = build::build(&options);
     progress.finish();
     match result {
+        Ok(report) if report.written == cellbook::output::Written::NothingChanged => {
+            println!(
+                "nothing changed: {} ({} files) was built from these sources and is as it was written; checked in {:.2?}",
+                report.output.display(),
+                report.files,
+                report.elapsed
+            );
+            ExitCode::SUCCESS
+        }
         Ok(report) => {
             for warning in &report.warnings {
                 eprintln!("{warning}");
             }
             println!(
-                "built {} pages, {} sections, {} terms ({} files) into {} in {:.2?} (search index {:.2?})",
+                "built {} pages, {} sections, {} terms ({} files) into {} in {:.2?} (search index {:.2?}); {}",
                 report.pages,
                 report.sections,
                 report.terms,
                 report.files,
                 report.output.display(),
                 report.elapsed,
-                report.search_time
+                report.search_time,
+                report.written
             );
             ExitCode::SUCCESS
         }

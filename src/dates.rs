@@ -15,7 +15,7 @@ pub struct Dates {
 
 impl Dates {
     /// One `git log` over `content/`, newest commit first: the first date seen for a file wins.
-    pub fn from_git(root: &Path) -> Dates {
+    pub(crate) fn from_git(root: &Path) -> Dates {
         let output = Command::new("git")
             .arg("-C")
             .arg(root)
@@ -38,14 +38,14 @@ impl Dates {
     }
 
     /// The last commit date of a file given relative to the site root.
-    pub fn last_commit(&self, file: &Path) -> Option<&str> {
+    pub(crate) fn last_commit(&self, file: &Path) -> Option<&str> {
         self.last_commit.get(file).map(String::as_str)
     }
 }
 
 /// "Now" for anything time-dependent that is not a page's own date: `SOURCE_DATE_EPOCH` when set
 /// (reproducible builds), else the clock.
-pub fn today() -> jiff::civil::Date {
+pub(crate) fn today() -> jiff::civil::Date {
     let timestamp = std::env::var("SOURCE_DATE_EPOCH")
         .ok()
         .and_then(|s| s.trim().parse::<i64>().ok())

@@ -30,19 +30,17 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
-    pub fn error(path: impl Into<PathBuf>, line: usize, col: usize, message: impl Into<String>) -> Self {
+    pub(crate) fn error(path: impl Into<PathBuf>, line: usize, col: usize, message: impl Into<String>) -> Self {
         Diagnostic { severity: Severity::Error, path: path.into(), line, col, message: message.into() }
     }
 
-    pub fn warning(path: impl Into<PathBuf>, line: usize, col: usize, message: impl Into<String>) -> Self {
+    pub(crate) fn warning(path: impl Into<PathBuf>, line: usize, col: usize, message: impl Into<String>) -> Self {
         Diagnostic { severity: Severity::Warning, ..Diagnostic::error(path, line, col, message) }
     }
 
     /// Adds "did you mean `x`?" to the message when a near match exists.
-    pub fn with_hint(mut self, hint: Option<String>) -> Self {
-        if let Some(hint) = hint {
-            self.message = format!("{}; did you mean `{hint}`?", self.message);
-        }
+    pub(crate) fn with_hint(mut self, hint: Option<String>) -> Self {
+        self.message = with_hint(self.message, hint);
         self
     }
 
@@ -71,6 +69,40 @@ impl fmt::Display for Diagnostic {
     }
 }
 
+/// A problem at a position of a file the caller names: the stages that read one file (front
+/// matter, a Markdown body, a trial record) return these, and the caller makes them diagnostics.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Problem {
+    pub line: usize,
+    pub col: usize,
+    pub message: String,
+}
+
+impl Problem {
+    pub(crate) fn new(line: usize, col: usize, message: impl Into<String>) -> Self {
+        Problem { line, col, message: message.into() }
+    }
+
+    /// Adds "did you mean `x`?" to the message when a near match exists.
+    pub(crate) fn with_hint(mut self, hint: Option<String>) -> Self {
+        self.message = with_hint(self.message, hint);
+        self
+    }
+
+    /// The problem as an error in `path`.
+    pub(crate) fn error_in(self, path: impl Into<PathBuf>) -> Diagnostic {
+        Diagnostic::error(path, self.line, self.col, self.message)
+    }
+}
+
+/// `message` with "; did you mean `hint`?" when there is a hint.
+pub(crate) fn with_hint(message: String, hint: Option<String>) -> String {
+    match hint {
+        Some(hint) => format!("{message}; did you mean `{hint}`?"),
+        None => message,
+    }
+}
+
 /// The findings of one run, sorted by file and position when printed.
 #[derive(Debug, Default)]
 pub struct Diagnostics {
@@ -78,11 +110,7 @@ pub struct Diagnostics {
 }
 
 impl Diagnostics {
-    pub fn push(&mut self, diagnostic: Diagnostic) {
-        self.items.push(diagnostic);
-    }
-
-    pub fn extend(&mut self, more: impl IntoIterator<Item = Diagnostic>) {
+    pub(crate) fn extend(&mut self, more: impl IntoIterator<Item = Diagnostic>) {
         self.items.extend(more);
     }
 
@@ -90,27 +118,49 @@ impl Diagnostics {
         self.items.iter().any(Diagnostic::is_error)
     }
 
-    pub fn error_count(&self) -> usize {
-        self.items.iter().filter(|d| d.is_error()).count()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.items.is_empty()
-    }
-
     /// The findings in a stable order (path, line, column, message), duplicates removed.
-    pub fn sorted(mut self) -> Vec<Diagnostic> {
+    pub(crate) fn sorted(mut self) -> Vec<Diagnostic> {
         self.items.sort_by(|a, b| (&a.path, a.line, a.col, &a.message).cmp(&(&b.path, b.line, b.col, &b.message)));
         self.items.dedup();
         self.items
     }
 }
 
-/// The error a whole run ends with: either diagnostics tied to files or a plain failure.
+/// The error a whole run ends with: either diagnostics tied to files, or a failure outside the
+/// site's content (the disk, the network, a thread) with the error that caused it, when there is one.
 #[derive(Debug)]
 pub enum Failure {
     Diagnostics(Vec<Diagnostic>),
-    Other(String),
+    Other {
+        /// What cellbook was doing, e.g. "cannot write the site to `book/`".
+        doing: String,
+        /// The underlying error, kept for [`std::error::Error::source`].
+        cause: Option<Box<dyn std::error::Error + Send + Sync>>,
+    },
+}
+
+impl Failure {
+    /// A failure with no underlying error: the message says it all.
+    pub(crate) fn other(doing: impl Into<String>) -> Failure {
+        Failure::Other { doing: doing.into(), cause: None }
+    }
+
+    /// `doing` failed because of `cause`; shown as "doing: cause".
+    pub(crate) fn caused(
+        doing: impl Into<String>,
+        cause: impl Into<Box<dyn std::error::Error + Send + Sync>>,
+    ) -> Failure {
+        Failure::Other { doing: doing.into(), cause: Some(cause.into()) }
+    }
+}
+
+impl std::error::Error for Failure {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Failure::Other { cause: Some(cause), .. } => Some(cause.as_ref()),
+            _ => None,
+        }
+    }
 }
 
 impl fmt::Display for Failure {
@@ -123,12 +173,11 @@ impl fmt::Display for Failure {
                 let errors = items.iter().filter(|d| d.is_error()).count();
                 write!(f, "{errors} error{}", if errors == 1 { "" } else { "s" })
             }
-            Failure::Other(message) => f.write_str(message),
+            Failure::Other { doing, cause: None } => f.write_str(doing),
+            Failure::Other { doing, cause: Some(cause) } => write!(f, "{doing}: {cause}"),
         }
     }
 }
-
-impl std::error::Error for Failure {}
 
 impl From<Diagnostics> for Failure {
     fn from(diagnostics: Diagnostics) -> Self {
@@ -137,19 +186,19 @@ impl From<Diagnostics> for Failure {
 }
 
 /// Maps byte offsets in a text to 1-based line and character columns.
-pub struct LineIndex<'a> {
+pub(crate) struct LineIndex<'a> {
     text: &'a str,
     starts: Vec<usize>,
 }
 
 impl<'a> LineIndex<'a> {
-    pub fn new(text: &'a str) -> Self {
+    pub(crate) fn new(text: &'a str) -> Self {
         let starts = std::iter::once(0).chain(text.match_indices('\n').map(|(i, _)| i + 1)).collect();
         LineIndex { text, starts }
     }
 
     /// (line, column) of a byte offset, both 1-based.
-    pub fn position(&self, offset: usize) -> (usize, usize) {
+    pub(crate) fn position(&self, offset: usize) -> (usize, usize) {
         let offset = offset.min(self.text.len());
         let line = self.starts.partition_point(|&start| start <= offset) - 1;
         let start = self.starts[line];
@@ -159,7 +208,7 @@ impl<'a> LineIndex<'a> {
 }
 
 /// The nearest candidate to `wrong` by edit distance, if it is close enough to be a likely typo.
-pub fn suggest<'a>(wrong: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<String> {
+pub(crate) fn suggest<'a>(wrong: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<String> {
     candidates
         .into_iter()
         .map(|c| (strsim::jaro_winkler(wrong, c), c))
@@ -169,7 +218,7 @@ pub fn suggest<'a>(wrong: &str, candidates: impl IntoIterator<Item = &'a str>) -
 }
 
 /// A path as shown to users: relative to `root` when it is inside it.
-pub fn display_path(root: &Path, path: &Path) -> PathBuf {
+pub(crate) fn display_path(root: &Path, path: &Path) -> PathBuf {
     path.strip_prefix(root).map(Path::to_path_buf).unwrap_or_else(|_| path.to_path_buf())
 }
 
@@ -190,5 +239,16 @@ mod tests {
         let terms = ["msc-bone-marrow", "msc-adipose", "hsc"];
         assert_eq!(suggest("msc-bonemarrow", terms).as_deref(), Some("msc-bone-marrow"));
         assert_eq!(suggest("zebra", terms), None);
+    }
+
+    #[test]
+    fn a_failure_outside_the_content_keeps_its_cause() {
+        let cause = std::io::Error::new(std::io::ErrorKind::PermissionDenied, "permission denied");
+        let failure = Failure::caused("cannot write the site to `book`", cause);
+        assert_eq!(failure.to_string(), "cannot write the site to `book`: permission denied");
+        let source = std::error::Error::source(&failure).expect("the cause is kept");
+        let io = source.downcast_ref::<std::io::Error>().expect("as the io::Error it was");
+        assert_eq!(io.kind(), std::io::ErrorKind::PermissionDenied);
+        assert!(std::error::Error::source(&Failure::other("the search indexer failed")).is_none());
     }
 }

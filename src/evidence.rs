@@ -139,7 +139,7 @@ id_enum! {
 
 impl Certainty {
     /// GRADE's symbols: one filled circle per level, ⊕⊕◯◯ for low.
-    pub fn symbols(self) -> String {
+    pub(crate) fn symbols(self) -> String {
         let filled = self as usize + 1;
         format!("{}{}", "⊕".repeat(filled), "◯".repeat(4 - filled))
     }
@@ -147,7 +147,7 @@ impl Certainty {
     /// Whether a plain-language finding is worded at this level, as GRADE's standard statements
     /// word it (Santesso et al. 2020): "very uncertain" at very low, "may" at low, "probably" at
     /// moderate; a plain verb ("reduces", "improves") only at high. Chinese wordings count too.
-    pub fn worded_in(self, finding: &str) -> bool {
+    pub(crate) fn worded_in(self, finding: &str) -> bool {
         let text = finding.to_lowercase();
         let has = |words: &[&str]| words.iter().any(|w| text.contains(w));
         let very_uncertain = has(&["very uncertain", "not known", "非常不确定", "尚不清楚", "不知道"]);
@@ -163,21 +163,10 @@ impl Certainty {
 }
 
 impl Design {
-    /// The CEBM 2011 level of evidence ("does this treatment help?"), 1 the strongest.
-    pub fn cebm_level(self) -> u8 {
-        match self {
-            Design::SystematicReview => 1,
-            Design::RandomisedTrial => 2,
-            Design::NonRandomisedControlled => 3,
-            Design::UncontrolledTrial | Design::CaseSeries => 4,
-            Design::Preclinical => 5,
-        }
-    }
-
     /// The design a study has, from how it was run. A comparison with historical or external
     /// controls is CEBM level 4, like a single-arm trial; only a concurrent control group makes a
     /// non-randomised study level 3.
-    pub fn of(kind: StudyKind, randomised: bool, control: Control) -> Design {
+    pub(crate) fn of(kind: StudyKind, randomised: bool, control: Control) -> Design {
         match (kind, randomised, control) {
             (StudyKind::CaseSeries, _, _) => Design::CaseSeries,
             (_, true, _) => Design::RandomisedTrial,
@@ -189,7 +178,7 @@ impl Design {
 
 impl Phase {
     /// schema.org's `phase` text for a MedicalTrial.
-    pub fn schema_org(self) -> Option<&'static str> {
+    pub(crate) fn schema_org(self) -> Option<&'static str> {
         Some(match self {
             Phase::EarlyPhase1 => "Early Phase 1",
             Phase::Phase1 => "Phase 1",
@@ -205,7 +194,7 @@ impl Phase {
 
 impl Status {
     /// schema.org's MedicalStudyStatus.
-    pub fn schema_org(self) -> Option<&'static str> {
+    pub(crate) fn schema_org(self) -> Option<&'static str> {
         Some(match self {
             Status::NotYetRecruiting => "https://schema.org/NotYetRecruiting",
             Status::Recruiting => "https://schema.org/Recruiting",
@@ -220,13 +209,13 @@ impl Status {
     }
 
     /// Whether the trial has stopped taking part in new ways (its results are due or in).
-    pub fn is_over(self) -> bool {
+    pub(crate) fn is_over(self) -> bool {
         matches!(self, Status::Completed | Status::Terminated | Status::Withdrawn)
     }
 }
 
 /// schema.org's MedicalTrialDesign values that describe a trial.
-pub fn schema_org_designs(randomised: bool, blinding: Blinding, control: Control) -> Vec<&'static str> {
+pub(crate) fn schema_org_designs(randomised: bool, blinding: Blinding, control: Control) -> Vec<&'static str> {
     let mut designs = Vec::new();
     if randomised {
         designs.push("https://schema.org/RandomizedTrial");

@@ -4,15 +4,15 @@
 //! matter or git only, so two builds of one commit give the same bytes.
 
 use crate::dates::Dates;
-use crate::highlight::escape;
-use crate::site::Site;
+use crate::html::escape;
 use crate::site::links::encode_path;
+use crate::site::{PageId, Site};
 use std::fmt::Write;
 
 /// How many articles the feed carries, newest first.
 const FEED_ENTRIES: usize = 50;
 
-fn page_date(site: &Site, dates: &Dates, p: usize) -> Option<String> {
+fn page_date(site: &Site, dates: &Dates, p: PageId) -> Option<String> {
     let front = &site.pages[p].front;
     front
         .updated
@@ -24,12 +24,12 @@ fn page_date(site: &Site, dates: &Dates, p: usize) -> Option<String> {
 /// A site path, its last change, and its translations as (language, site path).
 type SitemapUrl = (String, Option<String>, Vec<(String, String)>);
 
-pub fn sitemap(site: &Site, dates: &Dates) -> String {
+pub(crate) fn sitemap(site: &Site, dates: &Dates) -> String {
     let mut xml = String::from(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\" xmlns:xhtml=\"http://www.w3.org/1999/xhtml\">\n",
     );
     let mut urls: Vec<SitemapUrl> = Vec::new();
-    for (p, page) in site.pages.iter().enumerate() {
+    for (p, page) in site.pages.iter_ids() {
         let alternates = site
             .languages()
             .into_iter()
@@ -124,7 +124,7 @@ fn atom_document(site: &Site, feed: &Feed<'_>, mut entries: Vec<Entry>) -> Strin
 }
 
 /// A page as a feed entry, dated by its last change.
-fn page_entry(site: &Site, dates: &Dates, p: usize) -> Option<Entry> {
+fn page_entry(site: &Site, dates: &Dates, p: PageId) -> Option<Entry> {
     let page = &site.pages[p];
     let updated = page_date(site, dates, p)?;
     Some(Entry {
@@ -138,7 +138,7 @@ fn page_entry(site: &Site, dates: &Dates, p: usize) -> Option<Entry> {
 }
 
 /// The site's feed: its articles in the main language.
-pub fn atom(site: &Site, dates: &Dates) -> String {
+pub(crate) fn atom(site: &Site, dates: &Dates) -> String {
     let lang = site.default_lang();
     let entries =
         site.visible(lang).filter(|&p| site.pages[p].lang == lang).filter_map(|p| page_entry(site, dates, p)).collect();
@@ -148,15 +148,18 @@ pub fn atom(site: &Site, dates: &Dates) -> String {
 
 /// A feed per term page (`diseases/als/atom.xml`), in every language: the term's articles, so a
 /// reader can follow one disease or one cell type only.
-pub fn term_feeds(site: &Site, dates: &Dates) -> Vec<(String, String)> {
+pub(crate) fn term_feeds(site: &Site, dates: &Dates) -> Vec<(String, String)> {
     let mut feeds = Vec::new();
-    for (l, lang) in site.languages().into_iter().enumerate() {
-        for (t, taxonomy) in site.config.taxonomies.iter().enumerate() {
-            for (rank, term) in taxonomy.terms.iter().enumerate() {
-                let path = format!("{}atom.xml", site.term_url(t, rank, lang, 1));
+    for l in site.lang_ids() {
+        let lang = site.lang(l);
+        for t in site.taxonomy_ids() {
+            let taxonomy = site.taxonomy(t);
+            for id in site.term_ids(t) {
+                let term = site.term(id);
+                let path = format!("{}atom.xml", site.term_url(id, lang, 1));
                 let title = format!("{}: {}", taxonomy.title_in(lang), term.label_in(lang));
                 let feed = Feed { title: &title, subtitle: term.description_in(lang), path: &path };
-                let entries = site.terms[t][rank][l].pages.iter().filter_map(|&p| page_entry(site, dates, p)).collect();
+                let entries = site.term_pages(id, l).iter().filter_map(|&p| page_entry(site, dates, p)).collect();
                 feeds.push((path.clone(), atom_document(site, &feed, entries)));
             }
         }
@@ -166,7 +169,7 @@ pub fn term_feeds(site: &Site, dates: &Dates) -> Vec<(String, String)> {
 
 /// The feed of `/changes/`: every change of an article's design, result, certainty or
 /// regulatory status, newest first.
-pub fn changes_feed(site: &Site, title: &str) -> Option<(String, String)> {
+pub(crate) fn changes_feed(site: &Site, title: &str) -> Option<(String, String)> {
     let path = format!("{}atom.xml", crate::site::changes_path(site)?);
     let entries = crate::site::changes(site, site.default_lang())
         .into_iter()
@@ -183,6 +186,6 @@ pub fn changes_feed(site: &Site, title: &str) -> Option<(String, String)> {
     Some((path.clone(), atom_document(site, &feed, entries)))
 }
 
-pub fn robots(site: &Site) -> String {
+pub(crate) fn robots(site: &Site) -> String {
     format!("User-agent: *\nAllow: /\nSitemap: {}\n", site.base.absolute("sitemap.xml"))
 }

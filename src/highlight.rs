@@ -8,6 +8,7 @@
 //! parser state and reuses that parse when the same line comes in the same state. A line's parse
 //! depends only on the two, so the output is the same as without the memo.
 
+use crate::html::escape;
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::sync::OnceLock;
@@ -24,7 +25,7 @@ fn syntaxes() -> &'static SyntaxSet {
 }
 
 /// A code block as HTML: highlighted when the language is known, escaped text otherwise.
-pub fn code_block(lang: &str, code: &str) -> String {
+pub(crate) fn code_block(lang: &str, code: &str) -> String {
     let lang = lang.split([',', ' ']).next().unwrap_or("").trim();
     let set = syntaxes();
     let syntax = (!lang.is_empty()).then(|| set.find_syntax_by_token(lang)).flatten();
@@ -95,24 +96,8 @@ fn plain(lang: &str, code: &str) -> String {
     format!("<pre class=\"code\"><code{class}>{}</code></pre>\n", escape(code))
 }
 
-/// Escapes text for HTML element content and quoted attribute values.
-pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
 /// The light and the dark stylesheet for the highlighting classes.
-pub fn stylesheets() -> (String, String) {
+pub(crate) fn stylesheets() -> (String, String) {
     let themes = ThemeSet::load_defaults();
     let css = |name: &str| css_for_theme_with_class_style(&themes.themes[name], STYLE).unwrap_or_default();
     (css("InspiredGitHub"), css("base16-ocean.dark"))

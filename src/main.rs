@@ -2,7 +2,7 @@
 
 mod cli;
 
-// See Cargo.toml: glibc's malloc was an eighth of the build's CPU time.
+// See Cargo.toml: glibc's malloc costs the build's many short-lived strings more CPU time.
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
@@ -12,10 +12,10 @@ fn main() -> std::process::ExitCode {
 }
 
 /// Turns transparent huge pages off for this process. mimalloc asks for them, and a build's
-/// memory comes and goes fast: the kernel then spends its time zeroing 2 MiB pages for it (a
-/// sixth of the CPU of a 10,000-page build, BENCHMARKS.md profile notes). With 4 KiB pages the
-/// same build needs about half the system time and ends 1-3 s sooner. This applies to the
-/// mappings mimalloc has already made as well (the setting is the process's, checked per fault).
+/// memory comes and goes fast: the kernel then spends much of its time zeroing 2 MiB pages for it
+/// (BENCHMARKS.md, profile notes); with 4 KiB pages the build spends less time in the kernel.
+/// This applies to the mappings mimalloc has already made as well (the setting is the process's,
+/// checked per fault).
 fn no_transparent_huge_pages() {
     #[cfg(any(target_os = "linux", target_os = "android"))]
     // SAFETY: a system call with integer arguments that touches no memory of ours. If it fails

@@ -9,9 +9,11 @@
 //! when the page's raw HTML is published as written.
 
 use crate::content::front_matter::Reference;
-use crate::diagnostics::{LineIndex, suggest};
-use crate::highlight::{code_block, escape};
+use crate::diagnostics::{LineIndex, Problem, suggest};
+use crate::highlight::code_block;
+use crate::html::escape;
 use crate::safety::{Use, url_problem};
+use crate::site::PageId;
 use crate::urls::slugify;
 use pulldown_cmark::{BrokenLink, CodeBlockKind, CowStr, Event, Options, Parser, Tag, TagEnd};
 use serde::Serialize;
@@ -19,11 +21,11 @@ use std::collections::{BTreeSet, HashMap};
 
 /// What a link in the text points at, as decided by the site model.
 #[derive(Debug, PartialEq, Eq)]
-pub enum Target {
+pub(crate) enum Target {
     /// Another site (`https:`, `mailto:`...): left as it is.
     External,
     /// A page, section, term page or file of this site.
-    Site { href: String, page: Option<usize>, anchor: Option<String> },
+    Site { href: String, page: Option<PageId>, anchor: Option<String> },
     /// Nothing of this site is there; the message says what was looked for.
     Missing(String),
 }
@@ -31,7 +33,7 @@ pub enum Target {
 /// A link to a `#anchor` on another page, checked once every page's headings are known.
 #[derive(Debug, Clone)]
 pub struct AnchorRef {
-    pub page: usize,
+    pub page: PageId,
     pub anchor: String,
     pub line: usize,
     pub col: usize,
@@ -46,22 +48,14 @@ pub struct TocEntry {
     pub children: Vec<TocEntry>,
 }
 
-/// A problem in the body, at its line and column in the source file.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Problem {
-    pub line: usize,
-    pub col: usize,
-    pub message: String,
-}
-
 #[derive(Debug, Default)]
 pub struct Rendered {
     pub html: String,
     pub toc: Vec<TocEntry>,
     /// Every id on the page a `#anchor` may point at.
     pub ids: BTreeSet<String>,
-    /// Indexes of the pages this page links to.
-    pub links_to: BTreeSet<usize>,
+    /// The pages this page links to.
+    pub links_to: BTreeSet<PageId>,
     pub anchors: Vec<AnchorRef>,
     pub problems: Vec<Problem>,
     /// Reference ids cited in the text.
@@ -71,7 +65,7 @@ pub struct Rendered {
     pub words: usize,
 }
 
-pub struct Input<'a> {
+pub(crate) struct Input<'a> {
     pub body: &'a str,
     /// 1-based line of the body's first line in its file.
     pub body_line: usize,
@@ -93,7 +87,7 @@ fn options() -> Options {
 }
 
 /// Renders a page body. `resolve` maps a link destination to its [`Target`].
-pub fn render(input: &Input<'_>, resolve: &dyn Fn(&str) -> Target) -> Rendered {
+pub(crate) fn render(input: &Input<'_>, resolve: &dyn Fn(&str) -> Target) -> Rendered {
     let lines = LineIndex::new(input.body);
     let mut out = Rendered::default();
     let at = |offset: usize| {
@@ -190,8 +184,8 @@ pub fn render(input: &Input<'_>, resolve: &dyn Fn(&str) -> Target) -> Rendered {
     for (anchor, line, col) in local_anchors {
         if !out.ids.contains(&anchor) {
             let hint = suggest(&anchor, out.ids.iter().map(String::as_str));
-            let message = with_hint(format!("no heading or anchor `#{anchor}` on this page"), hint);
-            out.problems.push(Problem { line, col, message });
+            let message = format!("no heading or anchor `#{anchor}` on this page");
+            out.problems.push(Problem::new(line, col, message).with_hint(hint));
         }
     }
     out
@@ -234,13 +228,6 @@ fn raw_html_problems(pieces: &[(String, usize)]) -> Vec<(usize, String)> {
     crate::safety::raw_html_problems(&joined).into_iter().map(|f| (offset_in_body(f.at), f.message)).collect()
 }
 
-fn with_hint(message: String, hint: Option<String>) -> String {
-    match hint {
-        Some(hint) => format!("{message}; did you mean `{hint}`?"),
-        None => message,
-    }
-}
-
 /// The `<sup>` of an `[@id]` or `[@a; @b]` citation, numbered by the references' places in the
 /// front matter.
 fn citation(keys: &str, references: &[Reference], out: &mut Rendered, line: usize, col: usize) -> String {
@@ -254,8 +241,8 @@ fn citation(keys: &str, references: &[Reference], out: &mut Rendered, line: usiz
             }
             None => {
                 let hint = suggest(key, references.iter().filter_map(|r| r.id.as_deref()));
-                let message = with_hint(format!("citation `@{key}` matches no reference id in the front matter"), hint);
-                out.problems.push(Problem { line, col, message });
+                let message = format!("citation `@{key}` matches no reference id in the front matter");
+                out.problems.push(Problem::new(line, col, message).with_hint(hint));
             }
         }
     }
@@ -422,7 +409,7 @@ mod tests {
 
     #[test]
     fn thousands_of_equal_headings_get_unique_ids_in_linear_time() {
-        // Each id used to be found by counting up from `-1`: 20,000 equal headings took ~40 s.
+        // Each id used to be found by counting up from `-1`, which made many equal headings quadratic.
         let body = format!("## Same-1\n\n{}## {{#same-3}}\n\n## Same\n", "## Same\n\n".repeat(20_000));
         let start = std::time::Instant::now();
         let out = render_plain(&body);
@@ -439,7 +426,9 @@ mod tests {
         let input =
             Input { body: "[a](my%20page.md) [b](gone%20page.md)", body_line: 1, references: &[], raw_html: true };
         let out = render(&input, &|dest| match dest {
-            "my page.md" => Target::Site { href: "/my-page/".into(), page: Some(3), anchor: None },
+            "my page.md" => {
+                Target::Site { href: "/my-page/".into(), page: Some(crate::site::ids::Id::from_index(3)), anchor: None }
+            }
             other => Target::Missing(format!("broken link `{other}`")),
         });
         assert!(out.html.contains("<a href=\"/my-page/\">a</a>"), "{}", out.html);

@@ -1,20 +1,30 @@
-//! The output folder: staged writing, an atomic swap, and the marker that says cellbook owns it.
+//! The output folder: staged writing, an atomic swap, updates in place, and the marker that says
+//! cellbook owns it.
 //!
 //! In: the output path and the files of a successful build. Out: the new site in place of the
-//! old one. Everything is first written to a staging folder beside the output; only when all of
-//! it is written does the staging folder replace the output, so a failed or killed build leaves
-//! the previous site exactly as it was. cellbook refuses to write into the site root, an ancestor
-//! of it, the source folders, or a non-empty folder it did not create.
+//! old one. A folder that cellbook's marker records as complete ([`state`]) is brought up to date
+//! in place ([`update`]): only changed files are written, through a staging folder of the changes.
+//! Any other is rebuilt whole: everything is first written to a staging folder beside the
+//! output, and only when all of it is written does the staging folder replace the output. Either
+//! way a failed build leaves the previous site exactly as it was, and a killed one leaves the
+//! previous site, the new one, or an output marked as being updated, which the next build
+//! rebuilds whole. cellbook refuses to write into the site root, an ancestor of it, the source
+//! folders, or a non-empty folder it did not create.
+
+pub mod state;
+mod update;
+
+pub(crate) use update::{Update, Updated};
 
 use std::fs;
 use std::io::{self, Write};
 use std::path::{Component, Path, PathBuf};
 
 /// The file that marks a folder as cellbook's output.
-pub const MARKER: &str = ".cellbook-output";
+pub(crate) const MARKER: &str = ".cellbook-output";
 
 /// Makes `path` absolute and removes `.` and `..` without touching the disk.
-pub fn absolute(path: &Path) -> io::Result<PathBuf> {
+pub(crate) fn absolute(path: &Path) -> io::Result<PathBuf> {
     let path = std::path::absolute(path)?;
     let mut clean = PathBuf::new();
     for component in path.components() {
@@ -50,7 +60,7 @@ fn real(path: &Path) -> PathBuf {
 }
 
 /// Why an output folder may not be used, or `Ok` with its absolute path.
-pub fn check_target(root: &Path, target: &Path) -> Result<PathBuf, String> {
+pub(crate) fn check_target(root: &Path, target: &Path) -> Result<PathBuf, String> {
     let target = absolute(target).map_err(|e| format!("cannot resolve the output folder: {e}"))?;
     let (real_root, real_target) = (real(&absolute(root).map_err(|e| e.to_string())?), real(&target));
     let shown = target.display();
@@ -83,15 +93,86 @@ pub fn check_target(root: &Path, target: &Path) -> Result<PathBuf, String> {
     Ok(target)
 }
 
+/// Where a build writes: a whole site staged beside the output, or the changes to a complete one.
+pub(crate) enum Writer {
+    Whole(Staging),
+    InPlace(Update),
+}
+
+/// How a build left the output folder.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Written {
+    /// A new site in place of the previous one (or of none).
+    Whole,
+    /// The previous site, brought up to date in place.
+    InPlace(Updated),
+    /// Nothing: the output was built from the same inputs and has not changed since.
+    NothingChanged,
+}
+
+impl std::fmt::Display for Written {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Written::Whole => write!(f, "written whole"),
+            Written::InPlace(u) => {
+                write!(f, "updated in place: {} written, {} removed, {} unchanged", u.written, u.removed, u.unchanged)
+            }
+            Written::NothingChanged => write!(f, "nothing changed"),
+        }
+    }
+}
+
+impl Writer {
+    /// In place when `target` is recorded complete, else a whole new site.
+    pub(crate) fn new(target: &Path) -> io::Result<Writer> {
+        match state::read(target) {
+            state::State::Complete(_) => Update::new(target).map(Writer::InPlace),
+            _ => Staging::new(target).map(Writer::Whole),
+        }
+    }
+
+    /// Writes a file at a relative path, once (see [`Staging::write`]).
+    pub(crate) fn write(&self, rel: &str, contents: &[u8]) -> io::Result<()> {
+        match self {
+            Writer::Whole(staging) => staging.write(rel, contents),
+            Writer::InPlace(update) => update.write(rel, contents),
+        }
+    }
+
+    /// Copies a file to a relative path, once.
+    pub(crate) fn copy(&self, rel: &str, source: &Path) -> io::Result<()> {
+        match self {
+            Writer::Whole(staging) => staging.copy(rel, source),
+            Writer::InPlace(update) => update.copy(rel, source),
+        }
+    }
+
+    /// Publishes what was written; the output is then complete, but not yet marked so.
+    pub(crate) fn commit(self) -> io::Result<Written> {
+        match self {
+            Writer::Whole(staging) => staging.commit().map(|()| Written::Whole),
+            Writer::InPlace(update) => update.commit().map(Written::InPlace),
+        }
+    }
+
+    /// Drops what was written after a failed build; the output is as it was.
+    pub(crate) fn abandon(self) {
+        match self {
+            Writer::Whole(staging) => staging.abandon(),
+            Writer::InPlace(update) => update.abandon(),
+        }
+    }
+}
+
 /// A build being written beside the output folder.
-pub struct Staging {
+pub(crate) struct Staging {
     dir: PathBuf,
     target: PathBuf,
 }
 
 impl Staging {
     /// Creates a fresh staging folder next to `target` (same file system, so the swap is a rename).
-    pub fn new(target: &Path) -> io::Result<Staging> {
+    pub(crate) fn new(target: &Path) -> io::Result<Staging> {
         let parent = target.parent().ok_or_else(|| io::Error::other("the output folder has no parent"))?;
         fs::create_dir_all(parent)?;
         let name = target.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
@@ -106,19 +187,19 @@ impl Staging {
         Ok(Staging { dir, target: target.to_path_buf() })
     }
 
-    pub fn dir(&self) -> &Path {
+    pub(crate) fn dir(&self) -> &Path {
         &self.dir
     }
 
     /// Writes a file at a relative path inside the staging folder. Each path is written once: a
     /// second file for the same path (a `static/robots.txt` and the generated one) is an error
     /// naming the path, never a silent overwrite.
-    pub fn write(&self, rel: &str, contents: &[u8]) -> io::Result<()> {
+    pub(crate) fn write(&self, rel: &str, contents: &[u8]) -> io::Result<()> {
         self.create(rel)?.write_all(contents).map_err(|e| at(rel, e))
     }
 
     /// Copies a file into the staging folder, once, like [`Staging::write`].
-    pub fn copy(&self, rel: &str, source: &Path) -> io::Result<()> {
+    pub(crate) fn copy(&self, rel: &str, source: &Path) -> io::Result<()> {
         let mut from =
             fs::File::open(source).map_err(|e| io::Error::new(e.kind(), format!("`{}`: {e}", source.display())))?;
         io::copy(&mut from, &mut self.create(rel)?).map(|_| ()).map_err(|e| at(rel, e))
@@ -126,36 +207,25 @@ impl Staging {
 
     /// A new file at `rel`, with its folders.
     fn create(&self, rel: &str) -> io::Result<fs::File> {
-        if rel.is_empty() || Path::new(rel).components().any(|c| !matches!(c, Component::Normal(_))) {
-            return Err(io::Error::other(format!("`{rel}` is not a path inside the output folder")));
-        }
+        inside(rel)?;
         let path = self.dir.join(rel);
-        let clash = |kind: io::ErrorKind, what: &str| {
-            io::Error::new(kind, format!("`{rel}` {what}; rename or remove one of the two"))
-        };
         if let Some(parent) = path.parent() {
             fs::create_dir_all(parent).map_err(|e| match e.kind() {
-                io::ErrorKind::AlreadyExists | io::ErrorKind::NotADirectory => {
-                    clash(e.kind(), "cannot be written: another output file has the name of one of its folders")
-                }
+                io::ErrorKind::AlreadyExists | io::ErrorKind::NotADirectory => clash(rel, e.kind(), FOLDER_NAMED),
                 _ => at(rel, e),
             })?;
         }
         fs::OpenOptions::new().write(true).create_new(true).open(&path).map_err(|e| match e.kind() {
             io::ErrorKind::AlreadyExists | io::ErrorKind::IsADirectory if path.is_dir() => {
-                clash(e.kind(), "cannot be written: other output files need a folder of that name")
+                clash(rel, e.kind(), NEEDS_FOLDER)
             }
-            io::ErrorKind::AlreadyExists => clash(
-                e.kind(),
-                "would be written twice: a page or a generated file (a section or term page, `404.html`, \
-                 `robots.txt`, `sitemap.xml`...) and a file of `static/` or `content/` want that output path",
-            ),
+            io::ErrorKind::AlreadyExists => clash(rel, e.kind(), TWICE),
             _ => at(rel, e),
         })
     }
 
     /// Puts the staged site in place of the output folder and removes the old one.
-    pub fn commit(self) -> io::Result<()> {
+    pub(crate) fn commit(self) -> io::Result<()> {
         let old = self.dir.with_file_name(
             self.dir.file_name().map(|n| n.to_string_lossy().replace("-staging-", "-old-")).unwrap_or_default(),
         );
@@ -177,7 +247,7 @@ impl Staging {
     }
 
     /// Removes the staging folder after a failed build.
-    pub fn abandon(self) {
+    pub(crate) fn abandon(self) {
         let _ = discard(&self.dir);
     }
 }
@@ -252,6 +322,24 @@ fn at_once<T: Sync>(items: &[T], f: impl Fn(&T) -> io::Result<()> + Sync) -> io:
     error.into_inner().unwrap_or_else(|e| e.into_inner()).map_or(Ok(()), Err)
 }
 
+/// Refuses a relative path that is empty or leaves the output folder.
+fn inside(rel: &str) -> io::Result<()> {
+    if rel.is_empty() || Path::new(rel).components().any(|c| !matches!(c, Component::Normal(_))) {
+        return Err(io::Error::other(format!("`{rel}` is not a path inside the output folder")));
+    }
+    Ok(())
+}
+
+const FOLDER_NAMED: &str = "cannot be written: another output file has the name of one of its folders";
+const NEEDS_FOLDER: &str = "cannot be written: other output files need a folder of that name";
+const TWICE: &str = "would be written twice: a page or a generated file (a section or term page, `404.html`, \
+                     `robots.txt`, `sitemap.xml`...) and a file of `static/` or `content/` want that output path";
+
+/// Two output files that cannot both be written.
+fn clash(rel: &str, kind: io::ErrorKind, what: &str) -> io::Error {
+    io::Error::new(kind, format!("`{rel}` {what}; rename or remove one of the two"))
+}
+
 /// The error of writing `rel`, naming it.
 fn at(rel: &str, error: io::Error) -> io::Error {
     io::Error::new(error.kind(), format!("`{rel}`: {error}"))
@@ -297,119 +385,4 @@ fn remove_stale(parent: &Path, name: &str) -> io::Result<()> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn refuses_root_and_sources() {
-        let root = tempfile::tempdir().unwrap();
-        fs::create_dir(root.path().join("content")).unwrap();
-        assert!(check_target(root.path(), root.path()).is_err());
-        assert!(check_target(root.path(), &root.path().join("content/out")).is_err());
-        assert!(check_target(root.path(), root.path().parent().unwrap()).is_err());
-        assert!(check_target(root.path(), &root.path().join("book")).is_ok());
-    }
-
-    #[test]
-    fn refuses_an_output_that_a_source_folder_links_into() {
-        let root = tempfile::tempdir().unwrap();
-        fs::create_dir_all(root.path().join("book/assets")).unwrap();
-        fs::write(root.path().join("book").join(MARKER), "").unwrap();
-        std::os::unix::fs::symlink(root.path().join("book/assets"), root.path().join("static")).unwrap();
-        let err = check_target(root.path(), &root.path().join("book")).unwrap_err();
-        assert!(err.contains("`static/` links to a folder inside it"), "{err}");
-        std::os::unix::fs::symlink(root.path().join("book"), root.path().join("content")).unwrap();
-        assert!(check_target(root.path(), &root.path().join("book/x")).unwrap_err().contains("inside `content/`"));
-    }
-
-    #[test]
-    fn a_path_is_staged_once_and_clashes_name_it() {
-        let parent = tempfile::tempdir().unwrap();
-        let staging = Staging::new(&parent.path().join("book")).unwrap();
-        staging.write("robots.txt", b"mine").unwrap();
-        let err = staging.write("robots.txt", b"generated").unwrap_err().to_string();
-        assert!(err.starts_with("`robots.txt` would be written twice"), "{err}");
-        assert_eq!(fs::read(staging.dir().join("robots.txt")).unwrap(), b"mine");
-        staging.write("trials", b"a file").unwrap();
-        let err = staging.write("trials/index.html", b"").unwrap_err().to_string();
-        assert!(err.contains("another output file has the name of one of its folders"), "{err}");
-        staging.write("index.html/index.html", b"").unwrap();
-        let err = staging.write("index.html", b"").unwrap_err().to_string();
-        assert!(err.contains("other output files need a folder of that name"), "{err}");
-        for escape in ["../x", "/etc/x", "a/../../x", ""] {
-            assert!(staging.write(escape, b"").is_err(), "{escape}");
-        }
-        assert!(!parent.path().join("x").exists());
-        staging.abandon();
-    }
-
-    #[test]
-    fn stale_folders_are_removed_only_when_marked_or_empty() {
-        let parent = tempfile::tempdir().unwrap();
-        let folder = |name: &str| parent.path().join(name);
-        fs::create_dir(folder(".book.cellbook-staging-1")).unwrap();
-        fs::create_dir(folder(".book.cellbook-staging-2")).unwrap();
-        fs::write(folder(".book.cellbook-staging-2").join(MARKER), "").unwrap();
-        fs::write(folder(".book.cellbook-staging-2").join("index.html"), "").unwrap();
-        fs::create_dir(folder(".book.cellbook-old-3")).unwrap();
-        fs::write(folder(".book.cellbook-old-3").join("mine.txt"), "not cellbook's").unwrap();
-        fs::create_dir(folder(".other.cellbook-staging-4")).unwrap();
-        remove_stale(parent.path(), "book").unwrap();
-        let mut left: Vec<_> = fs::read_dir(parent.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
-        left.sort();
-        assert_eq!(left, [".book.cellbook-old-3", ".other.cellbook-staging-4"]);
-    }
-
-    #[test]
-    fn a_build_killed_inside_the_swap_gets_its_previous_site_back() {
-        let parent = tempfile::tempdir().unwrap();
-        let target = parent.path().join("book");
-        let old = parent.path().join(".book.cellbook-old-99999");
-        fs::create_dir(&old).unwrap();
-        fs::write(old.join(MARKER), MARKER_TEXT).unwrap();
-        fs::write(old.join("index.html"), "previous").unwrap();
-        let staging = Staging::new(&target).unwrap();
-        assert_eq!(fs::read_to_string(target.join("index.html")).unwrap(), "previous");
-        assert!(!old.exists());
-        staging.write("index.html", b"next").unwrap();
-        staging.commit().unwrap();
-        assert_eq!(fs::read_to_string(target.join("index.html")).unwrap(), "next");
-        let names: Vec<_> = fs::read_dir(parent.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
-        assert_eq!(names, ["book"]);
-    }
-
-    #[test]
-    fn a_replaced_site_is_removed_whole_and_links_in_it_are_not_followed() {
-        let parent = tempfile::tempdir().unwrap();
-        let target = parent.path().join("book");
-        let outside = parent.path().join("outside");
-        fs::create_dir(&outside).unwrap();
-        fs::write(outside.join("keep.txt"), "not cellbook's").unwrap();
-        let first = Staging::new(&target).unwrap();
-        for n in 0..50 {
-            first.write(&format!("s{}/p{n}/index.html", n % 3), b"old").unwrap();
-        }
-        first.commit().unwrap();
-        std::os::unix::fs::symlink(&outside, target.join("s0/link")).unwrap();
-        let second = Staging::new(&target).unwrap();
-        second.write("index.html", b"new").unwrap();
-        second.commit().unwrap();
-        let names: Vec<_> = fs::read_dir(parent.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
-        assert_eq!(names.len(), 2, "only the output and the outside folder: {names:?}");
-        let mut output: Vec<_> = fs::read_dir(&target).unwrap().map(|e| e.unwrap().file_name()).collect();
-        output.sort();
-        assert_eq!(output, [MARKER, "index.html"]);
-        assert_eq!(fs::read_to_string(outside.join("keep.txt")).unwrap(), "not cellbook's");
-    }
-
-    #[test]
-    fn refuses_foreign_folders() {
-        let root = tempfile::tempdir().unwrap();
-        let out = root.path().join("out");
-        fs::create_dir(&out).unwrap();
-        fs::write(out.join("notes.txt"), "mine").unwrap();
-        assert!(check_target(root.path(), &out).unwrap_err().contains("did not create it"));
-        fs::write(out.join(MARKER), "").unwrap();
-        assert!(check_target(root.path(), &out).is_ok());
-    }
-}
+mod tests;

@@ -41,14 +41,14 @@ impl Progress {
 }
 
 /// Adds `n` steps of work still to do.
-pub fn expect(n: usize) {
+pub(crate) fn expect(n: usize) {
     if let Ok(Some(bar)) = BAR.lock().as_deref() {
         bar.inc_length(n as u64);
     }
 }
 
 /// Marks one step done.
-pub fn advance() {
+pub(crate) fn advance() {
     if let Ok(Some(bar)) = BAR.lock().as_deref() {
         bar.inc(1);
     }
@@ -56,7 +56,7 @@ pub fn advance() {
 
 /// When `CELLBOOK_TIMINGS` is set, prints how long a phase of the build took and the memory in
 /// use on stderr (the phase figures of BENCHMARKS.md); returns the start of the next phase.
-pub fn phase(name: &str, since: std::time::Instant) -> std::time::Instant {
+pub(crate) fn phase(name: &str, since: std::time::Instant) -> std::time::Instant {
     static ON: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
     if *ON.get_or_init(|| std::env::var_os("CELLBOOK_TIMINGS").is_some()) {
         // Resident memory now and at its peak so far, where the system tells it (Linux).

@@ -12,7 +12,7 @@
 //! most everyday words, which moves a summary's grade by a few tenths at most.
 
 /// The grade of `markdown`, or `None` when it has no words.
-pub fn grade(markdown: &str) -> Option<f64> {
+pub(crate) fn grade(markdown: &str) -> Option<f64> {
     let text = plain(markdown);
     let sentences = text.split(['.', '!', '?', '\n']).filter(|s| s.chars().any(char::is_alphabetic)).count();
     let words: Vec<&str> = text
@@ -62,7 +62,7 @@ fn plain(markdown: &str) -> String {
 }
 
 /// The syllables of one word, by rule (see the module's comment).
-pub fn syllables(word: &str) -> usize {
+pub(crate) fn syllables(word: &str) -> usize {
     let word: Vec<char> = word.to_lowercase().chars().filter(|c| c.is_alphabetic()).collect();
     if word.is_empty() {
         return 0;

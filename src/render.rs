@@ -1,12 +1,21 @@
 //! Rendering: the site model -> HTML files, through Tera 2 templates.
 //!
-//! In: a [`Site`] and the templates (the built-in theme and the site's `templates/`). Out: one HTML document per page, section, topic
-//! index, page of a term's list and matrix in every language, plus `404.html`. What every page shares (site
-//! data, navigation, interface strings) goes once into Tera's global context; each render gets a
-//! small context of its own, built from references into the model, so the site is never copied per
-//! page. Rendering runs in parallel.
+//! In: a [`Site`] and the templates (the built-in theme and the site's `templates/`). Out: one HTML
+//! document per page, section, topic index, page of a term's list and matrix in every language,
+//! plus `404.html`. What every page shares (site data, navigation, interface strings) goes once
+//! into Tera's global context ([`global`]); each render gets a small context of its own, a typed
+//! view per kind of page ([`context`], the template contract), built from references into the
+//! model, so the site is never copied per page. Rendering runs in parallel.
 
+mod changes;
+pub(crate) mod context;
+mod global;
+mod json_ld;
 mod matrix;
+mod page;
+mod references;
+mod section;
+mod taxonomy;
 mod timeline;
 mod trials;
 mod views;
@@ -16,7 +25,7 @@ pub(crate) use views::section_title;
 
 use crate::dates::Dates;
 use crate::diagnostics::Diagnostic;
-use crate::site::Site;
+use crate::site::{LangId, PageId, SectionId, Site, TaxonomyId, TermId};
 use rayon::prelude::*;
 use std::path::Path;
 use tera::{Context, Tera};
@@ -30,33 +39,32 @@ pub struct OutputFile {
 /// What to render; each variant is one output document.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Job {
-    Page(usize),
-    Section(usize),
+    Page(PageId),
+    Section(SectionId),
     Taxonomy {
-        taxonomy: usize,
-        lang: usize,
+        taxonomy: TaxonomyId,
+        lang: LangId,
     },
     /// Page `page` (from 1) of a term's list of articles.
     Term {
-        taxonomy: usize,
-        term: usize,
-        lang: usize,
+        term: TermId,
+        lang: LangId,
         page: usize,
     },
     Matrix {
-        lang: usize,
+        lang: LangId,
     },
     /// The table of every trial record.
     Trials {
-        lang: usize,
+        lang: LangId,
     },
     /// Trials whose results are overdue.
     Overdue {
-        lang: usize,
+        lang: LangId,
     },
     /// Every change of an article's design, result, certainty or regulatory status.
     Changes {
-        lang: usize,
+        lang: LangId,
     },
     NotFound,
 }
@@ -98,7 +106,7 @@ fn inline_script_hashes(source: &str, name: &str) -> Result<Vec<String>, Vec<Dia
 }
 
 /// A Tera error as `templates/name.html:line:col: message`.
-pub fn template_error(error: &tera::Error) -> Diagnostic {
+pub(crate) fn template_error(error: &tera::Error) -> Diagnostic {
     use std::error::Error as _;
     match error.kind() {
         tera::ErrorKind::SyntaxError(report) | tera::ErrorKind::RenderingError(report) => {
@@ -152,22 +160,48 @@ pub struct Prepared {
     pub script_hashes: Option<Vec<String>>,
 }
 
-/// Sets the global context on the templates: what `views` gives, and `security` (`csp`, the
-/// policy or ``; `referrer`, the referrer policy) for `base.html`'s `<meta>` tags.
-pub fn prepare(site: &Site, templates: Templates) -> Prepared {
+/// Sets the global context on the templates ([`global`]: `site`, `i18n`, `navs`, `topics`, and
+/// `security`: `csp`, the policy or ``; `referrer`, the referrer policy, for `base.html`'s
+/// `<meta>` tags).
+pub(crate) fn prepare(site: &Site, templates: Templates) -> Prepared {
     let Templates { mut tera, i18n, script_hashes } = templates;
-    views::fill_global_context(tera.global_context(), site, &i18n);
-    let html = &site.config.output.html;
-    let policy = html.content_security_policy.as_deref().unwrap_or(crate::safety::csp::DEFAULT_POLICY);
-    let csp = crate::safety::csp::with_hashes(policy, &script_hashes);
-    let referrer = html.referrer_policy.as_deref().unwrap_or(crate::config::DEFAULT_REFERRER_POLICY);
-    tera.global_context()
-        .insert("security", &serde_json::json!({ "csp": csp.as_deref().unwrap_or(""), "referrer": referrer }));
+    let csp = content_security_policy(site, &script_hashes);
+    let global = global_context(site, &i18n, csp.as_deref());
+    // A struct always serialises to a map, which is all `from_serialize` asks.
+    *tera.global_context() = Context::from_serialize(&global).unwrap_or_default();
     Prepared { tera, script_hashes: csp.map(|_| script_hashes) }
 }
 
+/// The page's policy with the templates' script hashes; `None` when the site has none.
+fn content_security_policy(site: &Site, script_hashes: &[String]) -> Option<String> {
+    let html = &site.config.output.html;
+    let policy = html.content_security_policy.as_deref().unwrap_or(crate::safety::csp::DEFAULT_POLICY);
+    crate::safety::csp::with_hashes(policy, script_hashes)
+}
+
+fn global_context<'a>(site: &'a Site, i18n: &'a toml::Table, csp: Option<&'a str>) -> global::Global<'a> {
+    let html = &site.config.output.html;
+    let referrer = html.referrer_policy.as_deref().unwrap_or(crate::config::DEFAULT_REFERRER_POLICY);
+    global::global(site, i18n, global::Security { csp: csp.unwrap_or(""), referrer })
+}
+
+/// The global context as the templates see it, its policy allowing `script_hashes` (for the
+/// snapshot tests).
+pub fn global_json(site: &Site, i18n: &toml::Table, script_hashes: &[String]) -> serde_json::Value {
+    let csp = content_security_policy(site, script_hashes);
+    serde_json::to_value(global_context(site, i18n, csp.as_deref())).unwrap_or_default()
+}
+
+/// A job's output path and the context its template gets, as JSON (for the snapshot tests and
+/// docs/templates.md's check); `None` for a job the site does not make. The same code the
+/// renderer runs.
+pub fn context_json(site: &Site, dates: &Dates, job: Job) -> Option<(String, serde_json::Value)> {
+    let document = context::document(site, dates, job)?;
+    Some((document.path, serde_json::to_value(&document.contents).ok()?))
+}
+
 /// Renders the given documents in parallel; all template errors are returned together.
-pub fn render(
+pub(crate) fn render(
     templates: &Prepared,
     site: &Site,
     dates: &Dates,
@@ -195,7 +229,7 @@ pub fn render(
 
 /// Why [`render_each`] stopped.
 #[derive(Debug)]
-pub enum StreamError {
+pub(crate) enum StreamError {
     /// Template errors, in the order of the jobs; once one is found, nothing more is written,
     /// but every document is still rendered so that all errors are reported together.
     Templates(Vec<Diagnostic>),
@@ -206,7 +240,7 @@ pub enum StreamError {
 /// Renders the given documents in parallel and hands each to `write` on the thread that rendered
 /// it, so that a rendered document is dropped as soon as it is written and the site is never held
 /// in memory whole. Returns how many documents were written.
-pub fn render_each(
+pub(crate) fn render_each(
     templates: &Prepared,
     site: &Site,
     dates: &Dates,
@@ -253,14 +287,15 @@ pub fn render_each(
 
 /// Every document of the site.
 pub fn all_jobs(site: &Site) -> Vec<Job> {
-    let mut jobs: Vec<Job> = (0..site.pages.len()).filter(|&p| !site.pages[p].is_index).map(Job::Page).collect();
-    jobs.extend((0..site.sections.len()).map(Job::Section));
-    for lang in 0..site.languages().len() {
-        for (t, taxonomy) in site.config.taxonomies.iter().enumerate() {
-            jobs.push(Job::Taxonomy { taxonomy: t, lang });
-            for term in 0..taxonomy.terms.len() {
-                let pages = site.term_page_count(t, term, lang);
-                jobs.extend((1..=pages).map(|page| Job::Term { taxonomy: t, term, lang, page }));
+    let mut jobs: Vec<Job> =
+        site.pages.iter_ids().filter(|(_, page)| !page.is_index).map(|(p, _)| Job::Page(p)).collect();
+    jobs.extend(site.sections.ids().map(Job::Section));
+    for lang in site.lang_ids() {
+        for taxonomy in site.taxonomy_ids() {
+            jobs.push(Job::Taxonomy { taxonomy, lang });
+            for term in site.term_ids(taxonomy) {
+                let pages = site.term_page_count(term, lang);
+                jobs.extend((1..=pages).map(|page| Job::Term { term, lang, page }));
             }
         }
         if site.config.matrix.is_some() {
@@ -275,52 +310,18 @@ pub fn all_jobs(site: &Site) -> Vec<Job> {
 }
 
 fn render_job(templates: &Prepared, site: &Site, dates: &Dates, job: Job) -> Result<OutputFile, Diagnostic> {
-    let mut context = Context::new();
-    let (template, path) = match job {
-        Job::Page(p) => {
-            views::page_context(&mut context, site, dates, p);
-            ("page.html", format!("{}index.html", site.pages[p].url))
-        }
-        Job::Section(s) => {
-            views::section_context(&mut context, site, s);
-            let template = if site.sections[s].dir.is_empty() { "index.html" } else { "section.html" };
-            (template, format!("{}index.html", site.sections[s].url))
-        }
-        Job::Taxonomy { taxonomy, lang } => {
-            let url = views::taxonomy_context(&mut context, site, taxonomy, lang);
-            ("taxonomy.html", format!("{url}index.html"))
-        }
-        Job::Term { taxonomy, term, lang, page } => {
-            let url = views::term_context(&mut context, site, taxonomy, term, lang, page);
-            ("term.html", format!("{url}index.html"))
-        }
-        Job::Matrix { lang } => {
-            let url = matrix::matrix_context(&mut context, site, lang);
-            ("matrix.html", format!("{url}index.html"))
-        }
-        Job::Trials { lang } => {
-            let url = trials::trials_context(&mut context, site, lang);
-            ("trials.html", format!("{url}index.html"))
-        }
-        Job::Overdue { lang } => {
-            let url = trials::overdue_context(&mut context, site, lang);
-            ("overdue.html", format!("{url}index.html"))
-        }
-        Job::Changes { lang } => {
-            let url = views::changes_context(&mut context, site, lang);
-            ("changes.html", format!("{url}index.html"))
-        }
-        Job::NotFound => {
-            views::not_found_context(&mut context, site);
-            ("404.html", "404.html".to_string())
-        }
-    };
     let while_rendering = |mut diagnostic: Diagnostic| {
         if let Job::Page(p) = job {
-            diagnostic.message = format!("{} (while rendering {})", diagnostic.message, site.pages[p].file.display());
+            diagnostic.message = format!("{} (while rendering {})", diagnostic.message, site.page(p).file.display());
         }
         diagnostic
     };
+    let Some(document) = context::document(site, dates, job) else {
+        return Err(Diagnostic::error("book.toml", 0, 0, format!("nothing to render for {job:?}")));
+    };
+    let context::Document { template, path, contents } = document;
+    let context = Context::from_serialize(&contents).map_err(|e| while_rendering(template_error(&e)))?;
+    drop(contents);
     let contents = templates.tera.render(template, &context).map_err(|e| while_rendering(template_error(&e)))?;
     let contents = checked(contents, templates, template, &path).map_err(while_rendering)?;
     Ok(OutputFile { path, contents })

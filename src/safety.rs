@@ -8,11 +8,11 @@
 //! scripts and event-handler attributes, which the Content-Security-Policy (`csp`) would block.
 //! Rendered documents additionally get `rel="noopener"` on links with a `target`.
 
-pub mod csp;
-pub mod files;
-pub mod html;
+pub(crate) mod csp;
+pub(crate) mod files;
+pub(crate) mod html;
 
-use crate::content::front_matter::{FrontMatter, Split, locate};
+use crate::content::front_matter::FrontMatter;
 use crate::diagnostics::Diagnostic;
 use html::{Attr, Tag};
 use std::borrow::Cow;
@@ -20,7 +20,7 @@ use std::path::Path;
 
 /// A problem at a byte offset of the text that was checked.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Finding {
+pub(crate) struct Finding {
     pub at: usize,
     pub message: String,
 }
@@ -52,14 +52,14 @@ const URL_LIST_ATTRS: &[&str] = &["srcset", "imagesrcset", "ping", "archive"];
 
 /// Whether the URL is shown as an image (where `data:image/...` is harmless) or followed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Use {
+pub(crate) enum Use {
     Link,
     Image,
 }
 
 /// Why `url` may not be published, with what to write instead; `None` when it is fine. `url` is
 /// the value the browser sees, entities already decoded.
-pub fn url_problem(url: &str, used: Use) -> Option<String> {
+pub(crate) fn url_problem(url: &str, used: Use) -> Option<String> {
     if !url.contains(':') {
         return None;
     }
@@ -118,7 +118,7 @@ fn shorten(url: &str) -> String {
 
 /// An attribute value as the browser reads it: character references decoded in one pass
 /// (numeric ones with or without `;`, and the named ones that can hide a scheme or matter in a URL).
-pub fn decode_entities(value: &str) -> Cow<'_, str> {
+pub(crate) fn decode_entities(value: &str) -> Cow<'_, str> {
     if !value.contains('&') {
         return value.into();
     }
@@ -171,7 +171,7 @@ fn reference(text: &str) -> Option<(char, usize)> {
 
 /// The problems of one start tag: dangerous URLs in any URL attribute, and, when `raw` is set
 /// (raw HTML in a page), `<script>` itself and event-handler attributes.
-pub fn tag_problems(tag: &Tag<'_>, raw: bool, out: &mut Vec<Finding>) {
+pub(crate) fn tag_problems(tag: &Tag<'_>, raw: bool, out: &mut Vec<Finding>) {
     if raw && tag.is("script") {
         out.push(Finding {
             at: tag.at,
@@ -240,7 +240,7 @@ fn refresh_url(content: &str) -> &str {
 }
 
 /// The problems of raw HTML written in a page (a block or an inline tag).
-pub fn raw_html_problems(fragment: &str) -> Vec<Finding> {
+pub(crate) fn raw_html_problems(fragment: &str) -> Vec<Finding> {
     let mut out = Vec::new();
     for tag in html::tags(fragment) {
         tag_problems(&tag, true, &mut out);
@@ -249,11 +249,11 @@ pub fn raw_html_problems(fragment: &str) -> Vec<Finding> {
 }
 
 /// Front-matter values that become links (`references[].url`), at their place in the file.
-pub fn front_matter_problems(file: &Path, split: &Split<'_>, front: &FrontMatter) -> Vec<Diagnostic> {
+pub(crate) fn front_matter_problems(file: &Path, front: &FrontMatter) -> Vec<Diagnostic> {
     let urls = front.references.iter().filter_map(|r| r.url.as_deref()).map(|url| ("references", url));
     urls.filter_map(|(key, url)| {
         let message = url_problem(url, Use::Link)?;
-        let (line, col) = locate(split, key, Some(url));
+        let (line, col) = front.positions.value(key, url, 0);
         Some(Diagnostic::error(file, line, col, format!("`{key}`: {message}")))
     })
     .collect()
@@ -262,7 +262,7 @@ pub fn front_matter_problems(file: &Path, split: &Split<'_>, front: &FrontMatter
 /// Checks a rendered document: every URL attribute, and every inline script against the hashes
 /// the Content-Security-Policy allows (`None`: no policy, any script). Returns the document with
 /// `rel="noopener"` added where a link opens another window, or the first problem.
-pub fn check_document<'a>(html: &'a str, script_hashes: Option<&[String]>) -> Result<Cow<'a, str>, Finding> {
+pub(crate) fn check_document<'a>(html: &'a str, script_hashes: Option<&[String]>) -> Result<Cow<'a, str>, Finding> {
     let mut findings = Vec::new();
     let mut inserts: Vec<(usize, &str)> = Vec::new();
     for tag in html::tags(html) {

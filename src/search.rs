@@ -20,8 +20,8 @@
 
 use crate::config::{Taxonomy, Term};
 use crate::content::Page;
-use crate::highlight::escape;
-use crate::site::Site;
+use crate::html::escape;
+use crate::site::{PageId, Site};
 use pagefind::api::PagefindIndex;
 use pagefind::options::PagefindServiceConfig;
 use rayon::prelude::*;
@@ -39,8 +39,10 @@ pub fn documents(site: &Site) -> Vec<Document> {
 }
 
 /// A document, or a page's document still to be made.
-pub enum Pending<'a> {
-    Page(&'a Site, usize),
+pub(crate) enum Pending<'a> {
+    /// An article or section, made when the indexer takes it.
+    Page(&'a Site, PageId),
+    /// A document made already (a term's page, the trials table).
     Made(Document),
 }
 
@@ -55,10 +57,12 @@ impl Pending<'_> {
 
 /// [`documents`], the pages' still to be made, so that the indexer makes them a batch at a
 /// time (on all cores) and a build never holds them all.
-pub fn pending(site: &Site) -> impl Iterator<Item = Pending<'_>> + '_ {
-    let pages = (0..site.pages.len())
-        .filter(|&p| !site.pages[p].is_index || !site.rendered[p].html.trim().is_empty())
-        .map(move |p| Pending::Page(site, p));
+pub(crate) fn pending(site: &Site) -> impl Iterator<Item = Pending<'_>> + '_ {
+    let pages = site
+        .pages
+        .iter_ids()
+        .filter(|(p, page)| !page.is_index || !site.rendered[*p].html.trim().is_empty())
+        .map(move |(p, _)| Pending::Page(site, p));
     let others = term_documents(site).into_iter().chain(trials_documents(site));
     pages.chain(others.map(Pending::Made))
 }
@@ -89,7 +93,7 @@ fn trials_documents(site: &Site) -> Vec<Document> {
         .collect()
 }
 
-fn page_document(site: &Site, p: usize, page: &Page) -> Document {
+fn page_document(site: &Site, p: PageId, page: &Page) -> Document {
     let lang = &page.lang;
     let mut meta = Vec::new();
     if let Some(section) = section_of(site, p) {
@@ -114,7 +118,7 @@ fn page_document(site: &Site, p: usize, page: &Page) -> Document {
 
 /// The title of the section an article is in (for a section's introduction, the section above
 /// it); none at the top, whose "section" is the whole site.
-fn section_of(site: &Site, p: usize) -> Option<&str> {
+fn section_of(site: &Site, p: PageId) -> Option<&str> {
     let mut s = site.section_of[p];
     if site.pages[p].is_index {
         s = site.sections[s].parent?;
@@ -152,9 +156,11 @@ fn filters(site: &Site, page: &Page) -> String {
 fn term_documents(site: &Site) -> Vec<Document> {
     let mut documents = Vec::new();
     for lang in site.languages() {
-        for (t, taxonomy) in site.config.taxonomies.iter().enumerate() {
-            for (rank, term) in taxonomy.terms.iter().enumerate() {
-                let url = site.base.link(&crate::site::links::encode_path(&site.term_url(t, rank, lang, 1)));
+        for t in site.taxonomy_ids() {
+            let taxonomy = site.taxonomy(t);
+            for id in site.term_ids(t) {
+                let term = site.term(id);
+                let url = site.base.link(&crate::site::links::encode_path(&site.term_url(id, lang, 1)));
                 documents.push(Document { url, html: term_html(taxonomy, term, lang) });
             }
         }
@@ -224,13 +230,13 @@ fn without_code(html: &str) -> String {
 const BATCH: usize = 512;
 
 /// Indexes the documents; returns (path inside the output, contents) of the bundle.
-pub fn index(documents: Vec<Document>) -> Result<Vec<(String, Vec<u8>)>, String> {
+pub(crate) fn index(documents: Vec<Document>) -> Result<Vec<(String, Vec<u8>)>, String> {
     index_then(documents.into_iter().map(Pending::Made), || ())
 }
 
 /// [`index`], taking the documents a batch at a time, and calling `parsed` once pagefind has
 /// parsed every document (or failed to), before it builds and compresses the index.
-pub fn index_then<'a>(
+pub(crate) fn index_then<'a>(
     documents: impl IntoIterator<Item = Pending<'a>>,
     parsed: impl FnOnce(),
 ) -> Result<Vec<(String, Vec<u8>)>, String> {

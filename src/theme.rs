@@ -17,17 +17,17 @@ static TEMPLATES: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/templates");
 static STATIC: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/static");
 
 /// The file of interface strings inside `templates/`.
-pub const I18N: &str = "i18n.toml";
+pub(crate) const I18N: &str = "i18n.toml";
 
 /// One template to load: its name (`partials/components.html`) and text.
-pub struct Template {
+pub(crate) struct Template {
     pub name: String,
     pub text: String,
 }
 
 /// The templates of a site: the built-in ones with the site's `templates/*.html` in their place
 /// where the names are the same, sorted by name. An unreadable file of the site is an error.
-pub fn templates(root: &Path) -> Result<Vec<Template>, Vec<Diagnostic>> {
+pub(crate) fn templates(root: &Path) -> Result<Vec<Template>, Vec<Diagnostic>> {
     let mut by_name: BTreeMap<String, Template> = BTreeMap::new();
     for (name, bytes) in files(&TEMPLATES).filter(|(name, _)| name.ends_with(".html")) {
         let text = String::from_utf8_lossy(bytes).into_owned();
@@ -48,7 +48,7 @@ pub fn templates(root: &Path) -> Result<Vec<Template>, Vec<Diagnostic>> {
 /// The interface strings: the built-in `i18n.toml`, then each string of the site's own file in
 /// place of the built-in one (a site can change one string, or add a language, without copying
 /// the rest).
-pub fn strings(root: &Path) -> Result<toml::Table, Vec<Diagnostic>> {
+pub(crate) fn strings(root: &Path) -> Result<toml::Table, Vec<Diagnostic>> {
     let built_in = TEMPLATES.get_file(I18N).and_then(|f| f.contents_utf8()).unwrap_or("");
     let mut strings = parse_strings(built_in)?;
     let text = match std::fs::read_to_string(root.join("templates").join(I18N)) {
@@ -76,7 +76,7 @@ fn parse_strings(text: &str) -> Result<toml::Table, Vec<Diagnostic>> {
 
 /// The built-in static files whose paths the site's own `static/` files do not take, as
 /// (output path, bytes), sorted.
-pub fn static_files(site_static: &[String]) -> Vec<(String, Vec<u8>)> {
+pub(crate) fn static_files(site_static: &[String]) -> Vec<(String, Vec<u8>)> {
     files(&STATIC).filter(|(rel, _)| !site_static.contains(rel)).map(|(rel, bytes)| (rel, bytes.to_vec())).collect()
 }
 

@@ -9,7 +9,7 @@
 
 use crate::content::front_matter::FrontMatter;
 use crate::diagnostics::Diagnostic;
-use crate::site::Site;
+use crate::site::{PageId, Site};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
@@ -18,7 +18,7 @@ use sha2::{Digest, Sha256};
 const HASH_DIGITS: usize = 12;
 
 /// The hash of a page's translatable text.
-pub fn text_hash(front: &FrontMatter, body: &str) -> String {
+pub(crate) fn text_hash(front: &FrontMatter, body: &str) -> String {
     let mut hasher = Sha256::new();
     for part in [front.title.as_deref().unwrap_or(""), front.description.as_deref().unwrap_or(""), body] {
         hasher.update(part.trim().as_bytes());
@@ -30,7 +30,7 @@ pub fn text_hash(front: &FrontMatter, body: &str) -> String {
 /// Where a translation stands against its original.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
-pub enum State {
+pub(crate) enum State {
     /// It records the original's current text.
     Current,
     /// The original has changed since.
@@ -40,7 +40,7 @@ pub enum State {
 }
 
 /// The state of page `p` when it translates a page of the main language.
-pub fn state(site: &Site, p: usize) -> Option<(State, usize)> {
+pub(crate) fn state(site: &Site, p: PageId) -> Option<(State, PageId)> {
     let page = &site.pages[p];
     if page.lang == site.default_lang() {
         return None;
@@ -55,8 +55,9 @@ pub fn state(site: &Site, p: usize) -> Option<(State, usize)> {
 }
 
 /// Warnings for translations that are out of date or record no original.
-pub fn lints(site: &Site) -> Vec<Diagnostic> {
-    (0..site.pages.len())
+pub(crate) fn lints(site: &Site) -> Vec<Diagnostic> {
+    site.pages
+        .ids()
         .filter_map(|p| {
             let (state, original) = state(site, p)?;
             let page = &site.pages[p];
@@ -101,7 +102,7 @@ pub fn mark_file(
 
 /// Sets `translated_from` in the front matter of `text` (a translation) to `hash`, replacing the
 /// line that gives it or adding one after `title:`.
-pub fn mark(text: &str, hash: &str) -> Option<String> {
+pub(crate) fn mark(text: &str, hash: &str) -> Option<String> {
     let line = format!("translated_from: \"{hash}\"");
     let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
     let close = lines.iter().skip(1).position(|l| l.trim_end() == "---")? + 1;

@@ -304,6 +304,35 @@ fn a_syntax_error_in_book_toml() {
     .only_error_starting("book.toml:3:");
 }
 
+// --- Positions kept when parsing ---------------------------------------------------------------
+
+#[test]
+fn a_term_declared_twice_is_reported_at_its_second_declaration() {
+    // Found by searching the text, it was reported at the first `"msc-bone-marrow"` (line 16).
+    broken(|site| {
+        let config = fs::read_to_string(site.path("book.toml")).unwrap();
+        let again =
+            "label = \"Haematopoietic stem cells\"\n[[taxonomy.term]]\nid = \"msc-bone-marrow\"\nlabel = \"Again\"\n";
+        site.write("book.toml", &config.replacen("label = \"Haematopoietic stem cells\"\n", again, 1));
+    })
+    .only_error("book.toml:22:6: error: term `msc-bone-marrow` is declared twice in `cell_types`");
+}
+
+#[test]
+fn a_reference_id_used_twice_is_reported_at_its_second_use() {
+    let references = "references:\n  - id: smith\n    title: Smith 2020\n    pmid: 123\n  - id: smith\n    title: Smith 2021\n    pmid: 456\n";
+    broken(|site| site.write("content/trials/refs.md", &page(references, "Text [@smith].\n")))
+        .only_error("content/trials/refs.md:8:9: error: reference id `smith` is used twice");
+}
+
+#[test]
+fn a_bad_term_is_reported_where_it_is_written_not_where_its_text_first_appears() {
+    // `hsc-x` stands twice in the list: each is reported at its own place.
+    broken(|site| site.write("content/trials/terms.md", &page("cell_types: [hsc-x, hsc, hsc-x]\n", "")))
+        .stderr_has("content/trials/terms.md:4:14: error: unknown cell type `hsc-x`")
+        .stderr_has("content/trials/terms.md:4:26: error: unknown cell type `hsc-x`");
+}
+
 // --- URLs ---------------------------------------------------------------------------------------
 
 #[test]

@@ -106,11 +106,26 @@ fn check_passes_a_clean_site_and_reports_every_finding_kind() {
         .stderr_has("content/trials/old.md:1:1: warning: no other page links here")
         .stderr_has("content/trials/old.md:4:1: warning: review overdue: next_review was 2020-01-01")
         .stderr_has("warning: reference \"No identifier\" has no identifier")
-        .stderr_has("content/trials/old.md:8:1: warning: reference `y` is never cited")
+        .stderr_has("content/trials/old.md:8:9: warning: reference `y` is never cited")
         .stderr_has("content/trials/old.md:2:1: warning: duplicate title, also used by content/trials/trial-a.md")
-        .stderr_has("book.toml:71:1: warning: no page uses the result term `primary-missed`")
+        .stderr_has("book.toml:71:6: warning: no page uses the result term `primary-missed`")
         .stderr_has("checked: 0 errors");
     assert!(!site.path("book").exists(), "check writes nothing");
+}
+
+#[test]
+fn check_reports_at_the_places_kept_when_parsing() {
+    // Read again by searching the file's text, `title:` was first found in the description (line
+    // 2), and the uncited `x` at `id: xy` (line 5).
+    let site = Site::fixture("basic");
+    site.write(
+        "content/trials/old.md",
+        "---\ndescription: \"Its title: the same\"\ntitle: Trial A\nreferences:\n  - id: xy\n    title: Cited\n    pmid: 1\n  - id: x\n    title: Uncited\n    pmid: 2\n---\nText [@xy].\n",
+    );
+    site.run(&["check"])
+        .success()
+        .stderr_has("content/trials/old.md:3:1: warning: duplicate title, also used by content/trials/trial-a.md")
+        .stderr_has("content/trials/old.md:8:9: warning: reference `x` is never cited");
 }
 
 #[test]

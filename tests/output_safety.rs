@@ -4,6 +4,7 @@
 
 mod common;
 
+use cellbook::output::state::{self, State};
 use common::{cellbook, copy_dir, snapshot};
 use std::collections::BTreeMap;
 use std::fs;
@@ -263,6 +264,10 @@ fn build_and_kill(world: &World, delay: Duration, kill_when: impl Fn(Option<usiz
 fn published_after_kill(world: &World, phase: Phase, previous: &Site, next: &Site) -> Outcome {
     let output = world.output();
     if output.exists() {
+        // Killed while updating in place: the output says so, and the next build rebuilds it whole.
+        if state::read(&output) == State::Updating {
+            return Outcome::Repairable;
+        }
         let now = snapshot(&output);
         if now == *previous {
             return Outcome::Previous;
@@ -293,6 +298,8 @@ enum Outcome {
     Previous,
     Next,
     Recoverable,
+    /// Marked as being updated: partly changed in place, never trusted as it is.
+    Repairable,
 }
 
 #[test]
@@ -324,9 +331,11 @@ fn a_build_killed_half_way_leaves_the_previous_site_intact() {
             published = next.clone();
         }
         if let Phase::Compiling | Phase::Writing(_) = phase {
-            // Nothing can have been swapped in before every page was written.
+            // Nothing can have been swapped in, nor changed in place, before every page was
+            // written; an update moves the staged pages out as it applies them.
             let all_written = matches!(phase, Phase::Writing(n) if n >= PAGES);
-            assert!(outcome == Outcome::Previous || all_written, "killed while {phase:?}: {outcome:?}");
+            let applying = outcome == Outcome::Repairable;
+            assert!(outcome == Outcome::Previous || all_written || applying, "killed while {phase:?}: {outcome:?}");
         }
         kills.push((phase, outcome));
         outcome
@@ -341,6 +350,16 @@ fn a_build_killed_half_way_leaves_the_previous_site_intact() {
         });
         check(phase);
     }
+    // ...one while an update in place moves the changed pages in (the staged pages, all written,
+    // start to leave the staging folder): the output is then marked as being updated...
+    let most = std::cell::Cell::new(0);
+    let phase = build_and_kill(&world, full * 20, |staged| {
+        let n = staged.unwrap_or(0);
+        most.set(most.get().max(n));
+        most.get() >= PAGES && n <= PAGES / 2
+    });
+    let outcome = check(phase);
+    assert!(matches!(outcome, Outcome::Repairable | Outcome::Next), "killed while moving pages in: {outcome:?}");
     // ...and by time, as a user's Ctrl-C or a CI time-out would.
     for tenth in [2, 4, 6, 8, 10, 12] {
         let phase = build_and_kill(&world, full * tenth / 10, |_| false);

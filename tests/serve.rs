@@ -195,8 +195,13 @@ fn get(port: u16, path: &str) -> std::io::Result<Response> {
 }
 
 fn request(port: u16, method: &str, path: &str) -> std::io::Result<Response> {
+    request_with(port, method, path, "")
+}
+
+/// A request with extra header lines (each ending in `\r\n`).
+fn request_with(port: u16, method: &str, path: &str, headers: &str) -> std::io::Result<Response> {
     let mut stream = connect(port)?;
-    write!(stream, "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n")?;
+    write!(stream, "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n{headers}Connection: close\r\n\r\n")?;
     let mut raw = Vec::new();
     stream.read_to_end(&mut raw)?;
     let split = raw
@@ -564,7 +569,8 @@ fn urls_map_to_files_with_their_types() {
         ("/data.json", "application/json"),
         ("/img/logo.svg", "image/svg+xml"),
         ("/img/dot.png", "image/png"),
-        ("/sitemap.xml", "application/xml"),
+        ("/sitemap.xml", "text/xml; charset=utf-8"),
+        ("/robots.txt", "text/plain; charset=utf-8"),
         ("/app.wasm", "application/wasm"),
         ("/pf/x.pf_meta", "application/octet-stream"),
         ("/pf/x.pf_index", "application/octet-stream"),
@@ -588,7 +594,26 @@ fn urls_map_to_files_with_their_types() {
     let head = request(server.port, "HEAD", "/cells/msc/").unwrap();
     assert_eq!(head.status, 200);
     assert!(head.body.is_empty());
+    let page = server.get("/cells/msc/");
+    assert_eq!(head.header("content-length"), Some(page.body.len().to_string().as_str()), "the page as served");
+    assert_eq!(page.header("cache-control"), Some("no-store"));
+    assert_eq!(server.get("/app.js").header("cache-control"), Some("no-store"), "files change under the browser");
     assert_eq!(request(server.port, "POST", "/").unwrap().status, 405);
+}
+
+#[test]
+fn ranges_of_files_are_served_but_pages_are_whole() {
+    let site = Site::fixture("basic");
+    site.write("static/clip.webm", "0123456789");
+    let server = Server::start(&site, &[]);
+    let part = request_with(server.port, "GET", "/clip.webm", "Range: bytes=2-5\r\n").unwrap();
+    assert_eq!(part.status, 206, "a video can be sought");
+    assert_eq!(part.body, b"2345");
+    assert_eq!(part.header("content-range"), Some("bytes 2-5/10"));
+    let page = request_with(server.port, "GET", "/cells/msc/", "Range: bytes=0-9\r\n").unwrap();
+    assert_eq!(page.status, 200, "the reload script goes into the whole page");
+    assert!(page.text().contains("/__cellbook/events"));
+    assert_eq!(page.header("accept-ranges"), None);
 }
 
 #[test]
@@ -740,4 +765,16 @@ fn a_sites_own_template_is_watched_and_used_by_incremental_rebuilds() {
     assert_eq!(server.next_build(before)["ok"], true);
     let page = server.get(article).text();
     assert!(page.contains("<article class=\"doc") && !page.contains("data-own"), "back to the built-in one");
+}
+
+#[test]
+fn build_and_serve_list_the_same_site_options() {
+    for command in ["build", "serve"] {
+        let output = cellbook().args([command, "--help"]).output().unwrap();
+        assert!(output.status.success());
+        let help = String::from_utf8_lossy(&output.stdout);
+        for option in ["--root <ROOT>", "--output <OUTPUT>", "--base-url <BASE_URL>", "--drafts"] {
+            assert!(help.contains(option), "`{command} --help` lacks {option}:\n{help}");
+        }
+    }
 }

@@ -4,7 +4,7 @@
 mod common;
 
 use cellbook::build::Options;
-use cellbook::session::{Rebuild, SearchBundle, Session};
+use cellbook::serve::session::{Rebuild, SearchBundle, Session};
 use common::{Site, snapshot};
 use std::time::Duration;
 

@@ -4,6 +4,8 @@
 
 use cellbook::content::front_matter::Reference;
 use cellbook::markdown::{Input, Target, render};
+use cellbook::site::PageId;
+use cellbook::site::ids::Id;
 use cellbook::site::links::{encode_path, is_external};
 use cellbook::urls::join;
 use libfuzzer_sys::fuzz_target;
@@ -22,8 +24,8 @@ fn resolve(dest: &str) -> Target {
         return Target::Missing(format!("broken link `{dest}`: it climbs above `content/`"));
     };
     let page = match rel.as_str() {
-        "cells/msc.md" => Some(0),
-        "trials/a.md" => Some(1),
+        "cells/msc.md" => Some(PageId::from_index(0)),
+        "trials/a.md" => Some(PageId::from_index(1)),
         "cells/figure.png" => None,
         _ => return Target::Missing(format!("broken link `{dest}`")),
     };
@@ -53,5 +55,5 @@ fuzz_target!(|data: &[u8]| {
         }
     }
     walk(&out.toc, &mut ids);
-    assert!(out.links_to.iter().all(|&p| p < 2));
+    assert!(out.links_to.iter().all(|&p| p.index() < 2));
 });

@@ -140,6 +140,10 @@ def collect(raw: str, out: str) -> None:
             t.update({"median_s": r.get("median", statistics.median(times) if times else None),
                       "mean_s": r.get("mean"), "stddev_s": r.get("stddev"), "min_s": r.get("min"),
                       "max_s": r.get("max"), "times_s": times})
+        for kind in ("over", "noop"):
+            r = hf.get(f"{tool}-{kind}")
+            if r and r.get("times"):
+                t[kind] = {"median_s": r["median"], "min_s": r["min"], "max_s": r["max"], "times_s": r["times"]}
         t["peak_rss_mib"] = max_rss_mib(os.path.join(raw, f"mem-{tool}.txt"))
         t["cpu_percent"] = cpu_percent(os.path.join(raw, f"mem-{tool}.txt"))
         outkv = read_kv(os.path.join(raw, f"output-{tool}.txt"))
@@ -154,6 +158,9 @@ def collect(raw: str, out: str) -> None:
         rec["search"] = {"builds": len(runs), "internal_total_s": total, "search_s": search,
                          "share": search / total if total else None,
                          "samples": runs}
+    skipped = read_text(os.path.join(raw, "noop-cellbook.txt"))
+    if skipped and "noop" in rec["tools"].get("cellbook", {}):
+        rec["tools"]["cellbook"]["noop"]["skipped"] = int(skipped)
     for key in EDIT_SERIES:
         path = os.path.join(raw, f"edit-{key}.json")
         if os.path.exists(path):
@@ -205,24 +212,75 @@ def kept_notes(md_path: str) -> str:
     return body if body.strip() else NOTES_PLACEHOLDER
 
 
+# Hand-written sections that a render keeps as they are (besides the profile notes), each after
+# the generated section named with it.
+KEPT_SECTIONS = {"## Search index size": "## cellbook's search index"}
+
+
+def kept_section(md_path: str, heading: str) -> list[str]:
+    """The lines of the section of BENCHMARKS.md whose heading starts with `heading`, up to the
+    next section; none when there is no such section."""
+    if not os.path.exists(md_path):
+        return []
+    with open(md_path, encoding="utf-8") as fh:
+        lines = fh.read().split("\n")
+    start = next((i for i, line in enumerate(lines) if line.startswith(heading)), None)
+    if start is None:
+        return []
+    end = next((i for i in range(start + 1, len(lines)) if lines[i].startswith("## ")), len(lines))
+    return lines[start:end]
+
+
 def size_table(rec: dict) -> list[str]:
     n = rec["size"]
-    lines = ["| Tool | Median | Mean ± σ | Min – max | Peak RSS | CPU | Pages/s | Output |",
-             "|:-----|-------:|---------:|----------:|---------:|----:|--------:|-------:|"]
+    lines = ["| Tool | New folder: median | Mean ± σ | Min – max | Over the previous output, one page edited | "
+             "Second build, nothing changed | Peak RSS | CPU | Pages/s | Output |",
+             "|:-----|-------:|---------:|----------:|-------:|-------:|---------:|----:|--------:|-------:|"]
     for tool in TOOL_ORDER:
         t = rec["tools"].get(tool)
         if not t:
             continue
         if t.get("median_s") is None:
-            lines.append(f"| {LABEL[tool]} | {t['state']} | | | | | | |")
+            lines.append(f"| {LABEL[tool]} | {t['state']} | | | | | | | | |")
             continue
         rss = f"{t['peak_rss_mib']:.0f} MiB" if t.get("peak_rss_mib") else "–"
         out = (f"{fmt_n(t['output_files'])} files, {t['output_mib']:.0f} MiB"
                if "output_files" in t else "–")
         cpu = f"{t['cpu_percent']}%" if t.get("cpu_percent") is not None else "–"
         lines.append(f"| {LABEL[tool]} | **{fmt_s(t['median_s'])}** | {fmt_s(t['mean_s'])} ± "
-                     f"{fmt_s(t['stddev_s'])} | {fmt_s(t['min_s'])} – {fmt_s(t['max_s'])} | {rss} | {cpu} | "
+                     f"{fmt_s(t['stddev_s'])} | {fmt_s(t['min_s'])} – {fmt_s(t['max_s'])} | "
+                     f"{rebuild_cell(t.get('over'))} | {rebuild_cell(t.get('noop'))} | {rss} | {cpu} | "
                      f"{n / t['median_s']:.0f} | {out} |")
+    return lines + ratios(rec)
+
+
+def rebuild_cell(r: dict | None) -> str:
+    """The median of a kind of rebuild, and its range."""
+    if not r:
+        return "–"
+    return f"**{fmt_s(r['median_s'])}** ({fmt_s(r['min_s'])} – {fmt_s(r['max_s'])})"
+
+
+def ratios(rec: dict) -> list[str]:
+    """cellbook against Hugo for each way of building, and its second build against its first."""
+    cb, hugo = rec["tools"].get("cellbook") or {}, rec["tools"].get("hugo") or {}
+    parts = []
+    for label, a, b in (("into a new folder", cb.get("median_s"), hugo.get("median_s")),
+                        ("over the previous output", (cb.get("over") or {}).get("median_s"),
+                         (hugo.get("over") or {}).get("median_s")),
+                        ("with nothing changed", (cb.get("noop") or {}).get("median_s"),
+                         (hugo.get("noop") or {}).get("median_s"))):
+        if a and b:
+            parts.append(f"{label} **{a / b:.2f}x**")
+    noop, first = (cb.get("noop") or {}).get("median_s"), cb.get("median_s")
+    lines = []
+    if parts:
+        lines += ["", "cellbook's median over Hugo's: " + ", ".join(parts) + "."]
+    if noop and first:
+        skipped = (cb.get("noop") or {}).get("skipped")
+        said = f" ({skipped} of them said \"nothing changed\")" if skipped is not None else ""
+        lines += ["", f"cellbook's second build with nothing changed{said} took **{noop / first:.3f}x** "
+                      "its clean build into a new folder."]
     return lines
 
 
@@ -232,49 +290,68 @@ def scaling_rows(recs: list[dict], planned: list[int]) -> list[dict]:
     for size in sorted(set(planned) | set(by_size)):
         t = by_size.get(size, {}).get("tools", {}).get("cellbook") or {}
         med, rss = t.get("median_s"), t.get("peak_rss_mib")
+        over, noop = (t.get("over") or {}).get("median_s"), (t.get("noop") or {}).get("median_s")
         rows.append({"size": size,
                      "ms_per_page": med * 1000 / size if med else None,
+                     "over_ms_per_page": over * 1000 / size if over else None,
+                     "noop_ms_per_page": noop * 1000 / size if noop else None,
                      "kib_per_page": rss * 1024 / size if rss else None,
-                     "median_s": med, "rss_mib": rss})
+                     "median_s": med, "over_s": over, "noop_s": noop, "rss_mib": rss})
     return rows
 
 
+PANELS = [
+    ("Time per page (median build)", "ms", [
+        ("ms_per_page", "new folder", "#3b6ea5"),
+        ("over_ms_per_page", "over the output, one page edited", "#7aa6d6"),
+        ("noop_ms_per_page", "nothing changed", "#2f8f5b")]),
+    ("Peak memory per page", "KiB", [("kib_per_page", "clean build", "#b5562c")]),
+]
+
+
 def svg_chart(rows: list[dict], path: str) -> None:
-    """Two bar panels (time per page, memory per page) for cellbook across sizes."""
-    w, h, pad, gap = 640, 280, 48, 40
+    """Two bar panels for cellbook across sizes: time per page for each way of building (bars side
+    by side), and peak memory per page."""
+    w, h, pad, gap = 720, 320, 48, 40
     pw = (w - 2 * pad - gap) / 2
-    ph = h - 2 * pad - 10
+    ph = h - 2 * pad - 50
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{w}" height="{h}" viewBox="0 0 {w} {h}" '
              'font-family="sans-serif" font-size="12">',
              f'<rect width="{w}" height="{h}" fill="#fff"/>',
              f'<text x="{w / 2}" y="20" text-anchor="middle" font-size="14" font-weight="bold">'
              'cellbook build: cost per page by corpus size</text>']
-    for p, (key, title, unit, colour) in enumerate([
-            ("ms_per_page", "Time per page (median clean build)", "ms", "#3b6ea5"),
-            ("kib_per_page", "Peak memory per page", "KiB", "#b5562c")]):
+    for p, (title, unit, series) in enumerate(PANELS):
         x0 = pad + p * (pw + gap)
         y0 = pad + 10
-        vals = [r[key] for r in rows if r[key]]
+        vals = [r[key] for r in rows for key, _, _ in series if r[key]]
         top = max(vals) * 1.25 if vals else 1.0
         parts.append(f'<text x="{x0 + pw / 2}" y="{y0 - 8}" text-anchor="middle">{html.escape(title)}</text>')
         parts.append(f'<line x1="{x0}" y1="{y0 + ph}" x2="{x0 + pw}" y2="{y0 + ph}" stroke="#333"/>')
-        bw = pw / max(1, len(rows)) * 0.6
+        slot = pw / max(1, len(rows))
+        bw = slot * 0.7 / len(series)
         for i, r in enumerate(rows):
-            cx = x0 + pw / max(1, len(rows)) * (i + 0.5)
+            cx = x0 + slot * (i + 0.5)
             label = f"{r['size'] // 1000}k" if r["size"] % 1000 == 0 else str(r["size"])
             parts.append(f'<text x="{cx}" y="{y0 + ph + 16}" text-anchor="middle">{label} pages</text>')
-            v = r[key]
-            if v:
-                bh = v / top * ph
-                parts.append(f'<rect x="{cx - bw / 2}" y="{y0 + ph - bh}" width="{bw}" height="{bh}" fill="{colour}"/>')
-                parts.append(f'<text x="{cx}" y="{y0 + ph - bh - 5}" text-anchor="middle">'
-                             f'{v:.2f} {unit}</text>' if v < 100 else
-                             f'<text x="{cx}" y="{y0 + ph - bh - 5}" text-anchor="middle">{v:.0f} {unit}</text>')
-            else:
-                bh = ph * 0.3
-                parts.append(f'<rect x="{cx - bw / 2}" y="{y0 + ph - bh}" width="{bw}" height="{bh}" fill="none" '
-                             'stroke="#999" stroke-dasharray="4 3"/>')
-                parts.append(f'<text x="{cx}" y="{y0 + ph - bh / 2}" text-anchor="middle" fill="#777">pending</text>')
+            for j, (key, _, colour) in enumerate(series):
+                bx = cx - slot * 0.35 + j * bw
+                v = r[key]
+                if v:
+                    bh = max(v / top * ph, 1)
+                    text = f"{v:.2f}" if v < 10 else f"{v:.1f}" if v < 100 else f"{v:.0f}"
+                    parts.append(f'<rect x="{bx:.1f}" y="{y0 + ph - bh:.1f}" width="{bw:.1f}" height="{bh:.1f}" '
+                                 f'fill="{colour}"/>')
+                    parts.append(f'<text x="{bx + bw / 2:.1f}" y="{y0 + ph - bh - 4:.1f}" text-anchor="middle" '
+                                 f'font-size="{10 if len(series) > 1 else 12}">{text}</text>')
+                else:
+                    bh = ph * 0.3
+                    parts.append(f'<rect x="{bx:.1f}" y="{y0 + ph - bh:.1f}" width="{bw:.1f}" height="{bh:.1f}" '
+                                 'fill="none" stroke="#999" stroke-dasharray="4 3"/>')
+        for j, (_, name, colour) in enumerate(series):
+            ly = y0 + ph + 32 + j * 14
+            parts.append(f'<rect x="{x0}" y="{ly - 9}" width="10" height="10" fill="{colour}"/>')
+            parts.append(f'<text x="{x0 + 14}" y="{ly}">{html.escape(name)} ({unit})</text>')
+    parts.append(f'<text x="{w - pad}" y="{h - 8}" text-anchor="end" fill="#777">dashed: not measured</text>')
     parts.append("</svg>")
     with open(path, "w", encoding="utf-8") as fh:
         fh.write("\n".join(parts) + "\n")
@@ -298,7 +375,12 @@ def render(results: str, md_path: str, svg_path: str, planned: list[int]) -> Non
                     "folders set aside are removed when the size is done, because this disk's ext4, which has "
                     "no journal, makes a build that follows a large removal within the minute pay for it per "
                     "file: see the profile notes); the tools of one size are timed in "
-                    "alternating rounds (one build of each tool per round, in the same session). Peak memory: one extra build per tool "
+                    "alternating rounds (one build of each tool per round, in the same session). Then, for "
+                    "cellbook and Hugo, builds over the previous output: each after a sentence was appended "
+                    "to one page (every page is rendered again; Hugo overwrites its files in place, cellbook "
+                    "writes only the files whose bytes changed), and second builds with nothing changed "
+                    "(cellbook checks the fingerprint of its inputs and its output, says \"nothing changed\" "
+                    "and stops; Hugo builds again), alternating the same way. Peak memory: one extra build per tool "
                     "under `/usr/bin/time -v`, which also gives the CPU column (CPU time over wall time of that build: 200% = both cores busy). Pages/s counts the corpus's articles (not the taxonomy and "
                     "section pages each tool adds).", "",
                     "```sh",
@@ -356,6 +438,8 @@ def render(results: str, md_path: str, svg_path: str, planned: list[int]) -> Non
     else:
         L.append("Not measured yet.")
     L.append("")
+    kept = {after: kept_section(md_path, heading) for heading, after in KEPT_SECTIONS.items()}
+    L += kept.get("## cellbook's search index", [])
     # edit latency
     L += ["## One-page edit in the dev server", "",
           "A sentence is appended to one article's `.md` file while the server runs; the time is from "
@@ -400,13 +484,15 @@ def render(results: str, md_path: str, svg_path: str, planned: list[int]) -> Non
     rel_svg = os.path.relpath(svg_path, os.path.dirname(os.path.abspath(md_path)))
     L += ["## cellbook per page, by size", "",
           f"![cellbook: time and peak memory per page by corpus size]({rel_svg})", "",
-          "| Pages | Median build | ms per page | Peak RSS | KiB per page |",
-          "|------:|-------------:|------------:|---------:|-------------:|"]
+          "| Pages | Median build, new folder | ms per page | Over the output, one page edited | "
+          "Nothing changed | Peak RSS | KiB per page |",
+          "|------:|-------------:|------------:|------:|------:|---------:|-------------:|"]
     for r in srows:
         if r["median_s"] is None:
-            L.append(f"| {fmt_n(r['size'])} | pending | | | |")
+            L.append(f"| {fmt_n(r['size'])} | pending | | | | | |")
         else:
             L.append(f"| {fmt_n(r['size'])} | {fmt_s(r['median_s'])} | {r['ms_per_page']:.2f} | "
+                     f"{fmt_s(r['over_s'])} | {fmt_s(r['noop_s'])} | "
                      f"{r['rss_mib']:.0f} MiB | {r['kib_per_page']:.0f} |")
     L.append("")
     L += [NOTES_HEADING, "", notes.rstrip("\n"), ""]

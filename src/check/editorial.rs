@@ -12,12 +12,12 @@ use jiff::ToSpan;
 use jiff::civil::Date;
 use std::path::Path;
 
-pub fn lints(site: &Site, root: &Path, today: Date) -> Vec<Diagnostic> {
-    let mut out = stale_records(site, root, today);
+pub(crate) fn lints(site: &Site, root: &Path, today: Date) -> Vec<Diagnostic> {
+    let mut out = stale_records(site, today);
     for page in site.pages.iter().filter(|p| !p.is_index) {
         let text = std::fs::read_to_string(root.join(&page.file)).unwrap_or_default();
         out.extend(unlisted_trials(site, page, &text));
-        out.extend(preprints(page, &text));
+        out.extend(preprints(page));
         out.extend(reading_grade(site, page, &text));
     }
     out
@@ -25,7 +25,7 @@ pub fn lints(site: &Site, root: &Path, today: Date) -> Vec<Diagnostic> {
 
 /// Each page of the main language: its summary's reading grade (English articles) and the
 /// state of its translation into each other language.
-pub fn page_reports(site: &Site, root: &Path) -> Vec<super::PageReport> {
+pub(crate) fn page_reports(site: &Site, root: &Path) -> Vec<super::PageReport> {
     let main = site.default_lang();
     site.pages
         .iter()
@@ -75,7 +75,7 @@ fn reading_grade(site: &Site, page: &crate::content::Page, text: &str) -> Option
 }
 
 /// The section under the summary heading (`## In brief`), and the heading's line.
-pub fn summary(text: &str, heading: &str) -> Option<(usize, String)> {
+pub(crate) fn summary(text: &str, heading: &str) -> Option<(usize, String)> {
     let marker = format!("## {heading}");
     let mut lines = text.lines().enumerate().skip_while(|(_, l)| l.trim() != marker);
     let (at, _) = lines.next()?;
@@ -85,7 +85,7 @@ pub fn summary(text: &str, heading: &str) -> Option<(usize, String)> {
 
 /// Records whose registry status can still change (a trial not yet completed, terminated or
 /// withdrawn) and was last read more than `stale-after-months` ago.
-fn stale_records(site: &Site, root: &Path, today: Date) -> Vec<Diagnostic> {
+fn stale_records(site: &Site, today: Date) -> Vec<Diagnostic> {
     let Some(evidence) = &site.config.evidence else { return Vec::new() };
     let months = i64::from(evidence.stale_after_months);
     let Ok(limit) = today.checked_sub(months.months()) else { return Vec::new() };
@@ -98,8 +98,8 @@ fn stale_records(site: &Site, root: &Path, today: Date) -> Vec<Diagnostic> {
                  `status` and `status_checked`",
                 record.status_checked
             );
-            let text = std::fs::read_to_string(root.join(&record.file)).unwrap_or_default();
-            Diagnostic::warning(&record.file, line_of(&text, "status_checked"), 1, message)
+            let (line, col) = record.positions.key("status_checked");
+            Diagnostic::warning(&record.file, line, col, message)
         })
         .collect()
 }
@@ -142,7 +142,7 @@ fn body_mention(text: &str, id: &str) -> Option<usize> {
 const PREPRINT_DOIS: &[&str] = &["10.1101/", "10.21203/", "10.2139/", "10.20944/", "10.48550/"];
 
 /// References to a preprint that do not say they are one: the journal paper may exist.
-fn preprints(page: &crate::content::Page, text: &str) -> Vec<Diagnostic> {
+fn preprints(page: &crate::content::Page) -> Vec<Diagnostic> {
     page.front
         .references
         .iter()
@@ -155,12 +155,8 @@ fn preprints(page: &crate::content::Page, text: &str) -> Vec<Diagnostic> {
                  or say \"preprint\" in its title",
                 r.id.as_deref().unwrap_or(&r.title)
             );
-            Diagnostic::warning(&page.file, line_of(text, doi), 1, message)
+            let (line, col) = page.front.positions.value("references", doi, 0);
+            Diagnostic::warning(&page.file, line, col, message)
         })
         .collect()
-}
-
-/// The 1-based line of the first line of `text` containing `needle`, or 1.
-fn line_of(text: &str, needle: &str) -> usize {
-    text.lines().position(|l| l.contains(needle)).map_or(1, |i| i + 1)
 }

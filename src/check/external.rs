@@ -5,7 +5,7 @@
 //! each place that links to a URL that failed, or one message when the network is unreachable.
 
 use crate::diagnostics::{Diagnostic, LineIndex};
-use crate::site::Site;
+use crate::site::{PageId, Site};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -27,12 +27,12 @@ struct Entry {
 
 /// What the external check found: broken links at the places that link there, or, when no host
 /// could be reached at all, that the network is unreachable (said once, nothing cached).
-pub struct Outcome {
+pub(crate) struct Outcome {
     pub findings: Vec<Diagnostic>,
     pub unreachable: Option<String>,
 }
 
-pub fn check(site: &Site, root: &Path) -> Outcome {
+pub(crate) fn check(site: &Site, root: &Path) -> Outcome {
     let links = places(site, root);
     let cache_path = root.join(CACHE_FILE);
     let mut cache: BTreeMap<String, Entry> =
@@ -69,9 +69,9 @@ pub fn check(site: &Site, root: &Path) -> Outcome {
 
 /// Every http(s) link of the site with the places that link there: (page, line, column). A
 /// reference's `url` is placed at the line of the front matter that gives it.
-fn places<'a>(site: &'a Site, root: &Path) -> BTreeMap<&'a str, Vec<(usize, usize, usize)>> {
-    let mut links: BTreeMap<&str, Vec<(usize, usize, usize)>> = BTreeMap::new();
-    for (p, rendered) in site.rendered.iter().enumerate() {
+fn places<'a>(site: &'a Site, root: &Path) -> BTreeMap<&'a str, Vec<(PageId, usize, usize)>> {
+    let mut links: BTreeMap<&str, Vec<(PageId, usize, usize)>> = BTreeMap::new();
+    for (p, rendered) in site.rendered.iter_ids() {
         for (url, line, col) in &rendered.external {
             if url.starts_with("http://") || url.starts_with("https://") {
                 links.entry(url.as_str()).or_default().push((p, *line, *col));

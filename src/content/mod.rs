@@ -6,8 +6,8 @@
 //! Files are found by `safety::files` (symbolic links out of the site and link loops are errors,
 //! never reads or hangs) and read in parallel.
 
-pub mod front_matter;
-pub mod trials;
+pub(crate) mod front_matter;
+pub(crate) mod trials;
 mod validate;
 
 use crate::config::Config;
@@ -44,7 +44,7 @@ pub struct Page {
 
 impl Page {
     /// A copy of everything but the body and front matter (for replacing a body).
-    pub fn clone_meta(&self) -> Page {
+    pub(crate) fn clone_meta(&self) -> Page {
         Page {
             file: self.file.clone(),
             rel: self.rel.clone(),
@@ -60,7 +60,7 @@ impl Page {
         }
     }
 
-    pub fn title(&self) -> &str {
+    pub(crate) fn title(&self) -> &str {
         self.front.title.as_deref().unwrap_or("")
     }
 }
@@ -138,14 +138,14 @@ fn duplicate_records(trials: &[trials::TrialRecord]) -> Vec<Diagnostic> {
 }
 
 /// Whether a file inside `content/` (path `rel`) is a trial record.
-pub fn is_record(rel: &str, config: &Config) -> bool {
+pub(crate) fn is_record(rel: &str, config: &Config) -> bool {
     let Some(evidence) = &config.evidence else { return false };
     let in_folder = rel.strip_prefix(evidence.records.trim_matches('/')).is_some_and(|r| r.starts_with('/'));
     in_folder && (rel.ends_with(".yaml") || rel.ends_with(".yml"))
 }
 
 /// Hidden files and the temporary files editors write beside the one being saved.
-pub fn is_ignored(name: &str) -> bool {
+pub(crate) fn is_ignored(name: &str) -> bool {
     name.starts_with('.')
         || name.starts_with('#')
         || name.ends_with('~')
@@ -161,7 +161,7 @@ fn relative(base: &Path, path: &Path) -> String {
 /// Loads one Markdown file under `root/content` (the dev server's edited page, which must not
 /// have become a link to a file outside the site), for a reload of its body: the checks that need
 /// the trial records are left to the full build (its front matter is compared with the last).
-pub fn load_one(root: &Path, path: &Path, config: &Config) -> Result<(Page, Vec<Diagnostic>), Diagnostic> {
+pub(crate) fn load_one(root: &Path, path: &Path, config: &Config) -> Result<(Page, Vec<Diagnostic>), Diagnostic> {
     if !crate::safety::files::is_inside(root, path) {
         let file = crate::diagnostics::display_path(root, path);
         return Err(Diagnostic::error(file, 0, 0, "cannot read: not a file inside the site's folder"));
@@ -180,17 +180,16 @@ fn load_page(
     let bytes = std::fs::read(path).map_err(|e| Diagnostic::error(&file, 0, 0, format!("cannot read: {e}")))?;
     let text = decode(&bytes)
         .map_err(|(line, col)| Diagnostic::error(&file, line, col, "not valid UTF-8: save the file as UTF-8"))?;
-    let split = front_matter::split(&text).map_err(|p| Diagnostic::error(&file, p.line, p.col, p.message))?;
+    let split = front_matter::split(&text).map_err(|p| p.error_in(&file))?;
     let taxonomy_keys: Vec<&str> = config.taxonomies.iter().map(|t| t.key.as_str()).collect();
-    let front =
-        front_matter::parse(&split, &taxonomy_keys).map_err(|p| Diagnostic::error(&file, p.line, p.col, p.message))?;
+    let front = front_matter::parse(&split, &taxonomy_keys).map_err(|p| p.error_in(&file))?;
 
     let rel = relative(content_dir, path);
     let (dir, stem, lang) = name_parts(&rel, config);
     let is_index = stem == "_index";
     let place = validate::Place { dir: &dir, is_index, trials };
-    let mut problems = validate::front_matter(&file, &split, &front, config, &place);
-    problems.extend(crate::safety::front_matter_problems(&file, &split, &front));
+    let mut problems = validate::front_matter(&file, &front, config, &place);
+    problems.extend(crate::safety::front_matter_problems(&file, &front));
     let key = if dir.is_empty() { stem.to_string() } else { format!("{dir}/{stem}") };
     let slug = front.slug.clone().unwrap_or_else(|| slugify(stem));
     let url = page_url(&dir, if is_index { None } else { Some(&slug) }, &lang, config);
@@ -241,7 +240,7 @@ fn name_parts<'a>(rel: &'a str, config: &Config) -> (String, &'a str, String) {
 }
 
 /// The URL path of a page or section: folders and slug slugified, the language as a prefix.
-pub fn page_url(dir: &str, slug: Option<&str>, lang: &str, config: &Config) -> String {
+pub(crate) fn page_url(dir: &str, slug: Option<&str>, lang: &str, config: &Config) -> String {
     let mut url = String::new();
     if lang != config.book.language {
         url.push_str(lang);

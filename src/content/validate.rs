@@ -1,38 +1,32 @@
 //! Checks a parsed front matter against `book.toml`: required keys, vocabularies, identifiers.
 //!
-//! In: the split file, its [`FrontMatter`] and the config. Out: every problem found, each at the
-//! line of the offending key or value, with a hint where a near match exists.
+//! In: a parsed [`FrontMatter`] (with the places of its keys and values) and the config. Out:
+//! every problem found, each at the offending key or value, with a hint where a near match exists.
 
-use super::front_matter::{FrontMatter, Split, Terms, locate};
+use super::front_matter::{FrontMatter, Pos, Terms};
 use crate::config::{Config, Evidence, Taxonomy, is_url_segment};
 use crate::diagnostics::{Diagnostic, suggest};
 use crate::evidence::Design;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::path::Path;
 
 /// The trial records' ids and design rungs, for checking the pages that cite them. A record that
 /// failed to load is known by its id with no design, so that its own error is the only one.
-pub type TrialDesigns = BTreeMap<String, Option<Design>>;
+pub(crate) type TrialDesigns = BTreeMap<String, Option<Design>>;
 
 /// Where a page stands: its folder, whether it is a section's `_index.md`, and the trial records
 /// it may cite (`None` skips the checks that need them, for a body-only reload).
-pub struct Place<'a> {
+pub(crate) struct Place<'a> {
     pub dir: &'a str,
     pub is_index: bool,
     pub trials: Option<&'a TrialDesigns>,
 }
 
-pub fn front_matter(
-    file: &Path,
-    split: &Split<'_>,
-    fm: &FrontMatter,
-    config: &Config,
-    place: &Place<'_>,
-) -> Vec<Diagnostic> {
+pub(crate) fn front_matter(file: &Path, fm: &FrontMatter, config: &Config, place: &Place<'_>) -> Vec<Diagnostic> {
     let is_index = place.is_index;
     let mut out = Vec::new();
-    let at = |key: &str, value: Option<&str>| locate(split, key, value);
-    let error = |(line, col): (usize, usize), message: String| Diagnostic::error(file, line, col, message);
+    let at = |key: &str, value: Option<&str>| at(fm, key, value, 0);
+    let error = |(line, col): Pos, message: String| Diagnostic::error(file, line, col, message);
 
     for key in &fm.unknown_keys {
         let hint = suggest(key, config.front_matter_keys());
@@ -62,19 +56,21 @@ pub fn front_matter(
         {
             continue;
         }
-        for id in terms.ids() {
+        let ids = terms.ids();
+        for (i, id) in ids.iter().enumerate() {
             if taxonomy.term(id).is_none() {
                 let hint = suggest(id, taxonomy.terms.iter().map(|t| t.id.as_str()));
                 let message = format!("unknown {} `{id}`", singular(taxonomy));
-                out.push(error(at(key, Some(id)), message).with_hint(hint));
+                let nth = ids[..i].iter().filter(|other| *other == id).count();
+                out.push(error(self::at(fm, key, Some(id), nth), message).with_hint(hint));
             }
         }
     }
     if let Some(evidence) = &config.evidence {
-        out.extend(check_evidence(file, split, fm, evidence, place));
+        out.extend(check_evidence(file, fm, evidence, place));
     }
     check_references(fm, &mut |key, value, message, is_error| {
-        let (line, col) = at(key, value);
+        let (line, col) = self::at(fm, key, value.map(|(value, _)| value), value.map_or(0, |(_, nth)| nth));
         out.push(if is_error {
             Diagnostic::error(file, line, col, message)
         } else {
@@ -84,24 +80,36 @@ pub fn front_matter(
     out
 }
 
+/// Where `key`, or the `nth` (from 0) `value` under it, is written.
+fn at(fm: &FrontMatter, key: &str, value: Option<&str>, nth: usize) -> Pos {
+    match value {
+        Some(value) => fm.positions.value(key, value, nth),
+        None => fm.positions.key(key),
+    }
+}
+
 /// An identifier field, what it should look like, and the test for it.
 type IdentifierCheck<'a> = (&'a Option<String>, &'static str, fn(&str) -> bool);
 
-type Report<'a> = dyn FnMut(&str, Option<&str>, String, bool) + 'a;
+/// Reports a problem at a key, or at the `nth` place of one of its values: (key, (value, nth),
+/// message, whether it is an error).
+type Report<'a> = dyn FnMut(&str, Option<(&str, usize)>, String, bool) + 'a;
 
 fn check_references(fm: &FrontMatter, report: &mut Report<'_>) {
-    let mut ids = BTreeSet::new();
+    let mut ids: BTreeMap<&str, usize> = BTreeMap::new();
     for reference in &fm.references {
         let title = reference.title.as_str();
-        if let Some(id) = &reference.id
-            && !ids.insert(id.as_str())
-        {
-            report("references", Some(id), format!("reference id `{id}` is used twice"), true);
+        if let Some(id) = &reference.id {
+            let seen = ids.entry(id.as_str()).or_default();
+            if *seen > 0 {
+                report("references", Some((id, *seen)), format!("reference id `{id}` is used twice"), true);
+            }
+            *seen += 1;
         }
         if !reference.has_identifier() && reference.url.is_none() {
             report(
                 "references",
-                Some(title),
+                Some((title, 0)),
                 format!("reference \"{title}\" has no identifier (pmid, doi, nct, isrctn or url)"),
                 false,
             );
@@ -120,7 +128,7 @@ fn check_references(fm: &FrontMatter, report: &mut Report<'_>) {
             if let Some(value) = value
                 && !valid(value)
             {
-                report("references", Some(value), format!("`{value}` is not a valid {what}"), true);
+                report("references", Some((value, 0)), format!("`{value}` is not a valid {what}"), true);
             }
         }
     }
@@ -129,16 +137,10 @@ fn check_references(fm: &FrontMatter, report: &mut Report<'_>) {
 /// The evidence model's rules for one page: labels only where `[evidence] sections` allows them,
 /// a design never without its result, trials that exist, no stronger claim than the studies cited,
 /// and a regulatory status that matches its history.
-fn check_evidence(
-    file: &Path,
-    split: &Split<'_>,
-    fm: &FrontMatter,
-    evidence: &Evidence,
-    place: &Place<'_>,
-) -> Vec<Diagnostic> {
+fn check_evidence(file: &Path, fm: &FrontMatter, evidence: &Evidence, place: &Place<'_>) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     let error = |key: &str, value: Option<&str>, message: String| {
-        let (line, col) = locate(split, key, value);
+        let (line, col) = at(fm, key, value, 0);
         Diagnostic::error(file, line, col, message)
     };
     let term = |key: &str| fm.terms.get(key).and_then(|t| t.ids().first()).map(String::as_str);

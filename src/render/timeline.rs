@@ -17,7 +17,7 @@ const ROW: f64 = 20.0;
 const TOP: f64 = 28.0;
 
 #[derive(Serialize)]
-pub struct Timeline {
+pub(crate) struct Timeline {
     width: f64,
     height: f64,
     label_x: f64,
@@ -44,7 +44,7 @@ struct Bar {
 }
 
 /// The timeline of `records` (in table order); `None` when no record has a start date.
-pub fn layout(records: &[TrialRecord]) -> Option<Timeline> {
+pub(crate) fn layout(records: &[TrialRecord]) -> Option<Timeline> {
     let mut dated: Vec<usize> = (0..records.len()).filter(|&t| records[t].start.is_some()).collect();
     dated.sort_by_key(|&t| (records[t].start, t));
     let (first, last) = span(dated.iter().map(|&t| &records[t]))?;

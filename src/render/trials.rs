@@ -1,21 +1,34 @@
 //! The views of trial records: a row for each record (on the articles that cite it and in the
-//! table of every trial), their schema.org `MedicalTrial`, and the table page's context.
+//! table of every trial), and the contexts of the table (`trials.html`, kind "trials") and of
+//! the overdue trials (`overdue.html`, kind "overdue").
 //!
 //! In: the [`Site`] and a record or a language. Out: serialisable rows whose every label (design,
 //! result, phase, status) comes from the record and the vocabularies, so no two pages can differ.
 
-use super::timeline;
-use super::views::{EvidenceView, TermLink, generated_page, href, link, term_link};
-use crate::content::trials::TrialRecord;
-use crate::evidence::schema_org_designs;
-use crate::site::Site;
+use super::context::{Common, Context};
+use super::references::{ReferenceView, references};
+use super::timeline::{self, Timeline};
+use super::views::{EvidenceView, Filter, Link, TermLabel, TermLink, href, page_link, term_link};
+use crate::site::{LangId, PageId, Site, TrialId};
 use serde::Serialize;
-use serde_json::json;
-use tera::Context;
+
+#[derive(Serialize)]
+pub(crate) struct TrialsContext<'a> {
+    trials: Vec<TrialRow<'a>>,
+    timeline: Option<Timeline>,
+    filters: Vec<Filter<'a>>,
+    /// The result vocabulary, for the timeline's legend.
+    result_terms: Vec<TermLabel<'a>>,
+}
+
+#[derive(Serialize)]
+pub(crate) struct OverdueContext<'a> {
+    trials: Vec<TrialRow<'a>>,
+}
 
 /// One trial as a table row, labelled in the reader's language.
 #[derive(Serialize)]
-pub struct TrialRow<'a> {
+pub(crate) struct TrialRow<'a> {
     id: &'a str,
     other_ids: &'a [String],
     name: &'a str,
@@ -56,9 +69,9 @@ pub struct TrialRow<'a> {
     /// Term ids by vocabulary, design and result included: what the table's filters match. A
     /// list, not a map, so that templates iterate it in one order on every build.
     facets: Vec<Facet<'a>>,
-    publications: Vec<super::views::ReferenceView<'a>>,
+    publications: Vec<ReferenceView<'a>>,
     /// The articles about it, in the reader's language where translated.
-    pages: Vec<super::views::Link<'a>>,
+    pages: Vec<Link<'a>>,
 }
 
 #[derive(Serialize)]
@@ -73,8 +86,8 @@ struct Facet<'a> {
     ids: Vec<&'a str>,
 }
 
-pub fn trial_row<'a>(site: &'a Site, t: usize, lang: &str) -> TrialRow<'a> {
-    let record = &site.trials[t];
+pub(crate) fn trial_row<'a>(site: &'a Site, t: TrialId, lang: &str) -> TrialRow<'a> {
+    let record = site.trial(t);
     let evidence = site.config.evidence.as_ref();
     let vocabulary = |key: Option<&String>, id: &str| {
         let taxonomy = site.config.taxonomy(key?)?;
@@ -134,71 +147,41 @@ pub fn trial_row<'a>(site: &'a Site, t: usize, lang: &str) -> TrialRow<'a> {
         harms: record.text(lang, |t| t.harms.as_ref(), record.harms.as_deref()),
         terms,
         facets,
-        publications: super::views::references(&record.publications),
+        publications: references(&record.publications),
         pages: citing_pages(site, t, lang),
     }
 }
 
 /// The articles that cite record `t`, each in `lang` where it has a translation.
-fn citing_pages<'a>(site: &'a Site, t: usize, lang: &str) -> Vec<super::views::Link<'a>> {
-    let mut pages: Vec<usize> = site.trial_pages[t]
+fn citing_pages<'a>(site: &'a Site, t: TrialId, lang: &str) -> Vec<Link<'a>> {
+    let mut pages: Vec<PageId> = site.trial_pages[t]
         .iter()
-        .filter(|&&p| site.pages[p].lang == site.default_lang())
-        .map(|&p| site.translation(&site.pages[p].key, lang).unwrap_or(p))
+        .filter(|&&p| site.page(p).lang == site.default_lang())
+        .map(|&p| site.translation(&site.page(p).key, lang).unwrap_or(p))
         .collect();
     pages.dedup();
-    pages.iter().map(|&p| link(site, site.pages[p].title(), &site.pages[p].url)).collect()
+    pages.iter().map(|&p| page_link(site, p)).collect()
 }
 
-/// schema.org's MedicalTrial for a record.
-pub fn trial_json_ld(site: &Site, t: usize, conditions: &[serde_json::Value]) -> serde_json::Value {
-    let record: &TrialRecord = &site.trials[t];
-    let mut value = json!({
-        "@type": "MedicalTrial",
-        "name": record.name,
-        "identifier": record.id,
-        "trialDesign": schema_org_designs(record.design.randomised, record.design.blinding, record.design.control),
-    });
-    if let Some(url) = record.registry_url() {
-        value["url"] = json!(url);
-    }
-    if let Some(phase) = record.phase.schema_org() {
-        value["phase"] = json!(phase);
-    }
-    if let Some(status) = record.status.schema_org() {
-        value["status"] = json!(status);
-    }
-    if let Some(sponsor) = &record.sponsor {
-        value["sponsor"] = json!({ "@type": "Organization", "name": sponsor });
-    }
-    if let Some(size) = record.size() {
-        value["description"] = json!(format!("{} participants", size));
-    }
-    if !conditions.is_empty() {
-        value["healthCondition"] = json!(conditions);
-    }
-    value
-}
-
-/// The table of every trial, with its timeline. Returns the site path it renders.
-pub fn trials_context(context: &mut Context, site: &Site, lang_index: usize) -> String {
-    let Some(evidence) = &site.config.evidence else { return String::new() };
-    let lang = site.languages()[lang_index];
+/// The table of every trial, with its timeline. Returns the site path it renders; `None` when
+/// the site does not grade evidence.
+pub(crate) fn trials_context(site: &Site, lang_id: LangId) -> Option<(String, Context<'_, TrialsContext<'_>>)> {
+    let evidence = site.config.evidence.as_ref()?;
+    let lang = site.lang(lang_id);
     let path = format!("{}/", evidence.trials_path.trim_matches('/'));
-    let title = evidence.trials_title_in(lang);
-    generated_page(context, site, "trials", lang, &path, title, "");
-    let rows: Vec<_> = (0..site.trials.len()).map(|t| trial_row(site, t, lang)).collect();
-    context.insert("trials", &rows);
-    context.insert("timeline", &timeline::layout(&site.trials));
-    context.insert("filters", &filters(site, lang));
+    let common = Common::generated(site, "trials", lang, &path, evidence.trials_title_in(lang), "");
     let results = site.config.taxonomy(&evidence.result).map_or(&[][..], |t| t.terms.as_slice());
-    let legend: Vec<_> = results.iter().map(|term| json!({ "id": term.id, "label": term.label_in(lang) })).collect();
-    context.insert("result_terms", &legend);
-    format!("{}{path}", site.lang_prefix(lang))
+    let own = TrialsContext {
+        trials: site.trials.ids().map(|t| trial_row(site, t, lang)).collect(),
+        timeline: timeline::layout(site.trials.as_slice()),
+        filters: filters(site, lang),
+        result_terms: results.iter().map(|term| TermLabel::new(&term.id, Some(term.label_in(lang)))).collect(),
+    };
+    Some((format!("{}{path}", site.lang_prefix(lang)), Context { common, own }))
 }
 
 /// The vocabularies the table can be filtered by: every one that some record uses.
-fn filters(site: &Site, lang: &str) -> Vec<serde_json::Value> {
+fn filters<'a>(site: &'a Site, lang: &str) -> Vec<Filter<'a>> {
     let evidence = site.config.evidence.as_ref();
     let mut keys: Vec<&str> = evidence.map(|e| vec![e.design.as_str(), e.result.as_str()]).unwrap_or_default();
     for taxonomy in &site.config.taxonomies {
@@ -206,25 +189,17 @@ fn filters(site: &Site, lang: &str) -> Vec<serde_json::Value> {
             keys.push(&taxonomy.key);
         }
     }
-    keys.iter()
-        .filter_map(|key| site.config.taxonomy(key))
-        .map(|taxonomy| {
-            let terms: Vec<_> =
-                taxonomy.terms.iter().map(|term| json!({ "id": term.id, "label": term.label_in(lang) })).collect();
-            json!({ "key": taxonomy.key, "title": taxonomy.title_in(lang), "terms": terms })
-        })
-        .collect()
+    keys.iter().filter_map(|key| site.config.taxonomy(key)).map(|taxonomy| Filter::of(taxonomy, lang)).collect()
 }
 
-/// Trials whose results are overdue, longest first. Returns the site path it renders.
-pub fn overdue_context(context: &mut Context, site: &Site, lang_index: usize) -> String {
-    let Some(evidence) = &site.config.evidence else { return String::new() };
-    let lang = site.languages()[lang_index];
+/// Trials whose results are overdue, longest first. Returns the site path it renders; `None`
+/// when the site does not grade evidence.
+pub(crate) fn overdue_context(site: &Site, lang_id: LangId) -> Option<(String, Context<'_, OverdueContext<'_>>)> {
+    let evidence = site.config.evidence.as_ref()?;
+    let lang = site.lang(lang_id);
     let path = format!("{}/", evidence.overdue_path.trim_matches('/'));
-    let title = evidence.overdue_title_in(lang);
-    generated_page(context, site, "overdue", lang, &path, title, "");
+    let common = Common::generated(site, "overdue", lang, &path, evidence.overdue_title_in(lang), "");
     let late = crate::site::overdue(site, crate::dates::today());
-    let rows: Vec<_> = late.iter().map(|&(t, _)| trial_row(site, t, lang)).collect();
-    context.insert("trials", &rows);
-    format!("{}{path}", site.lang_prefix(lang))
+    let trials = late.iter().map(|&(t, _)| trial_row(site, t, lang)).collect();
+    Some((format!("{}{path}", site.lang_prefix(lang)), Context { common, own: OverdueContext { trials } }))
 }

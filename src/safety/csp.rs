@@ -15,20 +15,20 @@ use base64::Engine as _;
 /// scripts, whose hashes are added), WebAssembly for the search, no plugins, no `<base>` or form
 /// submission elsewhere. Styles may be inline (editors' `style` attributes); images may be
 /// `data:` URLs.
-pub const DEFAULT_POLICY: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; \
+pub(crate) const DEFAULT_POLICY: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; \
      style-src 'self' 'unsafe-inline'; img-src 'self' data:; object-src 'none'; base-uri 'self'; form-action 'self'";
 
 /// Directives a browser ignores in a `<meta>` policy (and warns about in the console).
-pub const HEADER_ONLY: &[&str] = &["frame-ancestors", "report-uri", "report-to", "sandbox"];
+pub(crate) const HEADER_ONLY: &[&str] = &["frame-ancestors", "report-uri", "report-to", "sandbox"];
 
 /// `'sha256-...'` of a script's text, as `script-src` lists it.
-pub fn hash(text: &str) -> String {
+pub(crate) fn hash(text: &str) -> String {
     let digest = ring::digest::digest(&ring::digest::SHA256, text.as_bytes());
     format!("'sha256-{}'", base64::engine::general_purpose::STANDARD.encode(digest.as_ref()))
 }
 
 /// Whether a `<script>` runs (rather than holding data, like `application/ld+json`).
-pub fn is_script(tag: &Tag<'_>) -> bool {
+pub(crate) fn is_script(tag: &Tag<'_>) -> bool {
     let kind = tag.attr("type").map(|t| t.value.trim().to_ascii_lowercase()).unwrap_or_default();
     kind.is_empty()
         || matches!(kind.as_str(), "module" | "importmap" | "speculationrules")
@@ -37,7 +37,7 @@ pub fn is_script(tag: &Tag<'_>) -> bool {
 
 /// The hashes of a template's inline scripts. An inline script with template code in it
 /// (`{{`, `{%`, `{#`) is an error: its text, and so its hash, would only be known per page.
-pub fn template_hashes(source: &str) -> Result<Vec<String>, Finding> {
+pub(crate) fn template_hashes(source: &str) -> Result<Vec<String>, Finding> {
     let mut hashes = Vec::new();
     for tag in html::tags(source) {
         let Some((text, at)) = tag.script else { continue };
@@ -57,7 +57,7 @@ pub fn template_hashes(source: &str) -> Result<Vec<String>, Finding> {
 
 /// The policy to publish: `policy` with the hashes added to its `script-src` (`None` when the
 /// policy is empty: no Content-Security-Policy at all).
-pub fn with_hashes(policy: &str, hashes: &[String]) -> Option<String> {
+pub(crate) fn with_hashes(policy: &str, hashes: &[String]) -> Option<String> {
     let directives: Vec<String> = policy
         .split(';')
         .map(str::trim)
@@ -73,7 +73,7 @@ pub fn with_hashes(policy: &str, hashes: &[String]) -> Option<String> {
 }
 
 /// What is wrong with a policy from `book.toml`, if anything.
-pub fn policy_problem(policy: &str) -> Option<String> {
+pub(crate) fn policy_problem(policy: &str) -> Option<String> {
     let names: Vec<String> =
         policy.split(';').filter_map(|d| d.split_ascii_whitespace().next()).map(str::to_ascii_lowercase).collect();
     if let Some(ignored) = names.iter().find(|n| HEADER_ONLY.contains(&n.as_str())) {

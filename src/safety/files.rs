@@ -10,7 +10,7 @@ use crate::diagnostics::{Diagnostic, display_path};
 use std::path::{Path, PathBuf};
 
 /// Every file under `dir` (none when it does not exist), skipping names for which `skip` holds.
-pub fn walk(root: &Path, dir: &Path, skip: impl Fn(&str) -> bool) -> (Vec<PathBuf>, Vec<Diagnostic>) {
+pub(crate) fn walk(root: &Path, dir: &Path, skip: impl Fn(&str) -> bool) -> (Vec<PathBuf>, Vec<Diagnostic>) {
     let mut files = Vec::new();
     let mut problems = Vec::new();
     if !dir.is_dir() {
@@ -78,7 +78,7 @@ fn walk_error(root: &Path, error: &walkdir::Error) -> Diagnostic {
 
 /// Whether one file, named by a path under `root` (as the dev server names a changed page), is
 /// the site's own: not reached through a link that leads outside the root.
-pub fn is_inside(root: &Path, path: &Path) -> bool {
+pub(crate) fn is_inside(root: &Path, path: &Path) -> bool {
     let real_root = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
     std::fs::canonicalize(path).is_ok_and(|real| real.starts_with(real_root))
 }

@@ -9,7 +9,7 @@
 
 /// One attribute as written: the value is not decoded (`&#x09;` is still five characters).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Attr<'a> {
+pub(crate) struct Attr<'a> {
     pub name: &'a str,
     pub value: &'a str,
     /// Byte offset of the name.
@@ -20,7 +20,7 @@ pub struct Attr<'a> {
 
 /// A start tag.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Tag<'a> {
+pub(crate) struct Tag<'a> {
     /// As written (compare with `eq_ignore_ascii_case`).
     pub name: &'a str,
     /// Byte offset of the `<`.
@@ -33,22 +33,22 @@ pub struct Tag<'a> {
 }
 
 impl<'a> Tag<'a> {
-    pub fn is(&self, name: &str) -> bool {
+    pub(crate) fn is(&self, name: &str) -> bool {
         self.name.eq_ignore_ascii_case(name)
     }
 
     /// The first attribute of that name (as a browser keeps the first of duplicates).
-    pub fn attr(&self, name: &str) -> Option<&Attr<'a>> {
+    pub(crate) fn attr(&self, name: &str) -> Option<&Attr<'a>> {
         self.attrs.iter().find(|a| a.name.eq_ignore_ascii_case(name))
     }
 }
 
 /// The start tags of `html`, in order.
-pub fn tags(html: &str) -> Tags<'_> {
+pub(crate) fn tags(html: &str) -> Tags<'_> {
     Tags { html, pos: 0 }
 }
 
-pub struct Tags<'a> {
+pub(crate) struct Tags<'a> {
     html: &'a str,
     pos: usize,
 }

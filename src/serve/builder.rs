@@ -1,27 +1,16 @@
-//! The thread that rebuilds: hears which sources changed, rebuilds the pages as soon as a save is
-//! complete, publishes the outcome for the server and the terminal, and keeps the search index
-//! following the pages on a thread of its own.
+//! The thread that rebuilds: a save that is complete and changes only article bodies is rebuilt at
+//! once; anything else waits for the sources to settle, so that a checkout is one rebuild; the
+//! search index follows on its own thread (`indexing`) and a page edit never waits for it.
 //!
-//! A save that ends with the file closed (or renamed into place) and changes only article bodies
-//! is rebuilt at once. Anything that takes a full rebuild, or events that leave a file open or
-//! missing (an editor between deleting and writing), waits until the sources are quiet for
-//! [`SETTLE`], so that a checkout or a copy is one rebuild. Changes that arrive while a rebuild
-//! runs are rebuilt right after it, and the rebuilds of one burst are published as one build once
-//! the events stop for [`PUBLISH_QUIET`].
-//!
-//! The search index (seconds on a large site) is made on the search thread, at a low CPU
-//! priority, from a snapshot of the pages, once the sources were quiet for [`SEARCH_QUIET`]. The
-//! work it takes here (the snapshot, writing the index) is done right after a build was published,
-//! when the next save is least likely, or after [`HOUSEKEEPING_QUIET`]: a page edit never waits for
-//! the index. An index of pages that changed meanwhile is still written (it is newer than the one
-//! on disk) and followed by another.
+//! In: messages naming the source paths that changed. Out: the output folder updated, and each
+//! build's outcome published to the server ([`Status`]) and the terminal.
 
+use super::indexing::{Indexer, Search, SearchJob, lower_priority};
+use super::session::{Rebuild, Session};
 use super::state::Status;
 use super::watch::{Change, Message, Watcher};
 use crate::build::Options;
 use crate::diagnostics::Failure;
-use crate::search::Document;
-use crate::session::{Rebuild, SearchBundle, Session};
 use std::collections::BTreeMap;
 use std::panic::AssertUnwindSafe;
 use std::path::{Path, PathBuf};
@@ -41,10 +30,11 @@ const MAX_WAIT: Duration = Duration::from_secs(2);
 /// rebuilt: an editor saving again soon should not make it start over and over.
 const SEARCH_QUIET: Duration = Duration::from_secs(1);
 /// When no build was just published, how long the sources must stay quiet before the search
-/// snapshot is taken or an index written (a fraction of a second on a large site).
+/// snapshot is taken or an index written (right after a build is published, the next save is
+/// least likely: they are done then).
 const HOUSEKEEPING_QUIET: Duration = Duration::from_secs(2);
 
-pub struct Builder {
+pub(crate) struct Builder {
     pub root: PathBuf,
     pub options: Options,
     /// `None` until a first build has succeeded.
@@ -53,8 +43,8 @@ pub struct Builder {
     pub status: watch::Sender<Status>,
     /// Where the search thread sends the indexes it made (the builder's own channel).
     pub sender: Sender<Message>,
-    /// Makes a search index ([`SearchBundle::new`]; a stand-in in tests).
-    pub index: fn(Vec<Document>) -> Result<SearchBundle, String>,
+    /// Makes a search index ([`super::session::SearchBundle::new`]; a stand-in in tests).
+    pub index: Indexer,
 }
 
 /// Changes not rebuilt yet.
@@ -83,28 +73,6 @@ struct Batch {
     first: Instant,
 }
 
-/// Where the search index stands. Versions count the rebuilds that made it stale.
-struct Search {
-    jobs: Sender<SearchJob>,
-    /// The version of the pages on disk.
-    pages: u64,
-    /// The version of the index on disk.
-    indexed: u64,
-    /// Whether the search thread is indexing.
-    running: bool,
-    /// An index the search thread sent, not written yet.
-    arrived: Option<(u64, Result<SearchBundle, String>, Duration)>,
-    /// The documents of the pages at a version, for the next index.
-    snapshot: Option<SearchJob>,
-    /// The version of the pages the last snapshot was taken of.
-    snapshot_version: u64,
-}
-
-struct SearchJob {
-    version: u64,
-    documents: Vec<Document>,
-}
-
 /// The builder's loop.
 struct State {
     pool: Option<rayon::ThreadPool>,
@@ -120,15 +88,8 @@ struct State {
 
 impl Builder {
     /// Rebuilds after changes until told to stop.
-    pub fn run(mut self, messages: Receiver<Message>) {
-        let (jobs, job_receiver) = std::sync::mpsc::channel::<SearchJob>();
-        let (results, index) = (self.sender.clone(), self.index);
-        let indexer = std::thread::Builder::new()
-            .name("cellbook-search".into())
-            .spawn(move || index_thread(job_receiver, results, index));
-        if let Err(e) = indexer {
-            eprintln!("warning: cannot start the search thread ({e}): the search index will not follow edits");
-        }
+    pub(crate) fn run(mut self, messages: Receiver<Message>) {
+        let search = Search::start(self.index, self.sender.clone());
         // Rebuilds get threads of their own, and the shared ones (which pagefind indexes on)
         // give way to them: an edit is not slowed down by a re-index running beside it.
         let pool = rayon::ThreadPoolBuilder::new().thread_name(|i| format!("cellbook-build-{i}")).build().ok();
@@ -138,8 +99,6 @@ impl Builder {
         if let Some(session) = &mut self.session {
             session.defer_search(true);
         }
-        let search =
-            Search { jobs, pages: 0, indexed: 0, running: false, arrived: None, snapshot: None, snapshot_version: 0 };
         let now = Instant::now();
         let mut state =
             State { pool, pending: None, batch: None, search, last_event: now, last_pages: now, published: false };
@@ -215,15 +174,17 @@ impl Builder {
         let quiet_at = state.last_event.max(state.last_pages) + HOUSEKEEPING_QUIET;
         let housekeeping = state.published || now >= quiet_at;
         let search = &mut state.search;
-        if let Some((version, bundle, elapsed)) = search.arrived.take() {
-            if housekeeping {
-                self.write_search(version, bundle, elapsed, search);
-                return None;
+        if let Some(arrived) = search.arrived.take() {
+            if !housekeeping {
+                search.arrived = Some(arrived);
+                return Some(Some(quiet_at));
             }
-            search.arrived = Some((version, bundle, elapsed));
-            return Some(Some(quiet_at));
+            if let Some(session) = &mut self.session {
+                search.write(session, &self.status, arrived);
+            }
+            return None;
         }
-        if search.pages <= search.indexed {
+        if !search.behind() {
             // Up to date (a full rebuild may have indexed along): no snapshot to keep.
             search.snapshot = None;
             return Some(None);
@@ -247,7 +208,7 @@ impl Builder {
         if now < due {
             return Some(Some(due));
         }
-        self.start_index(search);
+        search.start_index(&self.status);
         None
     }
 
@@ -266,7 +227,7 @@ impl Builder {
         };
         result.unwrap_or_else(|_| {
             self.session = None;
-            Some(Err(Failure::Other("cellbook failed while rebuilding (a bug; the message is above)".into())))
+            Some(Err(Failure::other("cellbook failed while rebuilding (a bug; the message is above)")))
         })
     }
 
@@ -314,50 +275,8 @@ impl Builder {
         println!("{}", summary(&self.root, &batch.sources, &batch.rebuild, fixed));
         let mut status = Status::succeeded(&self.status.borrow(), &batch.rebuild);
         // Pages first: open tabs reload now, the search index follows once edits pause.
-        status.search_pending = search.pages > search.indexed;
+        status.search_pending = search.behind();
         self.status.send_replace(status);
-    }
-
-    /// Hands the snapshot of the pages to the search thread.
-    fn start_index(&mut self, search: &mut Search) {
-        let Some(job) = search.snapshot.take() else { return };
-        let version = job.version;
-        if search.jobs.send(job).is_ok() {
-            search.running = true;
-        } else {
-            // No search thread: the index stays as it is.
-            search.indexed = version;
-            self.status.send_modify(|status| status.search_pending = false);
-        }
-    }
-
-    /// Writes an index the search thread made, unless a newer one is on disk already.
-    fn write_search(
-        &mut self,
-        version: u64,
-        bundle: Result<SearchBundle, String>,
-        elapsed: Duration,
-        search: &mut Search,
-    ) {
-        let Some(session) = &mut self.session else { return };
-        if version <= search.indexed {
-            return;
-        }
-        let written = bundle.and_then(|bundle| session.write_search_bundle(bundle).map_err(|f| f.to_string()));
-        let written = written.unwrap_or_else(|message| {
-            eprintln!("warning: the search index was not updated: {message}");
-            Vec::new()
-        });
-        // Marked up to date even when it failed: the next edit tries again.
-        search.indexed = version;
-        let pending = search.pages > search.indexed;
-        self.status.send_modify(|status| {
-            status.search_pending = pending;
-            status.written.extend(written);
-            status.written.sort();
-            status.written.dedup();
-            status.elapsed_ms += u64::try_from(elapsed.as_millis()).unwrap_or(u64::MAX);
-        });
     }
 }
 
@@ -383,43 +302,7 @@ fn take(state: &mut State, message: Message) {
     }
 }
 
-/// Lets the other threads of the process go first: the calling thread gets a low CPU priority
-/// (nice 10: about a tenth of the CPU against a normal thread, without starving it, since it may
-/// hold a lock a rebuild waits for), and so do the threads it starts. On Linux the nice value
-/// belongs to each thread; elsewhere this does nothing (on macOS it would apply to the whole
-/// process).
-fn lower_priority() {
-    #[cfg(any(target_os = "linux", target_os = "android"))]
-    // SAFETY: a system call with plain integer arguments that touches no memory of ours;
-    // `who` 0 is the calling thread. A failure leaves the priority as it was.
-    unsafe {
-        libc::setpriority(libc::PRIO_PROCESS, 0, 10);
-    }
-}
-
-/// The search thread: indexes each snapshot it is given (the newest, when several wait) and
-/// sends the result back to the builder.
-fn index_thread(
-    jobs: Receiver<SearchJob>,
-    results: Sender<Message>,
-    index: fn(Vec<Document>) -> Result<SearchBundle, String>,
-) {
-    lower_priority();
-    while let Ok(mut job) = jobs.recv() {
-        while let Ok(newer) = jobs.try_recv() {
-            job = newer;
-        }
-        let start = Instant::now();
-        let SearchJob { version, documents } = job;
-        let bundle = std::panic::catch_unwind(|| index(documents))
-            .unwrap_or_else(|_| Err("cellbook failed while indexing (a bug; the message is above)".into()));
-        if results.send(Message::Indexed { version, bundle, elapsed: start.elapsed() }).is_err() {
-            return;
-        }
-    }
-}
-
-/// `rebuilt 1 page in 2ms after content/a.md changed: wrote a/index.html`.
+/// `rebuilt 1 page in <time> after content/a.md changed: wrote a/index.html`.
 fn summary(root: &Path, changed: &[PathBuf], rebuild: &Rebuild, fixed: bool) -> String {
     let mut sources: Vec<String> =
         changed.iter().map(|p| p.strip_prefix(root).unwrap_or(p).to_string_lossy().replace('\\', "/")).collect();
@@ -446,7 +329,7 @@ fn summary(root: &Path, changed: &[PathBuf], rebuild: &Rebuild, fixed: bool) -> 
     format!("rebuilt {scope} in {:.0?} after {} changed{fixed}: {what}", rebuild.elapsed, list(&sources))
 }
 
-pub fn report_failure(failure: &Failure) -> String {
+pub(crate) fn report_failure(failure: &Failure) -> String {
     format!("{failure}\nthe site has errors: still serving the last good build (the browser shows them too)")
 }
 
@@ -463,14 +346,15 @@ fn list(names: &[String]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::serve::session::SearchBundle;
     use std::sync::atomic::{AtomicBool, Ordering};
 
     /// Whether the stand-in index started, and whether it may finish.
     static INDEXING: AtomicBool = AtomicBool::new(false);
     static RELEASED: AtomicBool = AtomicBool::new(false);
 
-    /// An index that takes as long as the test wants (a large site takes seconds).
-    fn slow_index(_: Vec<Document>) -> Result<SearchBundle, String> {
+    /// An index that takes as long as the test wants (as a large site's does).
+    fn slow_index(_: Vec<crate::search::Document>) -> Result<SearchBundle, String> {
         INDEXING.store(true, Ordering::SeqCst);
         let deadline = Instant::now() + Duration::from_secs(60);
         while !RELEASED.load(Ordering::SeqCst) && Instant::now() < deadline {

@@ -3,18 +3,20 @@
 //! Content-Security-Policy allows), the event stream browsers listen on and the status endpoint.
 //!
 //! In: requests. Out: files from inside the output folder only (paths that climb out, encoded
-//! separators, absolute paths and symbolic links that lead outside are all a 404), the site's
-//! `404.html` for what is missing, and under `/__cellbook/` the server's own endpoints.
+//! separators, absolute paths and symbolic links that lead outside are all a 404; what passes is
+//! sent by tower-http's `ServeDir`), the site's `404.html` for what is missing, and under
+//! `/__cellbook/` the server's own endpoints.
 
 use super::state::Status;
 use axum::Router;
 use axum::body::Body;
-use axum::extract::State;
-use axum::http::{HeaderValue, Method, StatusCode, Uri, header};
+use axum::extract::{Request, State};
+use axum::http::request::Parts;
+use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use futures_util::Stream;
-use percent_encoding::percent_decode_str;
+use percent_encoding::{NON_ALPHANUMERIC, percent_decode_str, utf8_percent_encode};
 use std::collections::VecDeque;
 use std::convert::Infallible;
 use std::fs;
@@ -22,14 +24,15 @@ use std::path::{Component, Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::watch;
+use tower_http::services::ServeDir;
 
 /// The endpoints of the server itself live under this folder, at the root and under the base path.
-pub const INTERNAL: &str = "__cellbook/";
+pub(crate) const INTERNAL: &str = "__cellbook/";
 
 const RELOAD_JS: &str = include_str!("reload.js");
 
 /// What every request handler sees.
-pub struct Shared {
+pub(crate) struct Shared {
     /// The output folder (absolute).
     pub output: PathBuf,
     /// The path the site is served under, `/` or `/repo/`, as links spell it.
@@ -49,15 +52,18 @@ impl Shared {
     }
 }
 
-pub fn router(shared: Arc<Shared>) -> Router {
+pub(crate) fn router(shared: Arc<Shared>) -> Router {
     Router::new().fallback(handle).with_state(shared)
 }
 
-async fn handle(State(shared): State<Arc<Shared>>, method: Method, uri: Uri) -> Response {
+async fn handle(State(shared): State<Arc<Shared>>, request: Request) -> Response {
+    // The body is not needed, and would keep the future from being `Send` across the awaits.
+    let (request, _) = request.into_parts();
+    let method = &request.method;
     if method != Method::GET && method != Method::HEAD {
         return (StatusCode::METHOD_NOT_ALLOWED, [(header::ALLOW, "GET, HEAD")], "").into_response();
     }
-    let path = uri.path().to_string();
+    let path = request.uri.path().to_string();
     if let Some(decoded) = decode(&path) {
         let internal = decoded
             .strip_prefix(shared.base_decoded.as_str())
@@ -70,11 +76,14 @@ async fn handle(State(shared): State<Arc<Shared>>, method: Method, uri: Uri) -> 
             _ => {}
         }
     }
-    let query = uri.query().map(str::to_string);
     // File system calls block: keep them off the threads that answer requests.
-    tokio::task::spawn_blocking(move || serve_path(&shared, &path, query.as_deref()))
-        .await
-        .unwrap_or_else(|_| (StatusCode::INTERNAL_SERVER_ERROR, "internal error").into_response())
+    let finder = shared.clone();
+    let found = tokio::task::spawn_blocking(move || resolve(&finder, &path)).await.unwrap_or(Found::Nothing);
+    match found {
+        Found::File { root, file, status } => send_file(&shared, &root, &file, status, &request).await,
+        Found::Redirect(location) => redirect(&location, request.uri.query()),
+        Found::Nothing => missing(&shared),
+    }
 }
 
 /// The live-reload script, served as a file so that the pages' Content-Security-Policy
@@ -176,35 +185,57 @@ fn segments(rel: &str) -> Option<Vec<&str>> {
         .collect()
 }
 
-/// The file for a request path, or a redirect, or the 404 page.
-pub fn serve_path(shared: &Shared, raw: &str, query: Option<&str>) -> Response {
-    let id = shared.page_id();
-    let Some(decoded) = decode(raw) else { return not_found(shared, &id) };
+/// Where a request leads, found off the threads that answer requests.
+enum Found {
+    /// A file inside the output folder (`root`, canonical), sent with `status` (404 for the
+    /// site's 404 page).
+    File {
+        root: PathBuf,
+        file: PathBuf,
+        status: StatusCode,
+    },
+    Redirect(String),
+    /// Nothing, not even a 404 page.
+    Nothing,
+}
+
+/// The file for a request path, a redirect, or the site's 404 page.
+fn resolve(shared: &Shared, raw: &str) -> Found {
+    let Some(decoded) = decode(raw) else { return not_found(shared) };
     let Some(rel) = decoded.strip_prefix(shared.base_decoded.as_str()) else {
         // `/` or `/repo` when the site lives at `/repo/`: send the browser there.
         if decoded == "/" || decoded == shared.base_decoded.trim_end_matches('/') {
-            return redirect(&shared.base, query);
+            return Found::Redirect(shared.base.clone());
         }
-        return not_found(shared, &id);
+        return not_found(shared);
     };
-    let Some(segments) = segments(rel) else { return not_found(shared, &id) };
-    let Ok(root) = fs::canonicalize(&shared.output) else { return not_found(shared, &id) };
+    let Some(segments) = segments(rel) else { return not_found(shared) };
+    let Ok(root) = fs::canonicalize(&shared.output) else { return not_found(shared) };
     let path = segments.iter().fold(root.clone(), |path, segment| path.join(segment));
     // Symbolic links are followed, and what they lead to must be inside the output folder too.
-    let Some(mut file) = inside(&root, &path) else { return not_found(shared, &id) };
-    if file.is_dir() {
-        if !rel.is_empty() && !rel.ends_with('/') {
-            return redirect(&format!("{raw}/"), query);
-        }
-        match inside(&root, &file.join("index.html")) {
-            Some(index) => file = index,
-            None => return not_found(shared, &id),
-        }
+    let Some(path) = inside(&root, &path) else { return not_found(shared) };
+    if path.is_dir() && !rel.is_empty() && !rel.ends_with('/') {
+        return Found::Redirect(format!("{raw}/"));
     }
-    match fs::read(&file) {
-        Ok(bytes) if file.is_file() => file_response(shared, StatusCode::OK, &file, bytes, &id),
-        _ => not_found(shared, &id),
+    match file_at(&root, path) {
+        Some(file) => Found::File { root, file, status: StatusCode::OK },
+        None => not_found(shared),
     }
+}
+
+/// The site's `404.html`, if it has one.
+fn not_found(shared: &Shared) -> Found {
+    let Ok(root) = fs::canonicalize(&shared.output) else { return Found::Nothing };
+    match inside(&root, &root.join("404.html")).and_then(|path| file_at(&root, path)) {
+        Some(file) => Found::File { root, file, status: StatusCode::NOT_FOUND },
+        None => Found::Nothing,
+    }
+}
+
+/// The regular file `path` names, a folder's `index.html`; `None` for anything else.
+fn file_at(root: &Path, path: PathBuf) -> Option<PathBuf> {
+    let file = if path.is_dir() { inside(root, &path.join("index.html"))? } else { path };
+    file.is_file().then_some(file)
 }
 
 /// The real path of `path` if it exists and is inside `root` (which must be canonical).
@@ -212,20 +243,77 @@ fn inside(root: &Path, path: &Path) -> Option<PathBuf> {
     fs::canonicalize(path).ok().filter(|real| real.starts_with(root))
 }
 
-fn not_found(shared: &Shared, id: &str) -> Response {
-    let page = fs::canonicalize(&shared.output)
-        .ok()
-        .and_then(|root| inside(&root, &root.join("404.html")))
-        .and_then(|path| fs::read(&path).ok().map(|bytes| (path, bytes)));
-    match page {
-        Some((path, bytes)) => file_response(shared, StatusCode::NOT_FOUND, &path, bytes, id),
-        None => {
-            let page = b"<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>Not found</title></head>\
-                <body><h1>Not found</h1></body></html>"
-                .to_vec();
-            file_response(shared, StatusCode::NOT_FOUND, Path::new("404.html"), page, id)
+/// Sends a file found by [`resolve`] through `ServeDir` (type, length, ranges), then adds the
+/// reload script to HTML.
+async fn send_file(shared: &Shared, root: &Path, file: &Path, status: StatusCode, asked: &Parts) -> Response {
+    let Ok(rel) = file.strip_prefix(root) else { return missing(shared) };
+    let path: Vec<String> =
+        rel.iter().map(|name| utf8_percent_encode(&name.to_string_lossy(), NON_ALPHANUMERIC).to_string()).collect();
+    let html = mime_guess::from_path(file).first_raw() == Some("text/html");
+    let mut request = Request::new(Body::empty());
+    // HTML is read whole, to add the script: a HEAD is answered as a GET without its body (by
+    // hyper), so that its length is the served page's; ranges are for the other files.
+    if !html {
+        *request.method_mut() = asked.method.clone();
+        for name in [header::RANGE, header::IF_RANGE] {
+            if let Some(value) = asked.headers.get(&name).filter(|_| status == StatusCode::OK) {
+                request.headers_mut().insert(name, value.clone());
+            }
         }
     }
+    match format!("/{}", path.join("/")).parse() {
+        Ok(uri) => *request.uri_mut() = uri,
+        Err(_) => return missing(shared),
+    }
+    let response = match ServeDir::new(root).try_call(request).await {
+        Ok(response) if response.status() != StatusCode::NOT_FOUND => response,
+        // Deleted by a rebuild since it was found.
+        _ => return missing(shared),
+    };
+    let (mut parts, body) = response.into_parts();
+    if parts.status == StatusCode::OK {
+        parts.status = status;
+    }
+    let body = if html {
+        match axum::body::to_bytes(Body::new(body), usize::MAX).await {
+            Ok(bytes) => Body::from(inject(bytes.to_vec(), &script(shared))),
+            Err(_) => return missing(shared),
+        }
+    } else {
+        Body::new(body)
+    };
+    finish(Response::from_parts(parts, body))
+}
+
+/// The 404 page of a site that has none (or whose page vanished meanwhile).
+fn missing(shared: &Shared) -> Response {
+    let page = "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>Not found</title></head>\
+                <body><h1>Not found</h1></body></html>";
+    let mut response = Response::new(Body::from(inject(page.as_bytes().to_vec(), &script(shared))));
+    *response.status_mut() = StatusCode::NOT_FOUND;
+    response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html"));
+    finish(response)
+}
+
+/// The headers every file gets: the site's text is UTF-8, and nothing is cached, since the files
+/// change under the browser's feet.
+fn finish(mut response: Response) -> Response {
+    let headers = response.headers_mut();
+    let kind = headers.get(header::CONTENT_TYPE).and_then(|kind| kind.to_str().ok()).unwrap_or("").to_string();
+    if kind.starts_with("text/")
+        && !kind.contains("charset")
+        && let Ok(value) = HeaderValue::from_str(&format!("{kind}; charset=utf-8"))
+    {
+        headers.insert(header::CONTENT_TYPE, value);
+    }
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    if kind.starts_with("text/html") {
+        // The script changed the length, and a range of the file is not one of the page.
+        headers.remove(header::CONTENT_LENGTH);
+        headers.remove(header::ACCEPT_RANGES);
+    }
+    response
 }
 
 fn redirect(location: &str, query: Option<&str>) -> Response {
@@ -233,7 +321,7 @@ fn redirect(location: &str, query: Option<&str>) -> Response {
         Some(query) => format!("{location}?{query}"),
         None => location.to_string(),
     };
-    let encoded = percent_encoding::utf8_percent_encode(&location, LOCATION).to_string();
+    let encoded = utf8_percent_encode(&location, LOCATION).to_string();
     match HeaderValue::from_str(&encoded) {
         Ok(value) => (StatusCode::FOUND, [(header::LOCATION, value)]).into_response(),
         Err(_) => StatusCode::NOT_FOUND.into_response(),
@@ -244,27 +332,14 @@ fn redirect(location: &str, query: Option<&str>) -> Response {
 const LOCATION: &percent_encoding::AsciiSet =
     &percent_encoding::CONTROLS.add(b' ').add(b'"').add(b'<').add(b'>').add(b'`').add(b'{').add(b'}');
 
-fn file_response(shared: &Shared, status: StatusCode, path: &Path, bytes: Vec<u8>, id: &str) -> Response {
-    let kind = content_type(path);
-    let body = if kind.starts_with("text/html") { inject(bytes, &script(shared, id)) } else { bytes };
-    let mut response = Response::new(Body::from(body));
-    *response.status_mut() = status;
-    let headers = response.headers_mut();
-    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(kind));
-    // Always ask again: the files change under the browser's feet.
-    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
-    response
-}
-
 /// The tag that loads the reload script for a page of the current build.
-fn script(shared: &Shared, id: &str) -> String {
+fn script(shared: &Shared) -> String {
     let internal = format!("{}{INTERNAL}", shared.base);
     format!(
         "<script src=\"{}reload.js\" data-events=\"{}events\" data-loaded=\"{}\"></script>\n",
         attribute(&internal),
         attribute(&internal),
-        attribute(id)
+        attribute(&shared.page_id())
     )
 }
 
@@ -274,46 +349,11 @@ fn attribute(text: &str) -> String {
 }
 
 /// Adds the script before the last `</body>`, or at the end when there is none.
-pub fn inject(mut html: Vec<u8>, script: &str) -> Vec<u8> {
+pub(crate) fn inject(mut html: Vec<u8>, script: &str) -> Vec<u8> {
     let needle = b"</body";
     let at = html.windows(needle.len()).rposition(|w| w.eq_ignore_ascii_case(needle)).unwrap_or(html.len());
     html.splice(at..at, script.bytes());
     html
-}
-
-/// The `Content-Type` of a file, from its extension.
-pub fn content_type(path: &Path) -> &'static str {
-    let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
-    match ext.as_str() {
-        "html" | "htm" => "text/html; charset=utf-8",
-        "css" => "text/css; charset=utf-8",
-        "js" | "mjs" => "text/javascript; charset=utf-8",
-        "json" | "map" => "application/json",
-        "webmanifest" => "application/manifest+json",
-        "xml" | "xsl" => "application/xml",
-        "txt" => "text/plain; charset=utf-8",
-        "md" => "text/markdown; charset=utf-8",
-        "csv" => "text/csv; charset=utf-8",
-        "svg" => "image/svg+xml",
-        "png" => "image/png",
-        "jpg" | "jpeg" => "image/jpeg",
-        "gif" => "image/gif",
-        "webp" => "image/webp",
-        "avif" => "image/avif",
-        "ico" => "image/x-icon",
-        "woff" => "font/woff",
-        "woff2" => "font/woff2",
-        "ttf" => "font/ttf",
-        "otf" => "font/otf",
-        "wasm" => "application/wasm",
-        "pdf" => "application/pdf",
-        "mp4" => "video/mp4",
-        "webm" => "video/webm",
-        "mp3" => "audio/mpeg",
-        // pagefind's index, fragments and compressed WebAssembly (`wasm.en.pagefind`).
-        "pf_meta" | "pf_index" | "pf_fragment" | "pagefind" => "application/octet-stream",
-        _ => "application/octet-stream",
-    }
 }
 
 #[cfg(test)]
@@ -343,14 +383,6 @@ mod tests {
     fn script_goes_before_the_last_body_end() {
         assert_eq!(inject(b"<p></body></BODY>".to_vec(), "S"), b"<p></body>S</BODY>");
         assert_eq!(inject(b"<p>".to_vec(), "S"), b"<p>S");
-    }
-
-    #[test]
-    fn content_types() {
-        assert_eq!(content_type(Path::new("a/index.html")), "text/html; charset=utf-8");
-        assert_eq!(content_type(Path::new("pagefind/wasm.en.pagefind")), "application/octet-stream");
-        assert_eq!(content_type(Path::new("pagefind/pagefind.js")), "text/javascript; charset=utf-8");
-        assert_eq!(content_type(Path::new("x.SVG")), "image/svg+xml");
     }
 
     #[test]

@@ -2,15 +2,18 @@
 //! source changes and reloads open browser tabs.
 //!
 //! In: the build options, the address to listen on. Out: a server until Ctrl-C. Pieces:
-//! `watch` (notify: which source paths changed, as the kernel reports them), `builder` (a thread
-//! that rebuilds through a [`Session`] as soon as a save is complete, writing only the files that
-//! changed, and a thread that re-indexes search behind it), `state` (the outcome of the last
-//! build), `http` (files, the reload script added to HTML responses only, the event stream and
-//! `/__cellbook/status`). A failed rebuild writes nothing: the last good site stays
-//! served and the errors show in the terminal and as an overlay in the browser.
+//! `watch` (notify: which source paths changed, as the kernel reports them), `session` (a build
+//! kept alive between edits, writing only the files that changed), `builder` (the thread that
+//! rebuilds through the session as soon as a save is complete), `indexing` (the search index,
+//! following the pages on a thread of its own), `state` (the outcome of the last build), `http`
+//! (files, the reload script added to HTML responses only, the event stream and
+//! `/__cellbook/status`). A failed rebuild writes nothing: the last good site stays served and
+//! the errors show in the terminal and as an overlay in the browser.
 
 mod builder;
 mod http;
+mod indexing;
+pub mod session;
 mod state;
 mod watch;
 
@@ -18,8 +21,8 @@ use crate::build::Options;
 use crate::config::Config;
 use crate::diagnostics::Failure;
 use crate::output::{absolute, check_target};
-use crate::session::Session;
 use crate::urls::BaseUrl;
+use session::{SearchBundle, Session};
 use state::Status;
 use std::io::ErrorKind;
 use std::net::{IpAddr, SocketAddr, TcpListener, ToSocketAddrs};
@@ -40,13 +43,13 @@ const STOP_GRACE: Duration = Duration::from_secs(5);
 pub fn run(options: ServeOptions) -> Result<(), Failure> {
     let ServeOptions { build: mut build_options, port, bind, open } = options;
     let root = std::fs::canonicalize(&build_options.root)
-        .map_err(|e| Failure::Other(format!("cannot open the site folder `{}`: {e}", build_options.root.display())))?;
+        .map_err(|e| Failure::caused(format!("cannot open the site folder `{}`", build_options.root.display()), e))?;
     build_options.root = root.clone();
     let config = Config::load(&root).map_err(Failure::Diagnostics)?;
-    let output = check_target(&root, &crate::build::output_dir(&build_options, &config)).map_err(Failure::Other)?;
+    let output = check_target(&root, &crate::build::output_dir(&build_options, &config)).map_err(Failure::other)?;
 
     let listener = listen(&bind, port)?;
-    let address = listener.local_addr().map_err(|e| Failure::Other(format!("cannot listen: {e}")))?;
+    let address = listener.local_addr().map_err(|e| Failure::caused("cannot listen", e))?;
     if let Some(warning) = exposure_warning(address) {
         eprintln!("{warning}");
     }
@@ -64,7 +67,7 @@ pub fn run(options: ServeOptions) -> Result<(), Failure> {
     // Watch before the first build so that nothing saved meanwhile is missed.
     let (sender, messages) = std::sync::mpsc::channel();
     let watched_output = real_path(&output);
-    let watcher = watch::Watcher::start(&root, &watched_output, sender.clone()).map_err(Failure::Other)?;
+    let watcher = watch::Watcher::start(&root, &watched_output, sender.clone()).map_err(Failure::other)?;
 
     let progress = crate::progress::Progress::start("building");
     let first = Session::new(build_options.clone());
@@ -104,7 +107,7 @@ pub fn run(options: ServeOptions) -> Result<(), Failure> {
         watcher,
         status: status_sender,
         sender: sender.clone(),
-        index: crate::session::SearchBundle::new,
+        index: SearchBundle::new,
     };
     let (built_sender, built) = std::sync::mpsc::channel::<()>();
     std::thread::Builder::new()
@@ -113,16 +116,16 @@ pub fn run(options: ServeOptions) -> Result<(), Failure> {
             builder.run(messages);
             let _ = built_sender.send(());
         })
-        .map_err(|e| Failure::Other(format!("cannot start the rebuild thread: {e}")))?;
+        .map_err(|e| Failure::caused("cannot start the rebuild thread", e))?;
 
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
-        .map_err(|e| Failure::Other(format!("cannot start the server: {e}")))?;
+        .map_err(|e| Failure::caused("cannot start the server", e))?;
     let served = runtime.block_on(async move {
-        listener.set_nonblocking(true).map_err(|e| Failure::Other(format!("cannot listen: {e}")))?;
+        listener.set_nonblocking(true).map_err(|e| Failure::caused("cannot listen", e))?;
         let listener = tokio::net::TcpListener::from_std(listener)
-            .map_err(|e| Failure::Other(format!("cannot listen on {address}: {e}")))?;
+            .map_err(|e| Failure::caused(format!("cannot listen on {address}"), e))?;
         let mut stopping = stop_receiver.clone();
         let server = axum::serve(listener, http::router(shared))
             .with_graceful_shutdown(async move {
@@ -138,7 +141,7 @@ pub fn run(options: ServeOptions) -> Result<(), Failure> {
         println!("stopping");
         let _ = stop_sender.send(true);
         match tokio::time::timeout(STOP_GRACE, server).await {
-            Ok(Ok(Err(e))) => Err(Failure::Other(format!("the server failed: {e}"))),
+            Ok(Ok(Err(e))) => Err(Failure::caused("the server failed", e)),
             _ => Ok(()),
         }
     });
@@ -155,7 +158,7 @@ fn listen(bind: &str, port: u16) -> Result<TcpListener, Failure> {
         Ok(ip) => vec![SocketAddr::new(ip, port)],
         Err(_) => (bind, port)
             .to_socket_addrs()
-            .map_err(|e| Failure::Other(format!("cannot listen on `{bind}`: {e}")))?
+            .map_err(|e| Failure::caused(format!("cannot listen on `{bind}`"), e))?
             .collect(),
     };
     let mut last = None;
@@ -165,7 +168,7 @@ fn listen(bind: &str, port: u16) -> Result<TcpListener, Failure> {
             Err(e) => last = Some((address, e)),
         }
     }
-    Err(Failure::Other(match last {
+    Err(Failure::other(match last {
         Some((_, e)) if e.kind() == ErrorKind::AddrInUse => match port.checked_add(1) {
             Some(next) => format!("port {port} is in use; try --port {next}"),
             None => format!("port {port} is in use; try another --port"),

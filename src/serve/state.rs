@@ -1,12 +1,12 @@
 //! What the builder tells the server and the browsers: the outcome of the last build.
 
+use super::session::Rebuild;
 use crate::diagnostics::Failure;
-use crate::session::Rebuild;
 use serde::Serialize;
 
 /// The outcome of the latest build, as `/__cellbook/status` shows it.
 #[derive(Clone, Debug, Default, Serialize)]
-pub struct Status {
+pub(crate) struct Status {
     /// How many builds have finished, good or not; the first build is 1.
     pub generation: u64,
     pub ok: bool,
@@ -28,7 +28,7 @@ pub struct Status {
 
 impl Status {
     /// The status after a build that succeeded.
-    pub fn succeeded(previous: &Status, rebuild: &Rebuild) -> Status {
+    pub(crate) fn succeeded(previous: &Status, rebuild: &Rebuild) -> Status {
         let generation = previous.generation + 1;
         let visible = !rebuild.written.is_empty() || !rebuild.removed.is_empty() || !previous.ok;
         Status {
@@ -44,7 +44,7 @@ impl Status {
     }
 
     /// The status after a build that failed: nothing was written, the last good site stays.
-    pub fn failed(previous: &Status, failure: &Failure, elapsed: std::time::Duration) -> Status {
+    pub(crate) fn failed(previous: &Status, failure: &Failure, elapsed: std::time::Duration) -> Status {
         Status {
             generation: previous.generation + 1,
             ok: false,
@@ -59,10 +59,10 @@ impl Status {
 }
 
 /// One line per problem, as the terminal shows them.
-pub fn messages(failure: &Failure) -> Vec<String> {
+pub(crate) fn messages(failure: &Failure) -> Vec<String> {
     match failure {
         Failure::Diagnostics(items) => items.iter().map(ToString::to_string).collect(),
-        Failure::Other(message) => message.lines().map(str::to_string).collect(),
+        Failure::Other { .. } => failure.to_string().lines().map(str::to_string).collect(),
     }
 }
 

@@ -7,17 +7,17 @@
 //! followed by more (a write still open, a deletion that an editor follows with the new file);
 //! the builder rebuilds at once after the first kind and waits for the second to settle.
 
-use notify_debouncer_full::notify::event::{AccessKind, AccessMode, EventKind, MetadataKind, ModifyKind, RenameMode};
-use notify_debouncer_full::notify::{self, RecommendedWatcher, RecursiveMode, Watcher as _};
+use notify::event::{AccessKind, AccessMode, EventKind, MetadataKind, ModifyKind, RenameMode};
+use notify::{self, RecommendedWatcher, RecursiveMode, Watcher as _};
 use std::path::{Component, Path, PathBuf};
 use std::sync::mpsc::Sender;
 
 /// The folders of sources, watched recursively.
-pub const SOURCE_DIRS: [&str; 3] = ["content", "templates", "static"];
+pub(crate) const SOURCE_DIRS: [&str; 3] = ["content", "templates", "static"];
 
 /// One source path that changed.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Change {
+pub(crate) struct Change {
     /// Absolute.
     pub path: PathBuf,
     /// Whether the event ends a save: the file was closed after writing or renamed into place.
@@ -25,16 +25,16 @@ pub struct Change {
 }
 
 /// What the builder hears: from the watcher, the search thread and the server.
-pub enum Message {
+pub(crate) enum Message {
     /// Source paths that changed, in the order of their events.
     Changed(Vec<Change>),
     /// The search thread finished an index of the pages as they were at `version`.
-    Indexed { version: u64, bundle: Result<crate::session::SearchBundle, String>, elapsed: std::time::Duration },
+    Indexed { version: u64, bundle: Result<super::session::SearchBundle, String>, elapsed: std::time::Duration },
     /// The server is stopping.
     Stop,
 }
 
-pub struct Watcher {
+pub(crate) struct Watcher {
     watcher: RecommendedWatcher,
     root: PathBuf,
     watched: Vec<PathBuf>,
@@ -43,7 +43,7 @@ pub struct Watcher {
 impl Watcher {
     /// Starts watching; `root` and `output` must be absolute (and `root` canonical, since
     /// notify reports the paths it was given joined with the names of what changed).
-    pub fn start(root: &Path, output: &Path, sender: Sender<Message>) -> Result<Watcher, String> {
+    pub(crate) fn start(root: &Path, output: &Path, sender: Sender<Message>) -> Result<Watcher, String> {
         let filter = Filter { root: root.to_path_buf(), output: output.to_path_buf() };
         // Called on notify's thread for each event, in order.
         let handler = move |result: notify::Result<notify::Event>| match result {
@@ -69,7 +69,7 @@ impl Watcher {
 
     /// Watches the source folders that exist and are not watched yet (again, when one was
     /// deleted and made anew).
-    pub fn watch_sources(&mut self) {
+    pub(crate) fn watch_sources(&mut self) {
         for name in SOURCE_DIRS {
             let dir = self.root.join(name);
             let exists = dir.is_dir();
@@ -87,7 +87,7 @@ impl Watcher {
     }
 
     /// Whether a change touched a source folder itself (made, deleted or renamed).
-    pub fn touches_source_dir(&self, paths: &[PathBuf]) -> bool {
+    pub(crate) fn touches_source_dir(&self, paths: &[PathBuf]) -> bool {
         paths.iter().any(|p| SOURCE_DIRS.iter().any(|name| *p == self.root.join(name)))
     }
 }
@@ -167,7 +167,7 @@ impl Filter {
 }
 
 /// Names of hidden files and of the files editors write beside the one being saved.
-pub fn is_scratch(name: &str) -> bool {
+pub(crate) fn is_scratch(name: &str) -> bool {
     let lower = name.to_ascii_lowercase();
     name.is_empty()
         // Hidden: `.git`, `.DS_Store`, vim's `.x.md.swp`, emacs's `.#x.md`, gedit's `.goutputstream-*`.

@@ -5,12 +5,13 @@
 //! changes newest first and overdue trials, as plain values for the renderers and feeds.
 
 use super::Site;
+use super::ids::{PageId, TrialId};
 use crate::content::front_matter::ChangedField;
 use jiff::civil::Date;
 
 /// One change of one article.
-pub struct ChangeItem<'a> {
-    pub page: usize,
+pub(crate) struct ChangeItem<'a> {
+    pub page: PageId,
     pub date: Date,
     /// `evidence`, `result`, `certainty` or `regulatory`.
     pub field: &'static str,
@@ -20,7 +21,7 @@ pub struct ChangeItem<'a> {
 }
 
 /// The changes of the articles a reader of `lang` sees, newest first.
-pub fn changes<'a>(site: &'a Site, lang: &str) -> Vec<ChangeItem<'a>> {
+pub(crate) fn changes<'a>(site: &'a Site, lang: &str) -> Vec<ChangeItem<'a>> {
     let mut items: Vec<ChangeItem<'a>> = site
         .visible(lang)
         .flat_map(|p| {
@@ -38,7 +39,7 @@ pub fn changes<'a>(site: &'a Site, lang: &str) -> Vec<ChangeItem<'a>> {
     items
 }
 
-pub fn field_name(field: ChangedField) -> &'static str {
+pub(crate) fn field_name(field: ChangedField) -> &'static str {
     match field {
         ChangedField::Evidence => "evidence",
         ChangedField::Result => "result",
@@ -48,14 +49,14 @@ pub fn field_name(field: ChangedField) -> &'static str {
 }
 
 /// The site path of `/changes/` (without a language prefix), when the site grades evidence.
-pub fn changes_path(site: &Site) -> Option<String> {
+pub(crate) fn changes_path(site: &Site) -> Option<String> {
     Some(format!("{}/", site.config.evidence.as_ref()?.changes_path.trim_matches('/')))
 }
 
 /// Records whose results are overdue on `today`, with how many months, longest first.
-pub fn overdue(site: &Site, today: Date) -> Vec<(usize, i32)> {
-    let mut late: Vec<(usize, i32)> =
-        site.trials.iter().enumerate().filter_map(|(t, r)| Some((t, r.months_overdue(today)?))).collect();
+pub(crate) fn overdue(site: &Site, today: Date) -> Vec<(TrialId, i32)> {
+    let mut late: Vec<(TrialId, i32)> =
+        site.trials.iter_ids().filter_map(|(t, r)| Some((t, r.months_overdue(today)?))).collect();
     late.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
     late
 }

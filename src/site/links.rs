@@ -4,6 +4,7 @@
 //! path, a site path such as `/cell-types/`, or a file beside the page), the URL to write and the
 //! page it points at; or, as Zola does, a build error when nothing is there.
 
+use super::ids::{IdVec, PageId};
 use crate::content::{Asset, Page};
 use crate::diagnostics::suggest;
 use crate::markdown::Target;
@@ -13,27 +14,27 @@ use std::collections::{HashMap, HashSet};
 /// What answers at a URL of the site.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Owner {
-    Page(usize),
+    Page(PageId),
     /// A page the generator makes itself: a section in another language, a topic index, a term page.
     Generated,
 }
 
-pub struct Resolver<'s> {
-    pages: &'s [Page],
+pub(crate) struct Resolver<'s> {
+    pages: &'s IdVec<PageId, Page>,
     base: &'s BaseUrl,
     default_lang: &'s str,
-    by_key: &'s HashMap<(String, String), usize>,
+    by_key: &'s HashMap<(String, String), PageId>,
     by_url: &'s HashMap<String, Owner>,
     assets: HashSet<&'s str>,
 }
 
 impl<'s> Resolver<'s> {
-    pub fn new(
-        pages: &'s [Page],
+    pub(crate) fn new(
+        pages: &'s IdVec<PageId, Page>,
         assets: &'s [Asset],
         base: &'s BaseUrl,
         default_lang: &'s str,
-        by_key: &'s HashMap<(String, String), usize>,
+        by_key: &'s HashMap<(String, String), PageId>,
         by_url: &'s HashMap<String, Owner>,
     ) -> Self {
         let assets = assets.iter().map(|a| a.rel.as_str()).collect();
@@ -41,7 +42,7 @@ impl<'s> Resolver<'s> {
     }
 
     /// Where a link written in `from` goes.
-    pub fn resolve(&self, from: &Page, dest: &str) -> Target {
+    pub(crate) fn resolve(&self, from: &Page, dest: &str) -> Target {
         if is_external(dest) {
             return Target::External;
         }
@@ -142,7 +143,7 @@ impl<'s> Resolver<'s> {
 }
 
 /// A link to another site or scheme: `https://...`, `mailto:...`, `//host/...`.
-pub fn is_external(dest: &str) -> bool {
+pub(crate) fn is_external(dest: &str) -> bool {
     if dest.starts_with("//") {
         return true;
     }
@@ -158,7 +159,7 @@ pub fn is_external(dest: &str) -> bool {
 
 /// Percent-encodes the ASCII characters that may not stand in a URL path; letters of other
 /// scripts stay as they are (HTML accepts IRIs).
-pub fn encode_path(path: &str) -> String {
+pub(crate) fn encode_path(path: &str) -> String {
     let mut out = String::with_capacity(path.len());
     for c in path.chars() {
         if c.is_ascii() && !(c.is_ascii_alphanumeric() || "/-_.~!$&'()*+,;=:@".contains(c)) {

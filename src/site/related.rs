@@ -14,15 +14,16 @@
 //! candidate, and the result is exactly the best pages of the whole site.
 
 use super::Site;
+use super::ids::{Id, IdVec, PageId};
 use crate::config::Taxonomy;
 use crate::content::Page;
 use rayon::prelude::*;
 use std::collections::HashMap;
 
-pub const MAX_RELATED: usize = 5;
+pub(crate) const MAX_RELATED: usize = 5;
 
 /// Candidates taken from each side of an article in one term's list of pages.
-pub const WINDOW: usize = 100;
+pub(crate) const WINDOW: usize = 100;
 
 /// The terms of one page, as sorted numbers (with repeats, as written).
 struct PageTerms {
@@ -30,7 +31,7 @@ struct PageTerms {
     broad: Vec<u32>,
 }
 
-pub fn find(site: &Site) -> Vec<Vec<usize>> {
+pub(crate) fn find(site: &Site) -> IdVec<PageId, Vec<PageId>> {
     let taxonomies = &site.config.taxonomies;
     // Specific terms are numbered per (language, term), so two pages share a number only when
     // they share a term in one language; broad terms per (vocabulary, term).
@@ -67,7 +68,7 @@ pub fn find(site: &Site) -> Vec<Vec<usize>> {
             postings[term as usize].push(i);
         }
     }
-    (0..site.pages.len())
+    let related: Vec<Vec<PageId>> = (0..site.pages.len())
         .into_par_iter()
         .map_init(
             // Per thread: for each page, the last article it was a candidate of (+1).
@@ -93,10 +94,11 @@ pub fn find(site: &Site) -> Vec<Vec<usize>> {
                         }
                     }
                 }
-                best.into_iter().map(|(p, _)| p).collect()
+                best.into_iter().map(|(p, _)| PageId::from_index(p)).collect()
             },
         )
-        .collect()
+        .collect();
+    related.into()
 }
 
 /// Terms of the `relate` vocabularies, and tags (a tag that equals a term id means the same thing).

@@ -421,9 +421,8 @@ impl Fossicker {
 
         let mut weight_stack: Vec<u8> = vec![(1.0 * weight_multiplier) as u8];
 
-        // cellbook patch: a page's words repeat (a 2,000-word article has about 700 distinct
-        // ones), and splitting and stemming a word depends on the word alone: do it once per
-        // distinct word of the page.
+        // cellbook patch: a page's words repeat, and splitting and stemming a word depends on
+        // the word alone: do it once per distinct word of the page.
         let mut split_words: HashMap<String, Vec<IndexableWord>> = HashMap::new();
 
         let mut track_word = |word: &str,

@@ -103,8 +103,8 @@ pub fn get_indexable_words(
 /// cellbook patch: whether a word is ASCII letters (only the first may be upper case) with ASCII
 /// punctuation before or after it, as in `word,` or `(Word`. Such a word splits into itself
 /// alone and holds no emoji, so the compound path below would add nothing; it is skipped
-/// because it is costly (case conversion, an emoji regex, grapheme iteration) and about one word
-/// in six ends in punctuation. `#` and `*` are emoji characters, so they take the full path.
+/// because it is costly (case conversion, an emoji regex, grapheme iteration) and many words end
+/// in punctuation. `#` and `*` are emoji characters, so they take the full path.
 /// Characters the site asked to index (`include_characters`) are kept by `normalize_word`, so a
 /// word next to one of them does take the full path.
 fn is_plain_word_in_punctuation(raw_word: &str, include_characters: &[char]) -> bool {

@@ -1,18 +1,11 @@
-//! A long-lived build for the dev server: rebuild on change, re-render only what depends on it,
-//! write only what changed.
+//! A long-lived build for the dev server: an edit to an article's body re-renders that article and
+//! the pages whose "linked from" list changes; anything else rebuilds the site in memory. Either
+//! way only the files whose bytes changed are written, and a failed rebuild writes nothing.
 //!
 //! In: build options, then the paths an editor changed. Out: the output folder updated in place
-//! (the first build goes through staging like `build`) and a [`Rebuild`] saying which documents
-//! were re-rendered and which files were written or removed. An edit to an article's body (its
-//! front matter unchanged) re-renders that article and the pages whose "linked from" list changes;
-//! anything else (front matter, templates, static files, book.toml, added or removed files)
-//! rebuilds the whole site in memory and still writes only the files whose bytes changed. A failed
-//! rebuild writes nothing, so the last good site keeps being served.
-//!
-//! The search index can be left to the caller (the dev server indexes on its own thread, since
-//! that takes seconds on a large site): [`Session::search_input`] gives the documents,
-//! [`SearchBundle::new`] indexes and hashes them anywhere, [`Session::write_search_bundle`] writes
-//! what changed.
+//! (the first build goes through staging like `build`) and a [`Rebuild`] saying what was
+//! re-rendered, written and removed. The search index may be left to the caller
+//! ([`Session::search_input`], [`SearchBundle::new`], [`Session::write_search_bundle`]).
 
 use crate::build::{self, Compiled, Options};
 use crate::config::Config;
@@ -22,7 +15,7 @@ use crate::render::{self, Job};
 use crate::site::BodyEdit;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::hash::{DefaultHasher, Hash, Hasher};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 pub struct Session {
@@ -33,7 +26,7 @@ pub struct Session {
     /// The last good build (its rendered files dropped once written).
     last: Option<Compiled>,
     /// Source path (relative to the root) -> index of its page in the last good build.
-    pages_by_file: HashMap<PathBuf, usize>,
+    pages_by_file: HashMap<PathBuf, crate::site::PageId>,
     /// Whether full rebuilds after the first leave the search index to the caller.
     defer_search: bool,
 }
@@ -58,9 +51,10 @@ impl Session {
     /// Checks the output folder and makes the first build (search index included).
     pub fn new(mut options: Options) -> Result<(Session, Rebuild), Failure> {
         // Watchers report absolute paths; an absolute root lets them be matched to pages.
-        options.root = crate::output::absolute(&options.root).map_err(|e| Failure::Other(e.to_string()))?;
+        options.root =
+            crate::output::absolute(&options.root).map_err(|e| Failure::caused("cannot find the site folder", e))?;
         let config = Config::load(&options.root).map_err(Failure::Diagnostics)?;
-        let target = check_target(&options.root, &build::output_dir(&options, &config)).map_err(Failure::Other)?;
+        let target = check_target(&options.root, &build::output_dir(&options, &config)).map_err(Failure::other)?;
         let mut session = Session {
             options,
             target,
@@ -71,14 +65,6 @@ impl Session {
         };
         let rebuild = session.rebuild()?;
         Ok((session, rebuild))
-    }
-
-    pub fn output(&self) -> &Path {
-        &self.target
-    }
-
-    pub fn options(&self) -> &Options {
-        &self.options
     }
 
     /// From now on, full rebuilds leave the search index as it is and report it stale
@@ -105,7 +91,7 @@ impl Session {
 
     /// Rebuilds the whole site (search index included, unless deferred) and writes the files whose
     /// bytes differ.
-    pub fn rebuild(&mut self) -> Result<Rebuild, Failure> {
+    pub(crate) fn rebuild(&mut self) -> Result<Rebuild, Failure> {
         let start = Instant::now();
         let config = Config::load(&self.options.root).map_err(Failure::Diagnostics)?;
         let mut compiled = build::compile(&self.options, config)?;
@@ -115,7 +101,7 @@ impl Session {
         if search && !defer {
             compiled
                 .extra
-                .extend(crate::search::index(crate::search::documents(&compiled.site)).map_err(Failure::Other)?);
+                .extend(crate::search::index(crate::search::documents(&compiled.site)).map_err(Failure::other)?);
         }
         let mut rebuild =
             Rebuild { rendered: compiled.files.len(), full: true, search_stale: defer, ..Rebuild::default() };
@@ -125,7 +111,7 @@ impl Session {
                 compiled.files.iter().map(|f| (f.path.clone(), hash(f.contents.as_bytes()))).collect();
             written.extend(compiled.extra.iter().map(|(path, bytes)| (path.clone(), hash(bytes))));
             for (rel, source) in &compiled.copies {
-                let bytes = std::fs::read(source).map_err(|e| Failure::Other(format!("{}: {e}", source.display())))?;
+                let bytes = std::fs::read(source).map_err(|e| Failure::caused(source.display().to_string(), e))?;
                 written.push((rel.clone(), hash(&bytes)));
             }
             rebuild.written = written.iter().map(|(path, _)| path.clone()).collect();
@@ -137,7 +123,7 @@ impl Session {
             for (rel, source) in &compiled.copies {
                 files.push((
                     rel.clone(),
-                    std::fs::read(source).map_err(|e| Failure::Other(format!("{}: {e}", source.display())))?,
+                    std::fs::read(source).map_err(|e| Failure::caused(source.display().to_string(), e))?,
                 ));
             }
             let paths: HashSet<&str> = files.iter().map(|(path, _)| path.as_str()).collect();
@@ -160,7 +146,7 @@ impl Session {
         }
         compiled.files = Vec::new();
         compiled.extra = Vec::new();
-        self.pages_by_file = compiled.site.pages.iter().enumerate().map(|(p, page)| (page.file.clone(), p)).collect();
+        self.pages_by_file = compiled.site.pages.iter_ids().map(|(p, page)| (page.file.clone(), p)).collect();
         self.last = Some(compiled);
         rebuild.elapsed = start.elapsed();
         Ok(rebuild)
@@ -191,7 +177,7 @@ impl Session {
         let mut jobs = Vec::new();
         for p in changed {
             if site.pages[p].is_index {
-                jobs.extend((0..site.sections.len()).filter(|&s| site.sections[s].index == Some(p)).map(Job::Section));
+                jobs.extend(site.sections.ids().filter(|&s| site.sections[s].index == Some(p)).map(Job::Section));
             } else {
                 jobs.push(Job::Page(p));
             }
@@ -266,7 +252,7 @@ impl Session {
     }
 
     fn io_failure(&self, error: std::io::Error) -> Failure {
-        Failure::Other(format!("cannot write to `{}`: {error}", self.target.display()))
+        Failure::caused(format!("cannot write to `{}`", self.target.display()), error)
     }
 }
 
@@ -280,7 +266,7 @@ pub struct SearchBundle {
 }
 
 impl SearchBundle {
-    /// Indexes the documents (seconds on a large site; needs no session).
+    /// Indexes the documents (slow on a large site: needs no session, so any thread can).
     pub fn new(documents: Vec<crate::search::Document>) -> Result<SearchBundle, String> {
         crate::search::index(documents).map(SearchBundle::hashed)
     }

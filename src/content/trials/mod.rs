@@ -5,14 +5,15 @@
 //! terms checked against the vocabularies), or problems at `path:line:col`. Pages refer to records
 //! by id; every number a generated table, badge or JSON-LD shows about a trial comes from here.
 
-use super::front_matter::{self, Problem, Reference, Split, Terms};
+mod parse;
+
+use super::front_matter::{Positions, Reference, Split, Terms};
 use crate::config::Config;
-use crate::diagnostics::{Diagnostic, LineIndex, suggest};
+use crate::diagnostics::{Diagnostic, suggest};
 use crate::evidence::{Blinding, Control, Design, Outcome, Phase, Status, StudyKind};
 use jiff::civil::Date;
-use serde::de::{self, Deserializer, IgnoredAny, MapAccess, Visitor};
+use serde::de::{self, Deserializer};
 use serde::{Deserialize, Serialize};
-use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -49,6 +50,8 @@ pub struct TrialRecord {
     pub terms: BTreeMap<String, Terms>,
     /// Language -> the record's words in that language.
     pub translations: BTreeMap<String, RecordText>,
+    /// Where its keys and values are written.
+    pub positions: Positions,
 }
 
 /// The words of a record, translated: each one falls back to the original's.
@@ -86,12 +89,12 @@ pub struct Enrolment {
 
 impl TrialRecord {
     /// The rung of the design ladder this study stands on.
-    pub fn design_rung(&self) -> Design {
+    pub(crate) fn design_rung(&self) -> Design {
         Design::of(self.design.kind, self.design.randomised, self.design.control)
     }
 
     /// A text field in `lang`: its translation where there is one, else the original.
-    pub fn text<'a>(
+    pub(crate) fn text<'a>(
         &'a self,
         lang: &str,
         field: impl Fn(&'a RecordText) -> Option<&'a String>,
@@ -101,13 +104,13 @@ impl TrialRecord {
     }
 
     /// The number of participants to show: actual enrolment, else the planned one.
-    pub fn size(&self) -> Option<u32> {
+    pub(crate) fn size(&self) -> Option<u32> {
         self.enrolment.actual.or(self.enrolment.planned)
     }
 
     /// How many whole months results have been overdue on `today`: completed more than 12
     /// months ago, with neither results on the registry nor a publication.
-    pub fn months_overdue(&self, today: Date) -> Option<i32> {
+    pub(crate) fn months_overdue(&self, today: Date) -> Option<i32> {
         if self.status != Status::Completed || self.results_posted || !self.publications.is_empty() {
             return None;
         }
@@ -117,13 +120,13 @@ impl TrialRecord {
     }
 
     /// The registry page of the id, where the id names a registry.
-    pub fn registry_url(&self) -> Option<String> {
+    pub(crate) fn registry_url(&self) -> Option<String> {
         registry_url(&self.id)
     }
 }
 
 /// The public page of a registry id: ClinicalTrials.gov, ISRCTN, ChiCTR, EU CTR/CTIS, jRCT.
-pub fn registry_url(id: &str) -> Option<String> {
+pub(crate) fn registry_url(id: &str) -> Option<String> {
     let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
     if id.len() == 11 && id.starts_with("NCT") && digits(&id[3..]) {
         Some(format!("https://clinicaltrials.gov/study/{id}"))
@@ -155,13 +158,13 @@ pub struct MonthDate {
 
 impl MonthDate {
     /// Years as a number (mid-month when the day is unknown), for drawing on a time axis.
-    pub fn as_year(self) -> f64 {
+    pub(crate) fn as_year(self) -> f64 {
         let day = self.day.map_or(15.0, f64::from);
         f64::from(self.year) + (f64::from(self.month) - 1.0 + (day - 1.0) / 31.0) / 12.0
     }
 
     /// The last day this date can stand for.
-    pub fn latest_day(self) -> Date {
+    pub(crate) fn latest_day(self) -> Date {
         match self.day {
             Some(day) => Date::new(self.year, self.month, day).unwrap_or_default(),
             None => Date::new(self.year, self.month, 1).map(|d| d.last_of_month()).unwrap_or_default(),
@@ -208,38 +211,12 @@ impl<'de> Deserialize<'de> for MonthDate {
     }
 }
 
-/// The keys a record may have besides the vocabularies', in the order the docs give them.
-pub const RECORD_KEYS: &[&str] = &[
-    "id",
-    "other_ids",
-    "name",
-    "phase",
-    "design",
-    "enrolment",
-    "population",
-    "product",
-    "sponsor",
-    "countries",
-    "start",
-    "completion",
-    "status",
-    "status_checked",
-    "primary_endpoint",
-    "result",
-    "result_summary",
-    "results_posted",
-    "sponsor_reported",
-    "publications",
-    "harms",
-    "translations",
-];
-
 /// The largest record file read: a trial's facts fit in a few kilobytes, and a file far larger is
 /// a mistake (or an attack) that should not hold the build.
 const MAX_RECORD_BYTES: u64 = 1024 * 1024;
 
 /// Reads and checks one record file. `path` is absolute; diagnostics name it from `root`.
-pub fn load(root: &Path, path: &Path, config: &Config) -> Result<TrialRecord, Vec<Diagnostic>> {
+pub(crate) fn load(root: &Path, path: &Path, config: &Config) -> Result<TrialRecord, Vec<Diagnostic>> {
     let file = crate::diagnostics::display_path(root, path);
     let one = |line, col, message: String| vec![Diagnostic::error(&file, line, col, message)];
     let size = std::fs::metadata(path).map_err(|e| one(0, 0, format!("cannot read: {e}")))?.len();
@@ -260,27 +237,32 @@ pub fn load(root: &Path, path: &Path, config: &Config) -> Result<TrialRecord, Ve
 
 /// Parses and checks the text of a record file named `stem` (its id); `file` names it in
 /// diagnostics.
-pub fn from_text(file: PathBuf, stem: &str, text: &str, config: &Config) -> Result<TrialRecord, Vec<Diagnostic>> {
-    let one = |line, col, message: String| vec![Diagnostic::error(&file, line, col, message)];
+pub(crate) fn from_text(
+    file: PathBuf,
+    stem: &str,
+    text: &str,
+    config: &Config,
+) -> Result<TrialRecord, Vec<Diagnostic>> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text).replace("\r\n", "\n");
     let split = Split { yaml: &text, yaml_line: 1, body: "", body_line: 1 };
-    let raw = parse(&split, config).map_err(|p| one(p.line, p.col, p.message))?;
-    let record = raw.into_record(file.clone(), &split).map_err(|p| one(p.line, p.col, p.message))?;
-    let problems = check(&record, &split, stem, config);
+    let raw = parse::parse(&split, config).map_err(|p| vec![p.error_in(&file)])?;
+    let record = raw.into_record(file.clone(), &split).map_err(|p| vec![p.error_in(&file)])?;
+    let problems = check(&record, stem, config);
     if problems.iter().any(Diagnostic::is_error) { Err(problems) } else { Ok(record) }
 }
 
 /// The checks that need the whole record and the config: its id, its terms, its publications.
-fn check(record: &TrialRecord, split: &Split<'_>, stem: &str, config: &Config) -> Vec<Diagnostic> {
+fn check(record: &TrialRecord, stem: &str, config: &Config) -> Vec<Diagnostic> {
     let file = &record.file;
+    let at = &record.positions;
     let mut out = Vec::new();
     if record.id != stem {
-        let (line, col) = front_matter::locate(split, "id", Some(&record.id));
+        let (line, col) = at.value("id", &record.id, 0);
         let message = format!("record id `{}` differs from its file name `{stem}.yaml`: rename one", record.id);
         out.push(Diagnostic::error(file, line, col, message));
     }
     if !is_record_id(&record.id) {
-        let (line, col) = front_matter::locate(split, "id", None);
+        let (line, col) = at.key("id");
         let message = format!(
             "`{}` is not a registry id (NCT..., ISRCTN..., ChiCTR..., jRCT..., EudraCT-...) or a local id \
              (`local-` and a name)",
@@ -290,182 +272,30 @@ fn check(record: &TrialRecord, split: &Split<'_>, stem: &str, config: &Config) -
     }
     for (key, terms) in &record.terms {
         let Some(taxonomy) = config.taxonomy(key) else { continue };
-        for id in terms.ids() {
+        let ids = terms.ids();
+        for (i, id) in ids.iter().enumerate() {
             if taxonomy.term(id).is_none() {
-                let (line, col) = front_matter::locate(split, key, Some(id));
+                let (line, col) = at.value(key, id, ids[..i].iter().filter(|other| *other == id).count());
                 let hint = suggest(id, taxonomy.terms.iter().map(|t| t.id.as_str()));
                 out.push(Diagnostic::error(file, line, col, format!("unknown term `{id}` in `{key}`")).with_hint(hint));
             }
         }
     }
     for reference in &record.publications {
-        if let Some(message) =
-            reference.url.as_deref().and_then(|url| crate::safety::url_problem(url, crate::safety::Use::Link))
+        if let Some(url) = &reference.url
+            && let Some(message) = crate::safety::url_problem(url, crate::safety::Use::Link)
         {
-            let (line, col) = front_matter::locate(split, "publications", reference.url.as_deref());
+            let (line, col) = at.value("publications", url, 0);
             out.push(Diagnostic::error(file, line, col, format!("`publications`: {message}")));
         }
         if !reference.has_identifier() && reference.url.is_none() {
-            let (line, col) = front_matter::locate(split, "publications", Some(&reference.title));
+            let (line, col) = at.value("publications", &reference.title, 0);
             let message =
                 format!("publication \"{}\" has no identifier (pmid, doi, nct, isrctn or url)", reference.title);
             out.push(Diagnostic::error(file, line, col, message));
         }
     }
     out
-}
-
-/// The record as parsed, before the required keys are checked.
-#[derive(Default)]
-struct RawRecord {
-    id: Option<String>,
-    other_ids: Vec<String>,
-    name: Option<String>,
-    phase: Option<Phase>,
-    design: Option<StudyDesign>,
-    enrolment: Enrolment,
-    population: Option<String>,
-    product: Option<String>,
-    sponsor: Option<String>,
-    countries: Vec<String>,
-    start: Option<MonthDate>,
-    completion: Option<MonthDate>,
-    status: Option<Status>,
-    status_checked: Option<Date>,
-    primary_endpoint: Option<String>,
-    result: Option<Outcome>,
-    result_summary: Option<String>,
-    results_posted: bool,
-    sponsor_reported: bool,
-    publications: Vec<Reference>,
-    harms: Option<String>,
-    terms: BTreeMap<String, Terms>,
-    translations: BTreeMap<String, RecordText>,
-}
-
-impl RawRecord {
-    fn into_record(self, file: PathBuf, split: &Split<'_>) -> Result<TrialRecord, Problem> {
-        fn need<T>(value: Option<T>, key: &str, split: &Split<'_>) -> Result<T, Problem> {
-            value.ok_or_else(|| {
-                let line = split.yaml.lines().count().max(1);
-                Problem { line, col: 1, message: format!("missing `{key}`: every trial record gives it") }
-            })
-        }
-        Ok(TrialRecord {
-            file,
-            id: need(self.id, "id", split)?,
-            name: need(self.name, "name", split)?,
-            phase: need(self.phase, "phase", split)?,
-            design: need(self.design, "design", split)?,
-            status: need(self.status, "status", split)?,
-            status_checked: need(self.status_checked, "status_checked", split)?,
-            result: need(self.result, "result", split)?,
-            other_ids: self.other_ids,
-            enrolment: self.enrolment,
-            population: self.population,
-            product: self.product,
-            sponsor: self.sponsor,
-            countries: self.countries,
-            start: self.start,
-            completion: self.completion,
-            primary_endpoint: self.primary_endpoint,
-            result_summary: self.result_summary,
-            results_posted: self.results_posted,
-            sponsor_reported: self.sponsor_reported,
-            publications: self.publications,
-            harms: self.harms,
-            terms: self.terms,
-            translations: self.translations,
-        })
-    }
-}
-
-/// Parses the YAML with positions kept: each key's value is read straight from the document, so
-/// an error carries the line and column where it is written.
-fn parse(split: &Split<'_>, config: &Config) -> Result<RawRecord, Problem> {
-    let current_key = RefCell::new(String::new());
-    let taxonomy_keys: Vec<&str> = config.taxonomies.iter().map(|t| t.key.as_str()).collect();
-    let visitor = RecordVisitor { taxonomy_keys: &taxonomy_keys, current_key: &current_key };
-    let result = front_matter::meter_aliases(split.yaml, &current_key)
-        .and_then(|()| yaml_serde::Deserializer::from_str(split.yaml).deserialize_map(visitor));
-    result.map_err(|e| {
-        let (line, col) = e.location().map_or((1, 1), |l| LineIndex::new(split.yaml).position(l.index()));
-        let message = front_matter::strip_position(&e.to_string()).to_string();
-        // Our own checks raise errors at the document's start; the key being read is better.
-        let key = current_key.borrow();
-        let (line, col) =
-            if line == 1 && !key.is_empty() { front_matter::locate(split, &key, None) } else { (line, col) };
-        // yaml_serde names the path itself ("phase: unknown variant ..."); other errors get the key.
-        let message = if key.is_empty() || message.starts_with(&format!("{key}")) {
-            message.replacen(&format!("{key}: "), &format!("`{key}`: "), 1)
-        } else {
-            format!("`{key}`: {message}")
-        };
-        Problem { line, col, message }
-    })
-}
-
-struct RecordVisitor<'a> {
-    taxonomy_keys: &'a [&'a str],
-    current_key: &'a RefCell<String>,
-}
-
-impl<'de> Visitor<'de> for RecordVisitor<'_> {
-    type Value = RawRecord;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a trial record: a YAML mapping of keys such as `id: NCT01234567`")
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<RawRecord, A::Error> {
-        let mut r = RawRecord::default();
-        let mut seen = std::collections::BTreeSet::new();
-        while let Some(key) = map.next_key::<String>()? {
-            self.current_key.replace(key.clone());
-            if !seen.insert(key.clone()) {
-                return Err(de::Error::custom("given twice"));
-            }
-            match key.as_str() {
-                "id" => r.id = Some(map.next_value()?),
-                "other_ids" => r.other_ids = map.next_value()?,
-                "name" => r.name = Some(map.next_value()?),
-                "phase" => r.phase = Some(map.next_value()?),
-                "design" => r.design = Some(map.next_value()?),
-                "enrolment" => r.enrolment = map.next_value()?,
-                "population" => r.population = Some(map.next_value()?),
-                "product" => r.product = Some(map.next_value()?),
-                "sponsor" => r.sponsor = Some(map.next_value()?),
-                "countries" => r.countries = map.next_value()?,
-                "start" => r.start = Some(map.next_value()?),
-                "completion" => r.completion = Some(map.next_value()?),
-                "status" => r.status = Some(map.next_value()?),
-                "status_checked" => {
-                    r.status_checked = Some(map.next_value::<String>()?.parse().map_err(|_| {
-                        de::Error::custom("invalid date: write the day the registry was read as YYYY-MM-DD")
-                    })?)
-                }
-                "primary_endpoint" => r.primary_endpoint = Some(map.next_value()?),
-                "result" => r.result = Some(map.next_value()?),
-                "result_summary" => r.result_summary = Some(map.next_value()?),
-                "results_posted" => r.results_posted = map.next_value()?,
-                "sponsor_reported" => r.sponsor_reported = map.next_value()?,
-                "publications" => r.publications = map.next_value()?,
-                "harms" => r.harms = Some(map.next_value()?),
-                "translations" => r.translations = map.next_value()?,
-                other if self.taxonomy_keys.contains(&other) => {
-                    r.terms.insert(key, map.next_value::<Terms>()?);
-                }
-                other => {
-                    map.next_value::<IgnoredAny>()?;
-                    let keys = RECORD_KEYS.iter().chain(self.taxonomy_keys).copied();
-                    let hint = suggest(other, keys).map_or(String::new(), |h| format!("; did you mean `{h}`?"));
-                    return Err(de::Error::custom(format!("unknown key in a trial record{hint}")));
-                }
-            }
-        }
-        self.current_key.replace(String::new());
-        Ok(r)
-    }
 }
 
 #[cfg(test)]

@@ -1,0 +1,201 @@
+//! The vendored pagefind (vendor/pagefind): that it is the published package plus the patches of
+//! vendor/pagefind-patches and nothing else, and that the patched paths cellbook takes give the
+//! index upstream's paths give.
+//!
+//! The same-bytes test indexes the real site's search documents (English and Chinese, with the
+//! metadata and filters cellbook gives) once through upstream's one-at-a-time paths
+//! (`add_html_file` for each document, then `write_files` or `get_files`) and once through the
+//! patched path cellbook takes (`add_html_files`, then `take_files`), and compares every file,
+//! gzipped ones decompressed. Both go through the same vendored pagefind, so it covers what
+//! differs between the paths: patches 1, 2 and 7 (documents parsed on all cores, in the order
+//! given), 3 and 7 (files compressed on all cores) and 4 (pages moved into the index, not cloned).
+//! Patch 5 changes the compressed bytes on purpose (libdeflate, not flate2 at its best level),
+//! hence the comparison after decompression. Patches 6, 8, 9 and 10 change code that both paths
+//! share and promise an index byte for byte as upstream's (PATCHES.md says how that was shown);
+//! patch 11 changes the index of Chinese, Japanese and Thai metadata on purpose, tested below.
+
+mod common;
+
+use cellbook::build::{self, Options};
+use cellbook::search::{self, Document};
+use pagefind::api::PagefindIndex;
+use pagefind::options::PagefindServiceConfig;
+use std::collections::BTreeMap;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// Every file of a search bundle: path inside the bundle -> contents, gzip undone.
+type Bundle = BTreeMap<String, Vec<u8>>;
+
+#[test]
+fn vendored_pagefind_is_the_published_package_plus_the_patches() {
+    // The script downloads pagefind from crates.io (or takes cargo's cached copy), checks its
+    // sha256, applies the patches in a temporary folder and compares with vendor/pagefind.
+    let out = Command::new("bash")
+        .arg("scripts/vendor-pagefind.sh")
+        .arg("--check")
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("bash runs");
+    assert!(
+        out.status.success(),
+        "scripts/vendor-pagefind.sh --check failed (exit {:?}): vendor/pagefind must be pagefind as \
+         published plus vendor/pagefind-patches, and the check needs crates.io (or cargo's cached \
+         package) to show it.\n{}{}",
+        out.status.code(),
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr),
+    );
+}
+
+#[tokio::test]
+async fn cellbooks_paths_give_the_index_upstreams_paths_give() {
+    let documents = real_site_documents();
+    assert!(documents.iter().any(|d| d.html.starts_with("<html lang=\"zh")), "the fixture has Chinese documents");
+
+    let written = upstream_written(&documents).await;
+    let returned = upstream_returned(&documents).await;
+    let cellbooks = cellbook_path(documents).await;
+
+    // The comparison covers both languages' indexes, with filters.
+    let entry: serde_json::Value = serde_json::from_slice(&cellbooks["pagefind-entry.json"]).unwrap();
+    for lang in ["en", "zh"] {
+        let pages = entry["languages"][lang]["page_count"].as_u64().unwrap_or(0);
+        assert!(pages > 10, "{pages} {lang} pages indexed: {entry}");
+    }
+    for kind in ["pf_meta", "pf_index", "pf_fragment", "pf_filter"] {
+        assert!(cellbooks.keys().filter(|name| name.ends_with(kind)).count() >= 2, "{kind}: {:?}", cellbooks.keys());
+    }
+    assert_same(&written, &cellbooks, "add_html_file + write_files", "add_html_files + take_files");
+    assert_same(&returned, &cellbooks, "add_html_file + get_files", "add_html_files + take_files");
+}
+
+#[tokio::test]
+async fn chinese_metadata_is_indexed_as_words() {
+    // Patch 11: upstream splits metadata at whitespace only, so this heading was one word that a
+    // search for 动物 (animal) could not match. Its words are indexed as the content's are.
+    let heading = "仅有实验室和动物研究";
+    let html = format!(
+        "<html lang=\"zh\"><head></head><body><main data-pagefind-body><p>细胞培养。</p></main>\
+         <p data-pagefind-meta=\"heading\">{heading}</p></body></html>"
+    );
+    let mut index = PagefindIndex::new(Some(options())).unwrap();
+    index.add_html_files(vec![("/zh/evidence/preclinical/".into(), html)]).await.unwrap();
+    let bundle = bundle(index.take_files().await.unwrap());
+    let word_index: Vec<u8> =
+        bundle.iter().filter(|(name, _)| name.ends_with(".pf_index")).flat_map(|(_, bytes)| bytes.clone()).collect();
+    assert!(contains(&word_index, &cbor_text("动物")), "动物, a word of the heading only, is not in the index");
+    assert!(!contains(&word_index, heading.as_bytes()), "the heading is indexed as one word");
+}
+
+/// The search documents cellbook makes for the repository's own site.
+fn real_site_documents() -> Vec<Document> {
+    let site = common::real_site();
+    let options = Options {
+        root: site.path().to_path_buf(),
+        output: Some(site.path().join("public")),
+        no_search: true,
+        ..Options::default()
+    };
+    let config = cellbook::config::Config::load(site.path()).unwrap();
+    let compiled = build::compile(&options, config).unwrap();
+    search::documents(&compiled.site)
+}
+
+/// The options cellbook gives pagefind (src/search.rs).
+fn options() -> PagefindServiceConfig {
+    PagefindServiceConfig::builder().keep_index_url(false).build()
+}
+
+async fn upstream_index(documents: &[Document]) -> PagefindIndex {
+    let mut index = PagefindIndex::new(Some(options())).unwrap();
+    for d in documents {
+        index.add_html_file(None, Some(d.url.clone()), d.html.clone()).await.unwrap();
+    }
+    index
+}
+
+/// Upstream's paths, one document at a time, its files compressed one after another.
+async fn upstream_written(documents: &[Document]) -> Bundle {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("pagefind");
+    upstream_index(documents).await.write_files(Some(out.to_string_lossy().into_owned())).await.unwrap();
+    let mut files = Vec::new();
+    collect_files(&out, &mut files);
+    files
+        .into_iter()
+        .map(|path| {
+            let name = path.strip_prefix(&out).unwrap().to_string_lossy().replace('\\', "/");
+            (name, unzipped(std::fs::read(&path).unwrap()))
+        })
+        .collect()
+}
+
+/// Upstream's in-memory path: one document at a time, then `get_files`.
+async fn upstream_returned(documents: &[Document]) -> Bundle {
+    bundle(upstream_index(documents).await.get_files().await.unwrap())
+}
+
+/// The path cellbook takes (src/search.rs): every document at once, then `take_files`.
+async fn cellbook_path(documents: Vec<Document>) -> Bundle {
+    let mut index = PagefindIndex::new(Some(options())).unwrap();
+    index.add_html_files(documents.into_iter().map(|d| (d.url, d.html)).collect()).await.unwrap();
+    bundle(index.take_files().await.unwrap())
+}
+
+fn bundle(files: Vec<pagefind::api::SyntheticFile>) -> Bundle {
+    files
+        .into_iter()
+        .map(|f| {
+            let name = f.filename.to_string_lossy().replace('\\', "/");
+            (name.trim_start_matches("./").trim_start_matches("pagefind/").to_string(), unzipped(f.contents))
+        })
+        .collect()
+}
+
+fn collect_files(dir: &Path, files: &mut Vec<PathBuf>) {
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            collect_files(&path, files);
+        } else {
+            files.push(path);
+        }
+    }
+}
+
+/// The contents, decompressed if they are gzip.
+fn unzipped(bytes: Vec<u8>) -> Vec<u8> {
+    if !bytes.starts_with(&[0x1f, 0x8b]) {
+        return bytes;
+    }
+    let mut out = Vec::new();
+    flate2::read::GzDecoder::new(&bytes[..]).read_to_end(&mut out).expect("valid gzip");
+    out
+}
+
+fn assert_same(expected: &Bundle, actual: &Bundle, expected_path: &str, actual_path: &str) {
+    let only = |a: &Bundle, b: &Bundle| a.keys().filter(|name| !b.contains_key(*name)).cloned().collect::<Vec<_>>();
+    let (missing, extra) = (only(expected, actual), only(actual, expected));
+    assert!(
+        missing.is_empty() && extra.is_empty(),
+        "only {expected_path} gives {missing:?}; only {actual_path} gives {extra:?}"
+    );
+    let differing: Vec<&String> =
+        expected.iter().filter(|(name, bytes)| actual[*name] != **bytes).map(|(n, _)| n).collect();
+    assert!(differing.is_empty(), "{expected_path} and {actual_path} differ in {differing:?}");
+}
+
+fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    haystack.windows(needle.len()).any(|w| w == needle)
+}
+
+/// A short string as CBOR (pagefind's index format) writes it: a header byte with its length,
+/// then its UTF-8. Found in the index, it is a word of its own, not part of a longer one.
+fn cbor_text(word: &str) -> Vec<u8> {
+    assert!(word.len() < 24, "longer strings have a longer header");
+    let mut bytes = vec![0x60 | word.len() as u8];
+    bytes.extend_from_slice(word.as_bytes());
+    bytes
+}
