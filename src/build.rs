@@ -101,7 +101,7 @@ pub fn build(options: &Options) -> Result<Report, Failure> {
     if diagnostics.has_errors() {
         return Err(diagnostics.into());
     }
-    let documents = (site.config.search.enabled && !options.no_search).then(|| search::documents(&site));
+    let documents = (site.config.search.enabled && !options.no_search).then(|| search::pending(&site));
     let write_failure =
         |e: std::io::Error| Failure::caused(format!("cannot write the site to `{}`", target.display()), e);
     let writer = Writer::new(&target).map_err(write_failure)?;

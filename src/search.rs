@@ -8,7 +8,9 @@
 //! aliases), so that a reader who types a term's name, or another name for it, finds its page.
 //! pagefind's extended segmentation splits Chinese into words; it keeps one index per
 //! language. pagefind is patched (vendor/pagefind/PATCHES.md) to parse the documents and compress
-//! its files on all cores; upstream takes in-memory documents one at a time.
+//! its files on all cores; upstream takes in-memory documents one at a time. The documents are
+//! made and given to it a batch at a time, and it keeps only what the index needs of each, so
+//! that a build never holds every document or every parsed page.
 //!
 //! The documents carry metadata that the search box ranks and shows (docs/search.md): `title`
 //! (articles only), `heading` (the title of a section, the start page or a term page, which the
@@ -22,6 +24,7 @@ use crate::html::escape;
 use crate::site::{PageId, Site};
 use pagefind::api::PagefindIndex;
 use pagefind::options::PagefindServiceConfig;
+use rayon::prelude::*;
 
 /// A page as pagefind sees it.
 pub struct Document {
@@ -34,15 +37,36 @@ pub struct Document {
 /// The searchable documents of a site: articles, sections with an introduction, and the first
 /// page of every term's list in every language.
 pub fn documents(site: &Site) -> Vec<Document> {
-    let mut documents: Vec<Document> = site
+    pending(site).map(Pending::make).collect()
+}
+
+/// A document, or a page's document still to be made.
+pub(crate) enum Pending<'a> {
+    /// An article or section, made when the indexer takes it.
+    Page(&'a Site, PageId),
+    /// A document made already (a term's page, the trials table).
+    Made(Document),
+}
+
+impl Pending<'_> {
+    fn make(self) -> Document {
+        match self {
+            Pending::Page(site, p) => page_document(site, p, &site.pages[p]),
+            Pending::Made(document) => document,
+        }
+    }
+}
+
+/// [`documents`], the pages' still to be made, so that the indexer makes them a batch at a
+/// time (on all cores) and a build never holds them all.
+pub(crate) fn pending(site: &Site) -> impl Iterator<Item = Pending<'_>> + '_ {
+    let pages = site
         .pages
         .iter_ids()
         .filter(|(p, page)| !page.is_index || !site.rendered[*p].html.trim().is_empty())
-        .map(|(p, page)| page_document(site, p, page))
-        .collect();
-    documents.extend(term_documents(site));
-    documents.extend(trials_documents(site));
-    documents
+        .map(move |(p, _)| Pending::Page(site, p));
+    let others = term_documents(site).into_iter().chain(trials_documents(site));
+    pages.chain(others.map(Pending::Made))
 }
 
 /// The table of every trial, once per language: each trial's name, ids and what it found, so
@@ -203,14 +227,21 @@ fn without_code(html: &str) -> String {
     out
 }
 
+/// How many documents pagefind is given at a time: it parses them on all cores and keeps only
+/// what the index needs of each, so memory holds one batch of documents, not all of them.
+const BATCH: usize = 512;
+
 /// Indexes the documents; returns (path inside the output, contents) of the bundle.
 pub(crate) fn index(documents: Vec<Document>) -> Result<Vec<(String, Vec<u8>)>, String> {
-    index_then(documents, || ())
+    index_then(documents.into_iter().map(Pending::Made), || ())
 }
 
-/// [`index`], calling `parsed` once pagefind has parsed every document (or failed to), before
-/// it builds and compresses the index.
-pub(crate) fn index_then(documents: Vec<Document>, parsed: impl FnOnce()) -> Result<Vec<(String, Vec<u8>)>, String> {
+/// [`index`], taking the documents a batch at a time, and calling `parsed` once pagefind has
+/// parsed every document (or failed to), before it builds and compresses the index.
+pub(crate) fn index_then<'a>(
+    documents: impl IntoIterator<Item = Pending<'a>>,
+    parsed: impl FnOnce(),
+) -> Result<Vec<(String, Vec<u8>)>, String> {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -218,11 +249,10 @@ pub(crate) fn index_then(documents: Vec<Document>, parsed: impl FnOnce()) -> Res
     runtime.block_on(async {
         let options = PagefindServiceConfig::builder().keep_index_url(false).build();
         let mut index = PagefindIndex::new(Some(options)).map_err(|e| format!("search index: {e}"))?;
-        let documents = documents.into_iter().map(|d| (d.url, d.html)).collect();
         let start = std::time::Instant::now();
-        let added = index.add_html_files(documents).await;
+        let added = add_in_batches(&mut index, documents.into_iter()).await;
         parsed();
-        added.map_err(|e| format!("search index: {e}"))?;
+        added?;
         let start = crate::progress::phase("search: parse documents", start);
         let bundle = index.take_files().await.map_err(|e| format!("search index: {e}"))?;
         crate::progress::phase("search: build and compress the index", start);
@@ -235,6 +265,28 @@ pub(crate) fn index_then(documents: Vec<Document>, parsed: impl FnOnce()) -> Res
             })
             .collect())
     })
+}
+
+/// Gives pagefind the documents a batch at a time, in order (the index numbers pages in the
+/// order they are added, so it is the same as one call with all of them).
+async fn add_in_batches<'a>(
+    index: &mut PagefindIndex,
+    mut documents: impl Iterator<Item = Pending<'a>>,
+) -> Result<(), String> {
+    loop {
+        let batch: Vec<Pending<'a>> = documents.by_ref().take(BATCH).collect();
+        let batch: Vec<(String, String)> = batch
+            .into_par_iter()
+            .map(|pending| {
+                let document = pending.make();
+                (document.url, document.html)
+            })
+            .collect();
+        if batch.is_empty() {
+            return Ok(());
+        }
+        index.add_html_files(batch).await.map_err(|e| format!("search index: {e}"))?;
+    }
 }
 
 #[cfg(test)]

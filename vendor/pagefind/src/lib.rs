@@ -13,6 +13,7 @@ pub use service::api;
 use wax::walk::Entry;
 use wax::Glob;
 
+use crate::index::accumulate::{reduce, Accumulator, PageRecord, ReducedPage};
 use crate::index::build_indexes;
 
 mod fossick;
@@ -34,6 +35,9 @@ const PAGEFIND_VERSION: &str = env!("CARGO_PKG_VERSION");
 struct SearchState {
     options: SearchOptions,
     fossicked_pages: Vec<FossickedData>,
+    /// cellbook patch: the pages of `fossick_all`, reduced to what the index needs as they
+    /// are parsed, instead of kept whole in `fossicked_pages`.
+    accumulated: Accumulator,
     built_indexes: Vec<PagefindIndexes>,
 }
 
@@ -42,6 +46,7 @@ impl SearchState {
         Self {
             options,
             fossicked_pages: vec![],
+            accumulated: Accumulator::default(),
             built_indexes: vec![],
         }
     }
@@ -130,16 +135,20 @@ impl SearchState {
     }
 
     /// cellbook patch: fossicks in-memory files on all cores, keeping their order (so the
-    /// index is the same from run to run, which a directory walk does not promise).
+    /// index is the same from run to run, which a directory walk does not promise). Each page
+    /// is reduced to what the index needs as soon as it is parsed (`accumulate`), and the
+    /// files are consumed as they are parsed: a caller can add its files a part at a time.
+    /// These pages are indexed before any added one by one (`fossick_one`).
     pub fn fossick_all(&mut self, files: Vec<Fossicker>) -> Result<usize> {
-        let results: Vec<FossickedData> = files
+        let options = &self.options;
+        let results: Vec<ReducedPage> = files
             .into_par_iter()
             // cellbook patch: one document a task, so that no thread is left parsing a long run alone.
             .with_max_len(1)
-            .map(|f| f.fossick_sync(&self.options))
+            .map(|f| Ok(reduce(f.fossick_sync(options)?, options)))
             .collect::<Result<_>>()?;
         let count = results.len();
-        self.fossicked_pages.extend(results);
+        self.accumulated.add(results);
         Ok(count)
     }
 
@@ -156,7 +165,21 @@ impl SearchState {
     async fn build_indexes_from(&mut self, take_pages: bool) -> Result<()> {
         let log = &self.options.logger;
 
-        let used_custom_body = self.fossicked_pages.iter().any(|page| page.has_custom_body);
+        // cellbook patch: the index is built from the accumulated pages (`accumulate`); those
+        // added one by one are reduced now, after those of `fossick_all`. `build_indexes_once`
+        // moves them instead of cloning them, which halves the peak memory of a build.
+        let (mut acc, pages) = if take_pages {
+            (
+                std::mem::take(&mut self.accumulated),
+                std::mem::take(&mut self.fossicked_pages),
+            )
+        } else {
+            (self.accumulated.clone(), self.fossicked_pages.clone())
+        };
+        let options = &self.options;
+        acc.add(pages.into_par_iter().map(|page| reduce(page, options)).collect());
+
+        let used_custom_body = acc.pages.iter().any(|page| page.has_custom_body);
         if used_custom_body {
             log.info("Found a data-pagefind-body element on the site.\n↳ Ignoring pages without this tag.");
         } else {
@@ -166,11 +189,11 @@ impl SearchState {
         }
 
         if self.options.root_selector == "html" {
-            let pages_without_html = self
-                .fossicked_pages
+            let pages_without_html = acc
+                .pages
                 .iter()
                 .filter(|p| !p.has_html_element)
-                .map(|p| format!("  * {:?} has no <html> element", p.fragment.data.url))
+                .map(|p| format!("  * {:?} has no <html> element", p.url))
                 .collect::<Vec<_>>();
             if !pages_without_html.is_empty() {
                 log.warn(format!(
@@ -187,26 +210,17 @@ impl SearchState {
 
         log.status("[Reading languages]");
 
-        let keep = |d: &FossickedData| {
+        let keep = |d: &PageRecord| {
             if used_custom_body && !d.has_custom_body && !d.force_inclusion {
                 return false;
             }
-            !d.word_data.is_empty()
-        };
-        // cellbook patch: `build_indexes_once` moves the pages into the indexes instead of
-        // cloning them, which halves the peak memory of a build.
-        let pages_with_data: Vec<FossickedData> = if take_pages {
-            std::mem::take(&mut self.fossicked_pages)
-                .into_iter()
-                .filter(|d| keep(d))
-                .collect()
-        } else {
-            self.fossicked_pages.iter().filter(|d| keep(d)).cloned().collect()
+            d.has_words
         };
 
-        let mut language_map: HashMap<String, Vec<fossick::FossickedData>> = HashMap::new();
-        for page in pages_with_data {
-            language_map.entry(page.language.clone()).or_default().push(page);
+        // cellbook patch: pages by their place in `acc.pages`.
+        let mut language_map: HashMap<String, Vec<usize>> = HashMap::new();
+        for (p, page) in acc.pages.iter().enumerate().filter(|(_, page)| keep(page)) {
+            language_map.entry(acc.languages[page.language].clone()).or_default().push(p);
         }
 
         log.info(format!(
@@ -250,8 +264,8 @@ impl SearchState {
                 log.v_warn(
                     unknown_pages
                         .iter()
-                        .map(|p| {
-                            format!("  * {:?} has no html lang attribute", p.fragment.data.url)
+                        .map(|&p| {
+                            format!("  * {:?} has no html lang attribute", acc.pages[p].url)
                         })
                         .collect::<Vec<_>>()
                         .join("\n"),
@@ -271,7 +285,13 @@ impl SearchState {
 
         let indexes: Vec<_> = language_map
             .into_iter()
-            .map(|(language, pages)| async { build_indexes(pages, language, &self.options).await })
+            .map(|(language, pages)| {
+                // cellbook patch: the word lists of the languages of these pages.
+                let mut languages: Vec<usize> = pages.iter().map(|&p| acc.pages[p].language).collect();
+                languages.dedup();
+                let acc = &acc;
+                async move { build_indexes(acc, &pages, &languages, language, options).await }
+            })
             .collect();
         let built_indexes = join_all(indexes).await;
         self.built_indexes = built_indexes.into_iter().flat_map(|i| i.ok()).collect();

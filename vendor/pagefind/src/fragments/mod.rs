@@ -24,6 +24,6 @@ pub struct PageFragmentData {
 
 #[derive(Debug, Clone)]
 pub struct PageFragment {
-    pub page_number: usize,
+    // cellbook patch: no `page_number`; pages are numbered when the index is built (`accumulate`).
     pub data: PageFragmentData,
 }

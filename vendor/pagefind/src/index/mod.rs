@@ -1,13 +1,15 @@
 use hashbrown::HashMap;
 use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
 
 use crate::{
-    fossick::{FossickedData, FossickedWord, MetaFossickedWord},
+    fossick::{FossickedWord, MetaFossickedWord},
     index::index_metadata::MetaFilter,
     utils::full_hash,
     SearchOptions,
 };
+use accumulate::{Accumulator, Fragment};
 use anyhow::{bail, Result};
 use index_filter::{FilterIndex, PackedValue};
 use index_metadata::{MetaChunk, MetaIndex, MetaPage};
@@ -15,6 +17,7 @@ use index_words::{PackedPage, PackedVariant, PackedWord, WordIndex};
 
 use self::index_metadata::MetaSort;
 
+pub mod accumulate;
 mod index_filter;
 mod index_metadata;
 mod index_words;
@@ -23,7 +26,8 @@ pub struct PagefindIndexes {
     pub word_indexes: HashMap<String, Vec<u8>>,
     pub filter_indexes: HashMap<String, Vec<u8>>,
     pub meta_index: (String, Vec<u8>),
-    pub fragments: Vec<(String, String)>,
+    /// cellbook patch: a fragment may come compressed already (`accumulate::reduce`).
+    pub fragments: Vec<(String, Arc<Fragment>)>,
     pub sorts: Vec<String>,
     pub language: String,
     pub word_count: usize,
@@ -33,7 +37,7 @@ pub struct PagefindIndexes {
 #[derive(Clone)]
 struct IntermediaryPageData {
     full_hash: String,
-    encoded_data: String,
+    fragment: Arc<Fragment>,
     word_count: usize,
     page_number: usize,
 }
@@ -44,17 +48,18 @@ enum SortType {
     Number,
 }
 
-/// Results from processing a single page in parallel.
-/// Contains the word map, filter entries, and encoded page data for one page.
-struct PageProcessingResult {
-    /// cellbook patch: the page's words, split into `WORD_SHARDS` lists by `word_shard`.
-    word_shards: Vec<Vec<PackedWord>>,
-    filter_entries: Vec<(String, String, usize)>, // (filter, value, page_number)
-    encoded_page: IntermediaryPageData,
-}
+/// cellbook patch: how many words are built at once (in parallel) from the accumulated word
+/// lists and handed to the chunking, so that the whole word index is never held unpacked.
+const WORD_BATCH: usize = 4096;
 
+/// cellbook patch: builds one language's index from the accumulated pages: `pages` (indices
+/// into `acc.pages`) in the order they are numbered, their words taken from the word lists of
+/// `languages` (the page's own language, and "unknown" when it is merged into this one).
+/// Upstream took the parsed pages themselves; the steps and the output are the same.
 pub async fn build_indexes(
-    mut pages: Vec<FossickedData>,
+    acc: &Accumulator,
+    pages: &[usize],
+    languages: &[usize],
     language: String,
     options: &SearchOptions,
 ) -> Result<PagefindIndexes> {
@@ -66,6 +71,7 @@ pub async fn build_indexes(
         sorts: Vec::new(),
         meta_fields: Vec::new(),
     };
+    let pages: Vec<&accumulate::PageRecord> = pages.iter().map(|&p| &acc.pages[p]).collect();
 
     /*
         - Collect all sort keys
@@ -78,10 +84,6 @@ pub async fn build_indexes(
     let mut filter_map: HashMap<String, HashMap<String, Vec<usize>>> = HashMap::new();
     let mut fragment_hashes: HashMap<String, IntermediaryPageData> = HashMap::new();
     let mut fragments: Vec<(usize, (String, IntermediaryPageData))> = Vec::new();
-
-    for (page_number, page) in pages.iter_mut().enumerate() {
-        page.fragment.page_number = page_number;
-    }
 
     // Get all possible sort keys
     let mut sorts: Vec<_> = pages
@@ -108,11 +110,8 @@ pub async fn build_indexes(
     for (sort_key, sort_type) in sort_types {
         let mut page_values: Vec<_> = pages
             .iter()
-            .flat_map(|page| {
-                page.sort
-                    .get(&sort_key)
-                    .map(|v| (v, page.fragment.page_number))
-            })
+            .enumerate()
+            .flat_map(|(page_number, page)| page.sort.get(&sort_key).map(|v| (v, page_number)))
             .collect();
         options.logger.v_info(format!(
             "Prebuilding sort order for {sort_key}, processed as type: {sort_type:#?}"
@@ -138,220 +137,44 @@ pub async fn build_indexes(
 
     let mut meta_fields_set: BTreeSet<String> = BTreeSet::new();
     for page in pages.iter() {
-        meta_fields_set.extend(page.fragment.data.meta.keys().cloned());
+        meta_fields_set.extend(page.meta_fields.iter().cloned());
     }
     meta.meta_fields = meta_fields_set.into_iter().collect();
 
-    // Clone meta_fields for use in parallel processing
-    let meta_fields_ref = meta.meta_fields.clone();
-    let language_ref = language.clone();
-
-    // Process pages in parallel - each page builds its own word map
-    let page_results: Vec<PageProcessingResult> = pages
-        .into_par_iter()
-        .map(|page| {
-            let mut local_word_map: HashMap<String, PackedWord> = HashMap::new();
-
-            // Meta field IDs were assigned per-page,
-            // but need to be remapped to the global meta_fields order.
-            let page_field_order: Vec<&String> = page.fragment.data.meta.keys().collect();
-            let field_id_map: Vec<u16> = page_field_order
-                .iter()
-                .map(|name| meta_fields_ref.iter().position(|f| f == *name).unwrap() as u16)
-                .collect();
-
-            for (word, positions) in page.word_data {
-                // Group positions by original_word for this page
-                let mut normalized_positions: Vec<FossickedWord> = Vec::new();
-                let mut variant_positions: BTreeMap<String, Vec<FossickedWord>> = BTreeMap::new();
-
-                // cellbook patch: most words have no diacritics at all; their positions are
-                // taken as they are rather than copied one by one.
-                if positions.iter().all(|p| p.original_word.is_none()) {
-                    normalized_positions = positions;
-                } else {
-                    for fossicked in positions {
-                        if fossicked.original_word.is_none() {
-                            // No diacritics - original matches normalized form
-                            normalized_positions.push(fossicked);
-                        } else {
-                            // Original form differs (has diacritics) - stored instead in additional_variants
-                            variant_positions
-                                .entry(fossicked.original_word.clone().unwrap())
-                                .or_default()
-                                .push(fossicked);
-                        }
-                    }
-                }
-
-                // cellbook patch: the word is moved into the map, cloned once (not twice).
-                let packed_word = local_word_map.entry(word).or_insert_with_key(|word| PackedWord {
-                    word: word.clone(),
-                    pages: Vec::new(),
-                    additional_variants: Vec::new(),
-                });
-
-                if !normalized_positions.is_empty() {
-                    packed_word.pages.push(positions_to_packed_page(
-                        normalized_positions,
-                        page.fragment.page_number,
-                    ));
-                }
-
-                for (variant_form, variant_pos) in variant_positions {
-                    let variant_page =
-                        positions_to_packed_page(variant_pos, page.fragment.page_number);
-
-                    if let Some(existing_variant) = packed_word
-                        .additional_variants
-                        .iter_mut()
-                        .find(|v| v.form == variant_form)
-                    {
-                        existing_variant.pages.push(variant_page);
-                    } else {
-                        packed_word.additional_variants.push(PackedVariant {
-                            form: variant_form,
-                            pages: vec![variant_page],
-                        });
-                    }
-                }
-            }
-
-            for (word, meta_positions) in page.meta_word_data {
-                let mut normalized_meta_positions: Vec<MetaFossickedWord> = Vec::new();
-                let mut variant_meta_positions: BTreeMap<String, Vec<MetaFossickedWord>> =
-                    BTreeMap::new();
-
-                for mut meta_fossicked in meta_positions {
-                    meta_fossicked.field_id = field_id_map[meta_fossicked.field_id as usize];
-                    if let Some(original) = meta_fossicked.original_word.clone() {
-                        variant_meta_positions
-                            .entry(original)
-                            .or_default()
-                            .push(meta_fossicked);
-                    } else {
-                        normalized_meta_positions.push(meta_fossicked);
-                    }
-                }
-
-                let packed_word =
-                    local_word_map
-                        .entry(word.clone())
-                        .or_insert_with(|| PackedWord {
-                            word: word.clone(),
-                            pages: Vec::new(),
-                            additional_variants: Vec::new(),
-                        });
-
-                if !normalized_meta_positions.is_empty() {
-                    let meta_locs = meta_positions_to_packed(normalized_meta_positions);
-
-                    if let Some(existing_page) = packed_word
-                        .pages
-                        .iter_mut()
-                        .find(|p| p.page_number == page.fragment.page_number)
-                    {
-                        existing_page.meta_locs = meta_locs;
-                    } else {
-                        packed_word.pages.push(PackedPage {
-                            page_number: page.fragment.page_number,
-                            locs: vec![],
-                            meta_locs,
-                        });
-                    }
-                }
-
-                // Handle diacritic variants in meta
-                for (variant_form, variant_pos) in variant_meta_positions {
-                    let meta_locs = meta_positions_to_packed(variant_pos);
-
-                    if let Some(existing_variant) = packed_word
-                        .additional_variants
-                        .iter_mut()
-                        .find(|v| v.form == variant_form)
-                    {
-                        if let Some(existing_page) = existing_variant
-                            .pages
-                            .iter_mut()
-                            .find(|p| p.page_number == page.fragment.page_number)
-                        {
-                            existing_page.meta_locs = meta_locs;
-                        } else {
-                            existing_variant.pages.push(PackedPage {
-                                page_number: page.fragment.page_number,
-                                locs: vec![],
-                                meta_locs,
-                            });
-                        }
-                    } else {
-                        packed_word.additional_variants.push(PackedVariant {
-                            form: variant_form,
-                            pages: vec![PackedPage {
-                                page_number: page.fragment.page_number,
-                                locs: vec![],
-                                meta_locs,
-                            }],
-                        });
-                    }
-                }
-            }
-
-            // Collect filter entries for this page
-            let filter_entries: Vec<(String, String, usize)> = page
-                .fragment
-                .data
-                .filters
-                .iter()
-                .flat_map(|(filter, values)| {
-                    values.iter().map(move |value| {
-                        (filter.clone(), value.clone(), page.fragment.page_number)
-                    })
-                })
-                .collect();
-
-            // Compute encoded page data
-            let encoded_data = serde_json::to_string(&page.fragment.data).unwrap();
-            let encoded_page = IntermediaryPageData {
-                full_hash: format!("{}_{}", language_ref, full_hash(encoded_data.as_bytes())),
-                word_count: page.fragment.data.word_count,
-                page_number: page.fragment.page_number,
-                encoded_data,
-            };
-
-            let mut word_shards: Vec<Vec<PackedWord>> = vec![Vec::new(); WORD_SHARDS];
-            for (word, packed) in local_word_map {
-                word_shards[word_shard(&word)].push(packed);
-            }
-
-            PageProcessingResult {
-                word_shards,
-                filter_entries,
-                encoded_page,
-            }
-        })
+    // cellbook patch: each page's final number, and its metadata field ids in the global
+    // order of `meta_fields`, by the language and provisional number the word lists hold.
+    let mut numbers: Vec<Vec<Option<u32>>> = (0..acc.languages.len())
+        .map(|l| vec![None; if languages.contains(&l) { acc.page_ids(l) } else { 0 }])
         .collect();
+    let mut fields: Vec<Vec<Vec<u16>>> = numbers.iter().map(|n| vec![Vec::new(); n.len()]).collect();
 
-    // cellbook patch: the word maps are merged shard by shard on all cores (below); here each
-    // page's shards are only handed on, in page order.
-    let mut shard_inputs: Vec<Vec<Vec<PackedWord>>> = vec![Vec::new(); WORD_SHARDS];
-    // Merge results sequentially
-    for result in page_results {
-        for (shard, words) in result.word_shards.into_iter().enumerate() {
-            shard_inputs[shard].push(words);
-        }
+    for (page_number, page) in pages.iter().enumerate() {
+        numbers[page.language][page.id as usize] = Some(page_number as u32);
+        fields[page.language][page.id as usize] = page
+            .meta_fields
+            .iter()
+            .map(|name| meta.meta_fields.iter().position(|f| f == name).unwrap() as u16)
+            .collect();
 
         // Merge filter entries using or_default for cleaner code
-        for (filter, value, page_number) in result.filter_entries {
-            filter_map
-                .entry(filter)
-                .or_default()
-                .entry(value)
-                .or_default()
-                .push(page_number);
+        for (filter, values) in &page.filters {
+            for value in values {
+                filter_map
+                    .entry_ref(filter.as_str())
+                    .or_default()
+                    .entry_ref(value.as_str())
+                    .or_default()
+                    .push(page_number);
+            }
         }
 
         // Handle fragment hashing (must be sequential due to collision handling)
-        let encoded_page = result.encoded_page;
+        let encoded_page = IntermediaryPageData {
+            full_hash: format!("{}_{}", language, page.fragment_hash),
+            fragment: Arc::clone(&page.fragment),
+            word_count: page.word_count,
+            page_number,
+        };
         let mut short_hash = &encoded_page.full_hash[0..=(language.len() + 7)];
 
         // If we hit a collision, extend one until we stop colliding
@@ -372,15 +195,6 @@ pub async fn build_indexes(
         }
         fragment_hashes.insert(short_hash.to_string(), encoded_page);
     }
-
-    // cellbook patch: a word is in one shard only, and each shard gets its pages in page order,
-    // so merging the shards apart gives every word the pages and variants, in the order, that
-    // one merge of all pages gave.
-    let words: Vec<PackedWord> = shard_inputs
-        .into_par_iter()
-        .with_max_len(1)
-        .flat_map_iter(merge_word_shard)
-        .collect();
 
     fragments.extend(
         fragment_hashes
@@ -406,7 +220,7 @@ pub async fn build_indexes(
         for chunk in fragments.chunks(group_size) {
             let mut group_map = BTreeMap::new();
             for (_, (hash, frag)) in chunk {
-                let val: serde_json::Value = serde_json::from_str(&frag.encoded_data).unwrap();
+                let val: serde_json::Value = serde_json::from_str(frag.fragment.json()).unwrap();
                 group_map.insert(hash.clone(), val);
             }
             let group_json = serde_json::to_string(&group_map).unwrap();
@@ -422,7 +236,7 @@ pub async fn build_indexes(
             }
             group_hashes.insert(short_group_hash.to_string());
 
-            final_fragments.push((short_group_hash.to_string(), group_json));
+            final_fragments.push((short_group_hash.to_string(), Arc::new(Fragment::Json(group_json))));
 
             for (word_count, (hash, _)) in chunk {
                 meta.pages.push(MetaPage {
@@ -434,7 +248,7 @@ pub async fn build_indexes(
         }
     } else {
         for (word_count, (hash, frag)) in fragments {
-            final_fragments.push((hash.clone(), frag.encoded_data));
+            final_fragments.push((hash.clone(), frag.fragment));
             meta.pages.push(MetaPage {
                 hash: hash.clone(),
                 word_count: word_count as u32,
@@ -504,48 +318,53 @@ pub async fn build_indexes(
     }
 
     // TODO: Parameterize these chunk sizes via byte size rather than word count
-    let word_count = words.len();
-    let chunks = chunk_index(words, options.index_chunk_size);
-    meta.index_chunks = chunk_meta(&chunks);
-
-    // Encode word index chunks in parallel (delta encoding + CBOR serialization)
-    let encoded_chunks: Vec<(usize, Vec<u8>, String)> = chunks
-        .into_par_iter()
-        .enumerate()
-        .map(|(i, chunk)| {
-            // Delta-encode page numbers within each word's page list
-            let delta_chunk: Vec<PackedWord> = chunk
-                .into_iter()
-                .map(|mut word| {
-                    let mut last_page: usize = 0;
-                    for page in &mut word.pages {
-                        let delta = page.page_number - last_page;
-                        last_page = page.page_number;
-                        page.page_number = delta;
-                    }
-                    // Also handle additional_variants
-                    for variant in &mut word.additional_variants {
-                        let mut last_page: usize = 0;
-                        for page in &mut variant.pages {
-                            let delta = page.page_number - last_page;
-                            last_page = page.page_number;
-                            page.page_number = delta;
-                        }
-                    }
-                    word
-                })
-                .collect();
-
-            let mut word_index: Vec<u8> = Vec::new();
-            let _ = minicbor::encode::<WordIndex, &mut Vec<u8>>(
-                WordIndex { words: delta_chunk },
-                word_index.as_mut(),
-            );
-
-            let hash = format!("{}_{}", language, full_hash(&word_index));
-            (i, word_index, hash)
-        })
-        .collect();
+    // cellbook patch: the words are built from the accumulated word lists a batch at a time,
+    // in sorted order (as `chunk_index` sorts them), and each chunk is encoded once full.
+    let words = acc.words(languages);
+    let mut word_count = 0;
+    let mut chunk_names: Vec<MetaChunk> = Vec::new();
+    let mut encoded_chunks: Vec<(usize, Vec<u8>, String)> = Vec::new();
+    let mut chunk: Vec<PackedWord> = Vec::new();
+    let mut chunk_size = 0;
+    let mut full: Vec<Vec<PackedWord>> = Vec::new();
+    let mut batches = words.chunks(WORD_BATCH).peekable();
+    while let Some(batch) = batches.next() {
+        let built: Vec<Option<PackedWord>> = batch
+            .par_iter()
+            .map(|word| acc.build_word(word, languages, &numbers, &fields))
+            .collect();
+        for word in built.into_iter().flatten() {
+            word_count += 1;
+            chunk_size += index_size(&word);
+            chunk.push(word);
+            if chunk_size >= options.index_chunk_size {
+                full.push(std::mem::take(&mut chunk));
+                chunk_size = 0;
+            }
+        }
+        if batches.peek().is_none() && !chunk.is_empty() {
+            full.push(std::mem::take(&mut chunk));
+        }
+        let first = encoded_chunks.len();
+        chunk_names.extend(full.iter().map(|chunk| MetaChunk {
+            from: chunk.first().map_or("".into(), |w| w.word.clone()),
+            to: chunk.last().map_or("".into(), |w| w.word.clone()),
+            hash: "".into(),
+        }));
+        // Encode word index chunks in parallel (delta encoding + CBOR serialization)
+        encoded_chunks.par_extend(
+            std::mem::take(&mut full)
+                .into_par_iter()
+                .enumerate()
+                .map(|(i, chunk)| {
+                    let (word_index, hash) = encode_chunk(chunk, &language);
+                    (first + i, word_index, hash)
+                }),
+        );
+    }
+    drop(numbers);
+    drop(fields);
+    meta.index_chunks = trim_chunk_meta(chunk_names);
 
     // Handle hash collisions sequentially (required for correctness)
     let mut word_indexes: HashMap<String, Vec<u8>> = HashMap::new();
@@ -584,6 +403,199 @@ pub async fn build_indexes(
         word_count,
         page_count,
     })
+}
+
+
+/// cellbook patch: a page's words with their positions on it, as upstream's per-page step
+/// made them, for the page numbered `page_number`; metadata field ids are the page's own (the
+/// place of the field among the page's metadata names).
+fn page_words(
+    word_data: HashMap<String, Vec<FossickedWord>>,
+    meta_word_data: HashMap<String, Vec<MetaFossickedWord>>,
+    page_number: usize,
+) -> HashMap<String, PackedWord> {
+    let mut local_word_map: HashMap<String, PackedWord> = HashMap::new();
+        for (word, positions) in word_data {
+            // Group positions by original_word for this page
+            let mut normalized_positions: Vec<FossickedWord> = Vec::new();
+            let mut variant_positions: BTreeMap<String, Vec<FossickedWord>> = BTreeMap::new();
+
+            // cellbook patch: most words have no diacritics at all; their positions are
+            // taken as they are rather than copied one by one.
+            if positions.iter().all(|p| p.original_word.is_none()) {
+                normalized_positions = positions;
+            } else {
+                for fossicked in positions {
+                    if fossicked.original_word.is_none() {
+                        // No diacritics - original matches normalized form
+                        normalized_positions.push(fossicked);
+                    } else {
+                        // Original form differs (has diacritics) - stored instead in additional_variants
+                        variant_positions
+                            .entry(fossicked.original_word.clone().unwrap())
+                            .or_default()
+                            .push(fossicked);
+                    }
+                }
+            }
+
+            // cellbook patch: the word is moved into the map, cloned once (not twice).
+            let packed_word = local_word_map.entry(word).or_insert_with_key(|word| PackedWord {
+                word: word.clone(),
+                pages: Vec::new(),
+                additional_variants: Vec::new(),
+            });
+
+            if !normalized_positions.is_empty() {
+                packed_word.pages.push(positions_to_packed_page(
+                    normalized_positions,
+                    page_number,
+                ));
+            }
+
+            for (variant_form, variant_pos) in variant_positions {
+                let variant_page =
+                    positions_to_packed_page(variant_pos, page_number);
+
+                if let Some(existing_variant) = packed_word
+                    .additional_variants
+                    .iter_mut()
+                    .find(|v| v.form == variant_form)
+                {
+                    existing_variant.pages.push(variant_page);
+                } else {
+                    packed_word.additional_variants.push(PackedVariant {
+                        form: variant_form,
+                        pages: vec![variant_page],
+                    });
+                }
+            }
+        }
+
+        for (word, meta_positions) in meta_word_data {
+            let mut normalized_meta_positions: Vec<MetaFossickedWord> = Vec::new();
+            let mut variant_meta_positions: BTreeMap<String, Vec<MetaFossickedWord>> =
+                BTreeMap::new();
+
+            for meta_fossicked in meta_positions {
+                if let Some(original) = meta_fossicked.original_word.clone() {
+                    variant_meta_positions
+                        .entry(original)
+                        .or_default()
+                        .push(meta_fossicked);
+                } else {
+                    normalized_meta_positions.push(meta_fossicked);
+                }
+            }
+
+            let packed_word =
+                local_word_map
+                    .entry(word.clone())
+                    .or_insert_with(|| PackedWord {
+                        word: word.clone(),
+                        pages: Vec::new(),
+                        additional_variants: Vec::new(),
+                    });
+
+            if !normalized_meta_positions.is_empty() {
+                let meta_locs = meta_positions_to_packed(normalized_meta_positions);
+
+                if let Some(existing_page) = packed_word
+                    .pages
+                    .iter_mut()
+                    .find(|p| p.page_number == page_number)
+                {
+                    existing_page.meta_locs = meta_locs;
+                } else {
+                    packed_word.pages.push(PackedPage {
+                        page_number,
+                        locs: vec![],
+                        meta_locs,
+                    });
+                }
+            }
+
+            // Handle diacritic variants in meta
+            for (variant_form, variant_pos) in variant_meta_positions {
+                let meta_locs = meta_positions_to_packed(variant_pos);
+
+                if let Some(existing_variant) = packed_word
+                    .additional_variants
+                    .iter_mut()
+                    .find(|v| v.form == variant_form)
+                {
+                    if let Some(existing_page) = existing_variant
+                        .pages
+                        .iter_mut()
+                        .find(|p| p.page_number == page_number)
+                    {
+                        existing_page.meta_locs = meta_locs;
+                    } else {
+                        existing_variant.pages.push(PackedPage {
+                            page_number,
+                            locs: vec![],
+                            meta_locs,
+                        });
+                    }
+                } else {
+                    packed_word.additional_variants.push(PackedVariant {
+                        form: variant_form,
+                        pages: vec![PackedPage {
+                            page_number,
+                            locs: vec![],
+                            meta_locs,
+                        }],
+                    });
+                }
+            }
+        }
+
+    local_word_map
+}
+
+/// cellbook patch: how much a word adds to its chunk (upstream's measure in `chunk_index`).
+fn index_size(word: &PackedWord) -> usize {
+    word.pages
+        .iter()
+        .chain(word.additional_variants.iter().flat_map(|v| &v.pages))
+        .map(|p| p.locs.len() + p.meta_locs.len() + 1)
+        .sum::<usize>()
+        + word.additional_variants.len()
+}
+
+/// cellbook patch: one chunk of the word index, encoded (upstream's loop body), and its hash.
+fn encode_chunk(chunk: Vec<PackedWord>, language: &str) -> (Vec<u8>, String) {
+    // Delta-encode page numbers within each word's page list
+    let delta_chunk: Vec<PackedWord> = chunk
+        .into_iter()
+        .map(|mut word| {
+            let mut last_page: usize = 0;
+            for page in &mut word.pages {
+                let delta = page.page_number - last_page;
+                last_page = page.page_number;
+                page.page_number = delta;
+            }
+            // Also handle additional_variants
+            for variant in &mut word.additional_variants {
+                let mut last_page: usize = 0;
+                for page in &mut variant.pages {
+                    let delta = page.page_number - last_page;
+                    last_page = page.page_number;
+                    page.page_number = delta;
+                }
+            }
+            word
+        })
+        .collect();
+
+    let mut word_index: Vec<u8> = Vec::new();
+    let _ = minicbor::encode::<WordIndex, &mut Vec<u8>>(
+        WordIndex { words: delta_chunk },
+        word_index.as_mut(),
+    );
+
+    let hash = format!("{}_{}", language, full_hash(&word_index));
+    (word_index, hash)
 }
 
 /// Convert fossicked word positions to a packed page representation.
@@ -642,41 +654,9 @@ fn word_shard(word: &str) -> usize {
     (hash % WORD_SHARDS as u64) as usize
 }
 
-/// cellbook patch: merges one shard's words, page after page, into one entry a word, with the
-/// pages of each word (and of each variant) sorted by page number. This is upstream's serial
-/// merge, run for one shard.
-fn merge_word_shard(pages: Vec<Vec<PackedWord>>) -> Vec<PackedWord> {
-    let mut word_map: HashMap<String, PackedWord> = HashMap::new();
-    for packed in pages.into_iter().flatten() {
-        if let Some(existing) = word_map.get_mut(packed.word.as_str()) {
-            existing.pages.extend(packed.pages); // Move, not clone
-                                                 // Merge additional_variants
-            for variant in packed.additional_variants {
-                if let Some(existing_variant) = existing
-                    .additional_variants
-                    .iter_mut()
-                    .find(|v| v.form == variant.form)
-                {
-                    existing_variant.pages.extend(variant.pages);
-                } else {
-                    existing.additional_variants.push(variant);
-                }
-            }
-        } else {
-            word_map.insert(packed.word.clone(), packed);
-        }
-    }
-    // Sort pages within each word by page_number to maintain correct order after parallel processing
-    let mut words: Vec<PackedWord> = word_map.into_values().collect();
-    for packed_word in &mut words {
-        packed_word.pages.sort_by_key(|p| p.page_number);
-        for variant in &mut packed_word.additional_variants {
-            variant.pages.sort_by_key(|p| p.page_number);
-        }
-    }
-    words
-}
-
+/// cellbook patch: upstream's chunking of a whole word index, kept for its tests; the build
+/// chunks batch by batch with the same measure (`index_size`).
+#[cfg(test)]
 fn chunk_index(mut words: Vec<PackedWord>, chunk_size: usize) -> Vec<Vec<PackedWord>> {
     // Accumulate into HashMap for O(1) inserts, then sort once before encoding
     // to produce a stable hash without paying BTreeMap's per-insert overhead.
@@ -688,13 +668,7 @@ fn chunk_index(mut words: Vec<PackedWord>, chunk_size: usize) -> Vec<Vec<PackedW
     let mut index_chunk = Vec::new();
     let mut index_chunk_size = 0;
     for word in words.into_iter() {
-        index_chunk_size += word
-            .pages
-            .iter()
-            .chain(word.additional_variants.iter().flat_map(|v| &v.pages))
-            .map(|p| p.locs.len() + p.meta_locs.len() + 1)
-            .sum::<usize>()
-            + word.additional_variants.len();
+        index_chunk_size += index_size(&word);
         index_chunk.push(word);
         if index_chunk_size >= chunk_size {
             // cellbook patch: moved, not cloned (a copy of the whole index, for nothing).
@@ -709,6 +683,7 @@ fn chunk_index(mut words: Vec<PackedWord>, chunk_size: usize) -> Vec<Vec<PackedW
     index_chunks
 }
 
+#[cfg(test)]
 fn chunk_meta(indexes: &[Vec<PackedWord>]) -> Vec<MetaChunk> {
     let mut named_chunks: Vec<MetaChunk> = Vec::new();
 
@@ -719,6 +694,12 @@ fn chunk_meta(indexes: &[Vec<PackedWord>]) -> Vec<MetaChunk> {
             hash: "".into(),
         });
     }
+    trim_chunk_meta(named_chunks)
+}
+
+/// cellbook patch: the second half of upstream's `chunk_meta`, for chunks named as they are
+/// encoded.
+fn trim_chunk_meta(mut named_chunks: Vec<MetaChunk>) -> Vec<MetaChunk> {
     if named_chunks.len() > 1 {
         for i in 0..named_chunks.len() - 1 {
             let chunks = &mut named_chunks[i..=i + 1];

@@ -1,6 +1,7 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
+use crate::index::accumulate::Fragment;
 use crate::index::PagefindIndexes;
 use crate::{SearchOptions, PAGEFIND_VERSION};
 use futures::future::join_all;
@@ -354,30 +355,40 @@ impl PagefindIndexes {
             // cellbook patch: compress the many fragment, index and filter files on all cores
             // (in the order given, as below), instead of one after another.
             let mut out: Vec<SyntheticFile> = join_all(files).await.into_iter().flatten().collect();
+            // cellbook patch: a fragment may be compressed already (`accumulate::reduce`).
             let fragments = self.fragments.iter().map(|(hash, fragment)| {
-                (outdir.join(format!("fragment/{}.pf_fragment", hash)), fragment.as_bytes())
+                let filename = outdir.join(format!("fragment/{}.pf_fragment", hash));
+                match &**fragment {
+                    Fragment::Json(json) => (filename, json.as_bytes(), true),
+                    Fragment::Gzipped(bytes) => (filename, bytes.as_slice(), false),
+                }
             });
             let words = self.word_indexes.iter().map(|(hash, index)| {
-                (outdir.join(format!("index/{}.pf_index", hash)), index.as_slice())
+                (outdir.join(format!("index/{}.pf_index", hash)), index.as_slice(), true)
             });
             let filters = self.filter_indexes.iter().map(|(hash, index)| {
-                (outdir.join(format!("filter/{}.pf_filter", hash)), index.as_slice())
+                (outdir.join(format!("filter/{}.pf_filter", hash)), index.as_slice(), true)
             });
-            let jobs: Vec<(PathBuf, &[u8])> = fragments.chain(words).chain(filters).collect();
+            let jobs: Vec<(PathBuf, &[u8], bool)> = fragments.chain(words).chain(filters).collect();
             // cellbook patch: one file a task; rayon would otherwise hand each thread long runs
             // of files and leave one thread compressing the last run alone.
-            out.par_extend(jobs.into_par_iter().with_max_len(1).map(|(filename, bytes)| SyntheticFile {
-                filename,
-                contents: gzip(&[bytes]),
+            out.par_extend(jobs.into_par_iter().with_max_len(1).map(|(filename, bytes, compress)| {
+                let contents = if compress { gzip(&[bytes]) } else { bytes.to_vec() };
+                SyntheticFile { filename, contents }
             }));
             return Some(out);
         }
 
         files.extend(self.fragments.iter().map(|(hash, fragment)| {
+            // cellbook patch: a fragment may be compressed already (`accumulate::reduce`).
+            let (bytes, compress) = match &**fragment {
+                Fragment::Json(json) => (json.as_bytes(), Compress::GZ),
+                Fragment::Gzipped(bytes) => (bytes.as_slice(), Compress::None),
+            };
             write(
                 outdir.join(format!("fragment/{}.pf_fragment", hash)),
-                vec![fragment.as_bytes()],
-                Compress::GZ,
+                vec![bytes],
+                compress,
                 immutable_write_behaviour,
             )
         }));
@@ -436,7 +447,7 @@ fn try_gzip(content_chunks: &[&[u8]]) -> std::io::Result<Vec<u8>> {
     })
 }
 
-fn gzip(content_chunks: &[&[u8]]) -> Vec<u8> {
+pub(crate) fn gzip(content_chunks: &[&[u8]]) -> Vec<u8> {
     try_gzip(content_chunks).expect("compressing into memory does not fail")
 }
 

@@ -253,6 +253,48 @@ impl PagefindIndex {
 mod tests {
     use super::*;
 
+    /// cellbook patch: the files of an index of `files` (url, html), added in one call.
+    async fn index_of(files: Vec<(&str, &str)>) -> Vec<(PathBuf, Vec<u8>)> {
+        let options = PagefindServiceConfig::builder().keep_index_url(true).build();
+        let mut index = PagefindIndex::new(Some(options)).unwrap();
+        let files = files.into_iter().map(|(u, h)| (u.to_string(), h.to_string())).collect();
+        index.add_html_files(files).await.unwrap();
+        let mut files: Vec<_> = index
+            .take_files()
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|f| (f.filename, f.contents))
+            .collect();
+        files.sort();
+        files
+    }
+
+    /// cellbook patch: pages without `data-pagefind-body` are left out when another page has
+    /// one, without a trace: not in the page numbers, nor in the order of a word's variants
+    /// (the left-out page has them in another order).
+    #[tokio::test]
+    async fn pages_left_out_leave_no_trace() {
+        let body = r#"<html lang="en"><body><main data-pagefind-body><p>cafe café cafè résumé</p></main></body></html>"#;
+        let other = r#"<html lang="en"><body><p>cafè résumé café zebra</p></body></html>"#;
+        let with_others = index_of(vec![("/a/", other), ("/b/", body), ("/c/", other)]).await;
+        assert_eq!(with_others, index_of(vec![("/b/", body)]).await);
+    }
+
+    /// cellbook patch: pages without a language are indexed after those of the main language,
+    /// whatever the order they were added in.
+    #[tokio::test]
+    async fn pages_without_a_language_come_after_the_main_language() {
+        let page = |lang: &str, words: &str| {
+            format!(r#"<html{lang}><body><main data-pagefind-body><p>{words}</p></main></body></html>"#)
+        };
+        let (first, second) = (page(r#" lang="en""#, "zebra café"), page(r#" lang="en""#, "zebra cafè"));
+        let unknown = page("", "cafè zebra");
+        let mixed = index_of(vec![("/u/", &unknown), ("/a/", &first), ("/b/", &second)]).await;
+        let ordered = index_of(vec![("/a/", &first), ("/b/", &second), ("/u/", &unknown)]).await;
+        assert_eq!(mixed, ordered);
+    }
+
     #[tokio::test]
     async fn test_add_file() {
         let options = PagefindServiceConfig::builder()
