@@ -21,11 +21,18 @@ use std::collections::{BTreeSet, HashMap};
 
 /// What a link in the text points at, as decided by the site model.
 #[derive(Debug, PartialEq, Eq)]
-pub(crate) enum Target {
+pub enum Target {
     /// Another site (`https:`, `mailto:`...): left as it is.
     External,
     /// A page, section, term page or file of this site.
-    Site { href: String, page: Option<PageId>, anchor: Option<String> },
+    Site {
+        /// The URL to write in the link.
+        href: String,
+        /// The page linked to, when the link is to a page.
+        page: Option<PageId>,
+        /// The `#anchor` on that page, without the `#`, when the link has one.
+        anchor: Option<String>,
+    },
     /// Nothing of this site is there; the message says what was looked for.
     Missing(String),
 }
@@ -79,10 +86,13 @@ pub struct Rendered {
     pub words: usize,
 }
 
-pub(crate) struct Input<'a> {
+/// What [`render`] needs to know about a page body.
+pub struct Input<'a> {
+    /// The Markdown text after the front matter.
     pub body: &'a str,
     /// 1-based line of the body's first line in its file.
     pub body_line: usize,
+    /// The page's references, which `[@id]` citations point at.
     pub references: &'a [Reference],
     /// Whether raw HTML is published as written (`allow-html = true`), and so must be checked here;
     /// otherwise the site model sanitises it.
@@ -101,7 +111,7 @@ fn options() -> Options {
 }
 
 /// Renders a page body. `resolve` maps a link destination to its [`Target`].
-pub(crate) fn render(input: &Input<'_>, resolve: &dyn Fn(&str) -> Target) -> Rendered {
+pub fn render(input: &Input<'_>, resolve: &dyn Fn(&str) -> Target) -> Rendered {
     let lines = LineIndex::new(input.body);
     let mut out = Rendered::default();
     let at = |offset: usize| {

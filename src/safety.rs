@@ -10,7 +10,7 @@
 
 pub(crate) mod csp;
 pub(crate) mod files;
-pub(crate) mod html;
+pub mod html;
 
 use crate::content::front_matter::FrontMatter;
 use crate::diagnostics::Diagnostic;
@@ -20,8 +20,10 @@ use std::path::Path;
 
 /// A problem at a byte offset of the text that was checked.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct Finding {
+pub struct Finding {
+    /// Byte offset in the checked text where the problem is.
     pub at: usize,
+    /// What is wrong, and what to write instead.
     pub message: String,
 }
 
@@ -52,14 +54,16 @@ const URL_LIST_ATTRS: &[&str] = &["srcset", "imagesrcset", "ping", "archive"];
 
 /// Whether the URL is shown as an image (where `data:image/...` is harmless) or followed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Use {
+pub enum Use {
+    /// Followed as a link.
     Link,
+    /// Shown as an image.
     Image,
 }
 
 /// Why `url` may not be published, with what to write instead; `None` when it is fine. `url` is
 /// the value the browser sees, entities already decoded.
-pub(crate) fn url_problem(url: &str, used: Use) -> Option<String> {
+pub fn url_problem(url: &str, used: Use) -> Option<String> {
     if !url.contains(':') {
         return None;
     }
@@ -118,7 +122,7 @@ fn shorten(url: &str) -> String {
 
 /// An attribute value as the browser reads it: character references decoded in one pass
 /// (numeric ones with or without `;`, and the named ones that can hide a scheme or matter in a URL).
-pub(crate) fn decode_entities(value: &str) -> Cow<'_, str> {
+pub fn decode_entities(value: &str) -> Cow<'_, str> {
     if !value.contains('&') {
         return value.into();
     }
@@ -240,7 +244,7 @@ fn refresh_url(content: &str) -> &str {
 }
 
 /// The problems of raw HTML written in a page (a block or an inline tag).
-pub(crate) fn raw_html_problems(fragment: &str) -> Vec<Finding> {
+pub fn raw_html_problems(fragment: &str) -> Vec<Finding> {
     let mut out = Vec::new();
     for tag in html::tags(fragment) {
         tag_problems(&tag, true, &mut out);
@@ -262,7 +266,7 @@ pub(crate) fn front_matter_problems(file: &Path, front: &FrontMatter) -> Vec<Dia
 /// Checks a rendered document: every URL attribute, and every inline script against the hashes
 /// the Content-Security-Policy allows (`None`: no policy, any script). Returns the document with
 /// `rel="noopener"` added where a link opens another window, or the first problem.
-pub(crate) fn check_document<'a>(html: &'a str, script_hashes: Option<&[String]>) -> Result<Cow<'a, str>, Finding> {
+pub fn check_document<'a>(html: &'a str, script_hashes: Option<&[String]>) -> Result<Cow<'a, str>, Finding> {
     let mut findings = Vec::new();
     let mut inserts: Vec<(usize, &str)> = Vec::new();
     for tag in html::tags(html) {

@@ -5,7 +5,7 @@
 
 /// A URL segment from any text: lowercase letters and digits of any script kept, everything else
 /// folded into single `-`. Returns `` when nothing usable is left.
-pub(crate) fn slugify(text: &str) -> String {
+pub fn slugify(text: &str) -> String {
     let mut slug = String::with_capacity(text.len());
     let mut dash = false;
     for c in text.chars() {
@@ -33,7 +33,7 @@ pub struct BaseUrl {
 
 impl BaseUrl {
     /// Reads `https://host/sub/`, `/sub/`, `sub` or `` (the domain root).
-    pub(crate) fn parse(url: &str) -> BaseUrl {
+    pub fn parse(url: &str) -> BaseUrl {
         let url = url.trim();
         let (origin, path) = match url.find("://") {
             Some(scheme_end) => {
@@ -54,7 +54,7 @@ impl BaseUrl {
     }
 
     /// The full URL when the origin is known (canonical links, feeds, sitemaps), else the link.
-    pub(crate) fn absolute(&self, site_path: &str) -> String {
+    pub fn absolute(&self, site_path: &str) -> String {
         format!("{}{}{}", self.origin, self.path, site_path)
     }
 }
@@ -63,7 +63,7 @@ impl BaseUrl {
 /// `my%20page.md` -> `my page.md`, `%E7%BB%86%E8%83%9E.md` -> `细胞.md`. Escapes that would change
 /// the link's structure (`%2F` /, `%23` #, `%3F` ?) stay as they are, and so does the whole text
 /// when the bytes do not decode to UTF-8.
-pub(crate) fn percent_decode(text: &str) -> std::borrow::Cow<'_, str> {
+pub fn percent_decode(text: &str) -> std::borrow::Cow<'_, str> {
     if !text.contains('%') {
         return text.into();
     }
@@ -93,7 +93,7 @@ pub(crate) fn percent_decode(text: &str) -> std::borrow::Cow<'_, str> {
 /// Normalises a relative path against a folder: `cells` + `../trials/a.md` -> `trials/a.md`.
 /// Returns `None` when the path climbs above the top. The folder is normalised too, so the result
 /// never holds an empty, `.` or `..` segment, whatever the folder is.
-pub(crate) fn join(dir: &str, relative: &str) -> Option<String> {
+pub fn join(dir: &str, relative: &str) -> Option<String> {
     let dir = if relative.starts_with('/') { "" } else { dir };
     let mut parts: Vec<&str> = Vec::new();
     for segment in dir.split('/').chain(relative.split('/')) {

@@ -244,7 +244,7 @@ impl Config {
     }
 
     /// Parses the text of a `book.toml`; diagnostics name the file `book.toml`.
-    pub(crate) fn parse(text: &str) -> Result<Config, Vec<Diagnostic>> {
+    pub fn parse(text: &str) -> Result<Config, Vec<Diagnostic>> {
         let error = |e: toml::de::Error| {
             let (line, col) = e.span().map_or((0, 0), |span| LineIndex::new(text).position(span.start));
             vec![Diagnostic::error("book.toml", line, col, e.message().trim().to_string())]

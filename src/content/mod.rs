@@ -6,8 +6,8 @@
 //! Files are found by `safety::files` (symbolic links out of the site and link loops are errors,
 //! never reads or hangs) and read in parallel.
 
-pub(crate) mod front_matter;
-pub(crate) mod trials;
+pub mod front_matter;
+pub mod trials;
 mod validate;
 
 use crate::config::Config;

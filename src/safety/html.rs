@@ -20,13 +20,14 @@ pub(crate) struct Attr<'a> {
 
 /// A start tag.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct Tag<'a> {
+pub struct Tag<'a> {
     /// As written (compare with `eq_ignore_ascii_case`).
     pub name: &'a str,
     /// Byte offset of the `<`.
     pub at: usize,
     /// Byte offset just after the name, where an attribute can be inserted.
     pub name_end: usize,
+    /// Its attributes, in the order written.
     pub attrs: Vec<Attr<'a>>,
     /// For `<script>`: its text and that text's byte offset.
     pub script: Option<(&'a str, usize)>,
@@ -44,11 +45,12 @@ impl<'a> Tag<'a> {
 }
 
 /// The start tags of `html`, in order.
-pub(crate) fn tags(html: &str) -> Tags<'_> {
+pub fn tags(html: &str) -> Tags<'_> {
     Tags { html, pos: 0 }
 }
 
-pub(crate) struct Tags<'a> {
+/// An iterator over the start tags of some HTML; made by [`tags`].
+pub struct Tags<'a> {
     html: &'a str,
     pos: usize,
 }

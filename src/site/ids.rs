@@ -7,7 +7,9 @@ use std::marker::PhantomData;
 
 /// An id that stands for a position in one list of the model.
 pub trait Id: Copy {
+    /// The id of the item at `index` in its list.
     fn from_index(index: usize) -> Self;
+    /// The item's position in its list.
     fn index(self) -> usize;
 }
 
@@ -53,7 +55,9 @@ id!(
 /// A term of a vocabulary: the vocabulary and the term's rank in it (its place in `book.toml`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct TermId {
+    /// The vocabulary the term belongs to.
     pub taxonomy: TaxonomyId,
+    /// The term's place in its vocabulary's list in `book.toml`.
     pub rank: usize,
 }
 

@@ -14,6 +14,7 @@ use std::collections::{HashMap, HashSet};
 /// What answers at a URL of the site.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Owner {
+    /// One of the site's pages, read from a source file.
     Page(PageId),
     /// A page the generator makes itself: a section in another language, a topic index, a term page.
     Generated,
@@ -143,7 +144,7 @@ impl<'s> Resolver<'s> {
 }
 
 /// A link to another site or scheme: `https://...`, `mailto:...`, `//host/...`.
-pub(crate) fn is_external(dest: &str) -> bool {
+pub fn is_external(dest: &str) -> bool {
     if dest.starts_with("//") {
         return true;
     }
@@ -159,7 +160,7 @@ pub(crate) fn is_external(dest: &str) -> bool {
 
 /// Percent-encodes the ASCII characters that may not stand in a URL path; letters of other
 /// scripts stay as they are (HTML accepts IRIs).
-pub(crate) fn encode_path(path: &str) -> String {
+pub fn encode_path(path: &str) -> String {
     let mut out = String::with_capacity(path.len());
     for c in path.chars() {
         if c.is_ascii() && !(c.is_ascii_alphanumeric() || "/-_.~!$&'()*+,;=:@".contains(c)) {

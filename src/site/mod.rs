@@ -8,8 +8,8 @@
 
 mod bodies;
 mod changes;
-pub(crate) mod ids;
-pub(crate) mod links;
+pub mod ids;
+pub mod links;
 mod related;
 mod sections;
 mod terms;
@@ -17,7 +17,7 @@ mod urls;
 
 pub(crate) use bodies::BodyEdit;
 pub(crate) use changes::{changes, changes_path, field_name, overdue};
-pub(crate) use ids::{IdVec, LangId, PageId, SectionId, TaxonomyId, TermId, TrialId};
+pub use ids::{IdVec, LangId, PageId, SectionId, TaxonomyId, TermId, TrialId};
 pub(crate) use sections::Section;
 pub(crate) use terms::TERM_PAGE_SIZE;
 

@@ -13,7 +13,7 @@ mod values;
 mod yaml;
 
 pub(crate) use positions::{KeyLines, Pos, Positions};
-pub(crate) use references::Reference;
+pub use references::Reference;
 pub(crate) use regulatory::{CertaintyNote, Change, ChangedField, RegulatoryEvent};
 pub(crate) use yaml::{meter_aliases, strip_position};
 
@@ -28,17 +28,19 @@ use values::{Aliases, DateValue, Text, TrialId};
 
 /// The parts of a source file around its front matter.
 #[derive(Debug, PartialEq, Eq)]
-pub(crate) struct Split<'a> {
+pub struct Split<'a> {
+    /// The YAML text between the `---` lines.
     pub yaml: &'a str,
     /// 1-based line of the first YAML line in the file.
     pub yaml_line: usize,
+    /// The Markdown text after the closing `---` line.
     pub body: &'a str,
     /// 1-based line of the first body line in the file.
     pub body_line: usize,
 }
 
 /// Splits the text at the `---` lines that open and close the front matter.
-pub(crate) fn split(text: &str) -> Result<Split<'_>, Problem> {
+pub fn split(text: &str) -> Result<Split<'_>, Problem> {
     if text.trim().is_empty() {
         return Err(Problem::new(
             1,
@@ -74,11 +76,14 @@ pub(crate) fn split(text: &str) -> Result<Split<'_>, Problem> {
 /// The taxonomy values of one key, as written: one term or a list.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Terms {
+    /// A single term, written as a plain value.
     One(String),
+    /// Several terms, written as a list.
     Many(Vec<String>),
 }
 
 impl Terms {
+    /// The term ids, whether one or many were written.
     pub fn ids(&self) -> &[String] {
         match self {
             Terms::One(id) => std::slice::from_ref(id),
@@ -90,30 +95,43 @@ impl Terms {
 /// The typed front matter of a page or section.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct FrontMatter {
+    /// The page's title (`title`).
     pub title: Option<String>,
     /// Other names readers search for the page by: lay names, other countries' names, brand and
     /// generic names, common misspellings.
     pub aliases: Vec<String>,
+    /// A short summary of the page (`description`).
     pub description: Option<String>,
+    /// Free tags for the page (`tags`).
     pub tags: Vec<String>,
+    /// The day the page was first published (`date`).
     pub date: Option<Date>,
+    /// The day the page was last changed (`updated`).
     pub updated: Option<Date>,
+    /// The day the page was last reviewed (`reviewed`).
     pub reviewed: Option<Date>,
+    /// The day the page is due for its next review (`next_review`).
     pub next_review: Option<Date>,
+    /// The sources the page cites (`references`).
     pub references: Vec<Reference>,
     /// Ids of the trial records the page is about.
     pub trials: Vec<String>,
+    /// Approvals, withdrawals and other regulatory events, in order (`regulatory_history`).
     pub regulatory_history: Vec<RegulatoryEvent>,
+    /// How certain the evidence is, and why (`certainty`).
     pub certainty: Option<CertaintyNote>,
     /// The last day someone searched for new evidence on the page's question.
     pub last_searched: Option<Date>,
     /// Changes of its design, result, certainty or regulatory status, oldest first.
     pub changes: Vec<Change>,
+    /// Whether the page is a draft, left out of the built site (`draft`).
     pub draft: bool,
     /// On a translation: the hash of the original's text it translates (`cellbook translated`
     /// writes it), so that a later change of the original shows.
     pub translated_from: Option<String>,
+    /// Its place in the section's reading order: lower comes first (`weight`).
     pub weight: Option<i64>,
+    /// The last part of the page's URL, in place of the one from its file name (`slug`).
     pub slug: Option<String>,
     /// Taxonomy key -> terms, in the order of the file.
     pub terms: BTreeMap<String, Terms>,
@@ -124,7 +142,7 @@ pub struct FrontMatter {
 }
 
 /// Parses the YAML of a split file. `taxonomy_keys` are the extra keys `book.toml` declares.
-pub(crate) fn parse(split: &Split<'_>, taxonomy_keys: &[&str]) -> Result<FrontMatter, Problem> {
+pub fn parse(split: &Split<'_>, taxonomy_keys: &[&str]) -> Result<FrontMatter, Problem> {
     let current_key = RefCell::new(String::new());
     let keys = RefCell::new(KeyLines::new(split.yaml));
     let on_error = |e: yaml_serde::Error| {

@@ -23,13 +23,13 @@ pub struct Positions {
 
 impl Positions {
     /// Where `key` is written; the first line when it is not.
-    pub(crate) fn key(&self, key: &str) -> Pos {
+    pub fn key(&self, key: &str) -> Pos {
         self.keys.iter().find(|(k, _)| k == key).map_or((1, 1), |(_, at)| *at)
     }
 
     /// Where `value` is written under `key` for the `nth` time (from 0); its key's place when the
     /// text does not show it as it was read (YAML folded it into another value, or unescaped it).
-    pub(crate) fn value(&self, key: &str, value: &str, nth: usize) -> Pos {
+    pub fn value(&self, key: &str, value: &str, nth: usize) -> Pos {
         let found = self.values.iter().filter(|(k, v, _)| k == key && v == value).nth(nth);
         found.map_or_else(|| self.key(key), |(_, _, at)| *at)
     }

@@ -11,12 +11,18 @@ use serde::{Deserialize, Deserializer, Serialize};
 pub struct Reference {
     /// A short key, cited in the text as `[@id]`.
     pub id: Option<String>,
+    /// The source's title.
     pub title: String,
+    /// Its PubMed id (`pmid`).
     #[serde(default, deserialize_with = "string_or_number")]
     pub pmid: Option<String>,
+    /// Its DOI (`doi`).
     pub doi: Option<String>,
+    /// Its ClinicalTrials.gov id (`nct`).
     pub nct: Option<String>,
+    /// Its ISRCTN registry id (`isrctn`).
     pub isrctn: Option<String>,
+    /// A plain web address, for a source with none of the identifiers.
     pub url: Option<String>,
     /// The design of a cited study that has no trial record (a systematic review, say): it counts
     /// toward the strongest evidence an article may claim.
@@ -31,6 +37,7 @@ impl Reference {
         values.chain([self.title.as_str()]).collect()
     }
 
+    /// Whether it has a PubMed id, a DOI or a trial registry id (a `url` alone does not count).
     pub fn has_identifier(&self) -> bool {
         self.pmid.is_some() || self.doi.is_some() || self.nct.is_some() || self.isrctn.is_some()
     }

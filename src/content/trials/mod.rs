@@ -23,28 +23,48 @@ use std::path::{Path, PathBuf};
 pub struct TrialRecord {
     /// The file it was read from, relative to the site root.
     pub file: PathBuf,
+    /// The record's id: a registry id (`NCT03280056`) or `local-` and a slug.
     pub id: String,
+    /// The trial's ids in other registries (`other_ids`).
     pub other_ids: Vec<String>,
+    /// The trial's name (`name`).
     pub name: String,
+    /// The trial's phase (`phase`).
     pub phase: Phase,
+    /// How the study is designed (`design`).
     pub design: StudyDesign,
+    /// How many participants it planned and enrolled (`enrolment`).
     pub enrolment: Enrolment,
+    /// Who took part (`population`).
     pub population: Option<String>,
+    /// The treatment tested (`product`).
     pub product: Option<String>,
+    /// Who runs or pays for the trial (`sponsor`).
     pub sponsor: Option<String>,
+    /// Where the trial runs (`countries`).
     pub countries: Vec<String>,
+    /// When the trial started (`start`).
     pub start: Option<MonthDate>,
+    /// When the trial ended or is expected to end (`completion`).
     pub completion: Option<MonthDate>,
+    /// The trial's status on its registry (`status`).
     pub status: Status,
+    /// The day the status was last checked on the registry (`status_checked`).
     pub status_checked: Date,
+    /// The main outcome the trial measures (`primary_endpoint`).
     pub primary_endpoint: Option<String>,
+    /// What the trial found, in one word (`result`).
     pub result: Outcome,
+    /// What the trial found, in a few words (`result_summary`).
     pub result_summary: Option<String>,
+    /// Whether results are posted on the registry (`results_posted`).
     pub results_posted: bool,
     /// The result rests on the sponsor's own report (a press release, a conference talk), with no
     /// peer-reviewed paper.
     pub sponsor_reported: bool,
+    /// Papers that report the trial (`publications`).
     pub publications: Vec<Reference>,
+    /// The harms the trial reported (`harms`).
     pub harms: Option<String>,
     /// Vocabulary key -> terms (`cell_types`, `diseases` ...), as in front matter.
     pub terms: BTreeMap<String, Terms>,
@@ -58,21 +78,32 @@ pub struct TrialRecord {
 #[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct RecordText {
+    /// The trial's name.
     pub name: Option<String>,
+    /// Who took part.
     pub population: Option<String>,
+    /// The treatment tested.
     pub product: Option<String>,
+    /// The main outcome the trial measures.
     pub primary_endpoint: Option<String>,
+    /// What the trial found, in a few words.
     pub result_summary: Option<String>,
+    /// The harms the trial reported.
     pub harms: Option<String>,
 }
 
+/// How a study is designed: a record's `design:` mapping.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct StudyDesign {
+    /// Interventional or observational (`kind`; interventional when left out).
     #[serde(default = "interventional")]
     pub kind: StudyKind,
+    /// Whether participants were assigned to groups at random (`randomised`).
     pub randomised: bool,
+    /// Who did not know which group a participant was in (`blinding`).
     pub blinding: Blinding,
+    /// What the treatment was compared with (`control`).
     pub control: Control,
 }
 
@@ -80,10 +111,13 @@ fn interventional() -> StudyKind {
     StudyKind::Interventional
 }
 
+/// How many participants a trial has: a record's `enrolment:` mapping.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Enrolment {
+    /// The number the trial planned to enrol (`planned`).
     pub planned: Option<u32>,
+    /// The number it did enrol (`actual`).
     pub actual: Option<u32>,
 }
 
@@ -151,8 +185,11 @@ fn is_record_id(id: &str) -> bool {
 /// A date known to the month or to the day, as registries give them: `2017-08` or `2017-08-15`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub struct MonthDate {
+    /// The year.
     pub year: i16,
+    /// The month, 1 to 12.
     pub month: i8,
+    /// The day of the month, when it is known.
     pub day: Option<i8>,
 }
 
@@ -237,12 +274,7 @@ pub(crate) fn load(root: &Path, path: &Path, config: &Config) -> Result<TrialRec
 
 /// Parses and checks the text of a record file named `stem` (its id); `file` names it in
 /// diagnostics.
-pub(crate) fn from_text(
-    file: PathBuf,
-    stem: &str,
-    text: &str,
-    config: &Config,
-) -> Result<TrialRecord, Vec<Diagnostic>> {
+pub fn from_text(file: PathBuf, stem: &str, text: &str, config: &Config) -> Result<TrialRecord, Vec<Diagnostic>> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text).replace("\r\n", "\n");
     let split = Split { yaml: &text, yaml_line: 1, body: "", body_line: 1 };
     let raw = parse::parse(&split, config).map_err(|p| vec![p.error_in(&file)])?;
