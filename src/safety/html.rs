@@ -9,8 +9,10 @@
 
 /// One attribute as written: the value is not decoded (`&#x09;` is still five characters).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) struct Attr<'a> {
+pub struct Attr<'a> {
+    /// The attribute's name as written (not lowercased).
     pub name: &'a str,
+    /// The value as written, without its quotes; empty for a bare attribute.
     pub value: &'a str,
     /// Byte offset of the name.
     pub at: usize,
