@@ -384,7 +384,8 @@ def render(results: str, md_path: str, svg_path: str, planned: list[int]) -> Non
                     "under `/usr/bin/time -v`, which also gives the CPU column (CPU time over wall time of that build: 200% = both cores busy). Pages/s counts the corpus's articles (not the taxonomy and "
                     "section pages each tool adds).", "",
                     "```sh",
-                    'bash scripts/bench.sh --sizes "1000" --runs 3 --tools "cellbook hugo mdbook"',
+                    'bash scripts/bench.sh --sizes "1000 10000" --runs 3 --tools "cellbook hugo"',
+                    'bash scripts/bench.sh --sizes "50000" --runs 3 --tools "cellbook hugo"',
                     "```", ""]
     if latest:
         m, v = latest["machine"], latest["versions"]
