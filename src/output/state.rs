@@ -16,11 +16,11 @@ use super::MARKER;
 use std::fs;
 use std::io;
 use std::os::unix::fs::{MetadataExt, OpenOptionsExt};
-use std::os::unix::io::AsRawFd;
 use std::path::Path;
 use std::time::Duration;
+use xattr::FileExt;
 
-const ATTRIBUTE: &std::ffi::CStr = c"user.cellbook.state";
+const ATTRIBUTE: &str = "user.cellbook.state";
 const UPDATING: &str = "updating";
 /// Set just before the complete state, to give the marker a status-change time to pass.
 const SETTLING: &str = "settling";
@@ -40,12 +40,8 @@ pub enum State {
 /// The recorded state of the output folder `target`.
 pub fn read(target: &Path) -> State {
     let Ok(marker) = open(target) else { return State::Unknown };
-    let mut value = [0u8; 128];
-    // SAFETY: the buffer and its length describe valid writable memory; the name is NUL-terminated.
-    let len =
-        unsafe { libc::fgetxattr(marker.as_raw_fd(), ATTRIBUTE.as_ptr(), value.as_mut_ptr().cast(), value.len()) };
-    let Ok(len) = usize::try_from(len) else { return State::Unknown };
-    match std::str::from_utf8(&value[..len]) {
+    let Ok(Some(value)) = marker.get_xattr(ATTRIBUTE) else { return State::Unknown };
+    match std::str::from_utf8(&value) {
         Ok(UPDATING) => State::Updating,
         Ok(text) => match text.strip_prefix("complete ") {
             Some("-") => State::Complete(None),
@@ -118,11 +114,7 @@ fn open(target: &Path) -> io::Result<fs::File> {
 }
 
 fn set(marker: &fs::File, value: &str) -> io::Result<()> {
-    let bytes = value.as_bytes();
-    // SAFETY: the value and its length describe valid memory; the name is NUL-terminated.
-    let result =
-        unsafe { libc::fsetxattr(marker.as_raw_fd(), ATTRIBUTE.as_ptr(), bytes.as_ptr().cast(), bytes.len(), 0) };
-    if result == 0 { Ok(()) } else { Err(io::Error::last_os_error()) }
+    marker.set_xattr(ATTRIBUTE, value.as_bytes())
 }
 
 #[cfg(test)]
