@@ -143,6 +143,9 @@ pub fn build(options: &Options) -> Result<Report, Failure> {
     };
     let publish_start = Instant::now();
     let written = writer.commit().map_err(write_failure)?;
+    // A build with warnings records no fingerprint, so that the next one is never "nothing
+    // changed": it builds again and shows the warnings again, until they are fixed.
+    let fingerprint = fingerprint.filter(|_| warnings.is_empty());
     // Not recorded (a file system without extended attributes): the next build rebuilds whole.
     let _ = state::mark_complete(&target, fingerprint.as_deref());
     crate::progress::phase("publish (swap in or update in place)", publish_start);

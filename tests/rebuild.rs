@@ -192,6 +192,22 @@ fn a_failed_build_leaves_a_complete_output_as_it_was() {
 }
 
 #[test]
+fn a_build_with_warnings_is_never_nothing_changed() {
+    let site = site();
+    let lab = fs::read_to_string(site.path("content/trials/lab.md")).unwrap();
+    site.write("content/trials/lab.md", &lab.replace("    doi: 10.1000/abc\n", ""));
+    let warning = "reference \"Mouse paper\" has no identifier";
+    assert!(build(&site, &[]).stderr.contains(warning));
+    // Built again, not skipped, so that the warning is still shown until it is fixed.
+    let run = build(&site, &[]);
+    assert!(run.stderr.contains(warning), "{}", run.stderr);
+    assert!(!run.stdout.starts_with("nothing changed: "), "{}", run.stdout);
+    site.write("content/trials/lab.md", &lab);
+    assert!(!build(&site, &[]).stderr.contains(warning));
+    assert!(build(&site, &[]).stdout.starts_with("nothing changed: "));
+}
+
+#[test]
 fn a_different_binary_does_not_trust_the_output() {
     let site = site();
     build(&site, &[]);
