@@ -18,7 +18,7 @@ mod common;
 
 use cellbook::build::{self, Options};
 use cellbook::search::{self, Document};
-use pagefind::api::PagefindIndex;
+use pagefind::api::{PagefindIndex, ReducedPage};
 use pagefind::options::PagefindServiceConfig;
 use std::collections::BTreeMap;
 use std::io::Read;
@@ -56,6 +56,7 @@ async fn cellbooks_paths_give_the_index_upstreams_paths_give() {
 
     let written = upstream_written(&documents).await;
     let returned = upstream_returned(&documents).await;
+    let kept = kept_path(&documents).await;
     let cellbooks = cellbook_path(documents).await;
 
     // The comparison covers both languages' indexes, with filters.
@@ -69,6 +70,7 @@ async fn cellbooks_paths_give_the_index_upstreams_paths_give() {
     }
     assert_same(&written, &cellbooks, "add_html_file + write_files", "add_html_files + take_files");
     assert_same(&returned, &cellbooks, "add_html_file + get_files", "add_html_files + take_files");
+    assert_same(&kept, &cellbooks, "pages kept as bytes + add_reduced_pages", "add_html_files + take_files");
 }
 
 #[tokio::test]
@@ -141,6 +143,20 @@ async fn upstream_returned(documents: &[Document]) -> Bundle {
 async fn cellbook_path(documents: Vec<Document>) -> Bundle {
     let mut index = PagefindIndex::new(Some(options())).unwrap();
     index.add_html_files(documents.into_iter().map(|d| (d.url, d.html)).collect()).await.unwrap();
+    bundle(index.take_files().await.unwrap())
+}
+
+/// The path of a build over its previous output (patch 13, src/search/cache.rs): each page
+/// parsed and reduced in one index, kept as bytes, and added to another.
+async fn kept_path(documents: &[Document]) -> Bundle {
+    let html = documents.iter().map(|d| (d.url.clone(), d.html.clone())).collect();
+    let reduced = PagefindIndex::new(Some(options())).unwrap().reduce_html_files(html).await.unwrap();
+    let kept: Vec<Vec<u8>> = reduced.iter().map(ReducedPage::to_bytes).collect();
+    let cut = &kept[0][..kept[0].len() - 1];
+    assert!(ReducedPage::from_bytes(cut).is_err(), "a page cut short is refused");
+    let mut index = PagefindIndex::new(Some(options())).unwrap();
+    let pages = kept.iter().map(|bytes| ReducedPage::from_bytes(bytes).unwrap()).collect();
+    assert_eq!(index.add_reduced_pages(pages).await.unwrap(), documents.len());
     bundle(index.take_files().await.unwrap())
 }
 

@@ -140,16 +140,28 @@ impl SearchState {
     /// files are consumed as they are parsed: a caller can add its files a part at a time.
     /// These pages are indexed before any added one by one (`fossick_one`).
     pub fn fossick_all(&mut self, files: Vec<Fossicker>) -> Result<usize> {
+        let results = self.reduce_all(files)?;
+        Ok(self.add_reduced(results))
+    }
+
+    /// cellbook patch: parses in-memory files on all cores and returns them reduced, in the
+    /// order given, without adding them: `fossick_all` is this, then `add_reduced`.
+    pub fn reduce_all(&self, files: Vec<Fossicker>) -> Result<Vec<ReducedPage>> {
         let options = &self.options;
-        let results: Vec<ReducedPage> = files
+        files
             .into_par_iter()
             // cellbook patch: one document a task, so that no thread is left parsing a long run alone.
             .with_max_len(1)
             .map(|f| Ok(reduce(f.fossick_sync(options)?, options)))
-            .collect::<Result<_>>()?;
-        let count = results.len();
-        self.accumulated.add(results);
-        Ok(count)
+            .collect()
+    }
+
+    /// cellbook patch: adds reduced pages (`reduce_all`, or kept from an earlier build with
+    /// `ReducedPage::to_bytes`), indexed in the order given, as `fossick_all` adds its files.
+    pub fn add_reduced(&mut self, pages: Vec<ReducedPage>) -> usize {
+        let count = pages.len();
+        self.accumulated.add(pages);
+        count
     }
 
     pub async fn build_indexes(&mut self) -> Result<()> {

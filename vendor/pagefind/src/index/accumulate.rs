@@ -16,6 +16,7 @@
 //! `build_word`). The index is the same as upstream's, byte for byte.
 
 use hashbrown::HashMap;
+use minicbor::{Decode, Encode};
 use rayon::prelude::*;
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -28,10 +29,12 @@ use crate::SearchOptions;
 
 /// A page's fragment file: its JSON, or (when fragments are written one a file) the JSON
 /// already compressed as the output writes it.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Encode, Decode)]
 pub enum Fragment {
-    Json(String),
-    Gzipped(Vec<u8>),
+    #[n(0)]
+    Json(#[n(0)] String),
+    #[n(1)]
+    Gzipped(#[n(0)] minicbor::bytes::ByteVec),
 }
 
 impl Fragment {
@@ -45,25 +48,39 @@ impl Fragment {
 }
 
 /// What the index build needs of a page, besides its words.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Encode, Decode)]
 pub struct PageRecord {
+    #[n(0)]
     pub url: String,
     /// Index into `Accumulator::languages`.
+    #[n(1)]
     pub language: usize,
     /// The page's provisional number in its language: the order it was added in.
+    #[n(2)]
     pub id: u32,
+    #[n(3)]
     pub has_custom_body: bool,
+    #[n(4)]
     pub force_inclusion: bool,
+    #[n(5)]
     pub has_html_element: bool,
     /// Whether the page has content words (a page without is not indexed).
+    #[n(6)]
     pub has_words: bool,
+    #[n(7)]
     pub word_count: usize,
     /// The full hash of the fragment's JSON.
+    #[n(8)]
     pub fragment_hash: String,
+    #[n(9)]
+    #[cbor(with = "shared_fragment")]
     pub fragment: Arc<Fragment>,
+    #[n(10)]
     pub filters: BTreeMap<String, Vec<String>>,
+    #[n(11)]
     pub sort: BTreeMap<String, String>,
     /// The page's metadata names, sorted (their place here is the field id in its word list).
+    #[n(12)]
     pub meta_fields: Vec<String>,
 }
 
@@ -86,11 +103,52 @@ pub struct Accumulator {
     shards: Vec<Vec<HashMap<String, WordEntry>>>,
 }
 
+/// cellbook patch: a shared fragment is written and read as the fragment itself.
+mod shared_fragment {
+    use super::Fragment;
+    use minicbor::{Decoder, Encoder};
+    use std::sync::Arc;
+
+    pub fn encode<Ctx, W: minicbor::encode::Write>(
+        fragment: &Arc<Fragment>,
+        e: &mut Encoder<W>,
+        ctx: &mut Ctx,
+    ) -> Result<(), minicbor::encode::Error<W::Error>> {
+        e.encode_with(&**fragment, ctx)?;
+        Ok(())
+    }
+
+    pub fn decode<Ctx>(d: &mut Decoder<'_>, ctx: &mut Ctx) -> Result<Arc<Fragment>, minicbor::decode::Error> {
+        d.decode_with(ctx).map(Arc::new)
+    }
+}
+
 /// A parsed page reduced for the accumulator, before it has a number.
+///
+/// cellbook patch: it can be kept between builds ([`ReducedPage::to_bytes`], `from_bytes`):
+/// a caller that gives the same document to the same build of pagefind again can add the page
+/// it kept (`PagefindIndex::add_reduced_pages`) instead of parsing the document again.
+#[derive(Encode, Decode)]
 pub struct ReducedPage {
+    #[n(0)]
     record: PageRecord,
+    #[n(1)]
     language: String,
+    #[n(2)]
     words: Vec<Vec<PackedWord>>,
+}
+
+impl ReducedPage {
+    /// The page as bytes (CBOR), for [`ReducedPage::from_bytes`] in the same version of
+    /// pagefind and with the same options.
+    pub fn to_bytes(&self) -> Vec<u8> {
+        minicbor::to_vec(self).expect("writing to a Vec cannot fail")
+    }
+
+    /// A page [`ReducedPage::to_bytes`] wrote.
+    pub fn from_bytes(bytes: &[u8]) -> anyhow::Result<Self> {
+        minicbor::decode(bytes).map_err(|e| anyhow::anyhow!("not a reduced page: {e}"))
+    }
 }
 
 /// Reduces a parsed page (on the thread that parsed it).
@@ -111,7 +169,7 @@ pub fn reduce(page: FossickedData, options: &SearchOptions) -> ReducedPage {
     let fragment = if matches!(options.max_fragments, Some(m) if m > 0) {
         Fragment::Json(encoded)
     } else {
-        Fragment::Gzipped(crate::output::gzip(&[encoded.as_bytes()]))
+        Fragment::Gzipped(crate::output::gzip(&[encoded.as_bytes()]).into())
     };
     let data = page.fragment.data;
     ReducedPage {

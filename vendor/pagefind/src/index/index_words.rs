@@ -1,4 +1,4 @@
-use minicbor::Encode;
+use minicbor::{Decode, Encode};
 
 /// The word index chunks in `pagefind/index/`
 
@@ -10,7 +10,8 @@ pub struct WordIndex {
 }
 
 /// A single word as an inverse index of all locations on the site
-#[derive(Encode, Clone, Debug)]
+// cellbook patch: decoded too, for reduced pages kept between builds.
+#[derive(Encode, Decode, Clone, Debug)]
 pub struct PackedWord {
     #[n(0)]
     pub word: String,
@@ -21,7 +22,8 @@ pub struct PackedWord {
 }
 
 /// A variant of a word with different diacritics (e.g., "café" vs "cafe")
-#[derive(Encode, Clone, Debug)]
+// cellbook patch: decoded too, for reduced pages kept between builds.
+#[derive(Encode, Decode, Clone, Debug)]
 pub struct PackedVariant {
     #[n(0)]
     pub form: String,
@@ -30,7 +32,8 @@ pub struct PackedVariant {
 }
 
 /// A set of locations on a given page
-#[derive(Encode, Clone, Debug)]
+// cellbook patch: decoded too, for reduced pages kept between builds.
+#[derive(Encode, Decode, Clone, Debug)]
 pub struct PackedPage {
     #[n(0)]
     pub page_number: usize, // Won't exceed u32 but saves us some into()s

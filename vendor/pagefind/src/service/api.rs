@@ -33,6 +33,8 @@
 //! }
 //! ```
 
+// cellbook patch: what `reduce_html_files` returns and `add_reduced_pages` takes.
+pub use crate::index::accumulate::ReducedPage;
 pub use crate::output::SyntheticFile;
 use anyhow::{bail, Result};
 use rust_patch::Patch;
@@ -127,6 +129,28 @@ impl PagefindIndex {
         tokio::task::spawn_blocking(move || state.blocking_lock().fossick_all(files))
             .await
             .map_err(|e| anyhow::anyhow!("Task join error: {e}"))?
+    }
+
+    /// cellbook patch: parses many HTML files that aren't on disk, on all cores, and returns
+    /// them reduced to what the index needs, in the order given, without adding them. A page
+    /// can be kept ([`ReducedPage::to_bytes`]) and added to a later index of the same version
+    /// of pagefind with the same options ([`PagefindIndex::add_reduced_pages`]) instead of
+    /// being parsed again: the index is the same as with `add_html_files`.
+    pub async fn reduce_html_files(&self, files: Vec<(String, String)>) -> Result<Vec<ReducedPage>> {
+        let files: Vec<Fossicker> = files
+            .into_iter()
+            .map(|(url, content)| Fossicker::new_synthetic(None, Some(url), content))
+            .collect();
+        let state = Arc::clone(&self.search_index);
+        tokio::task::spawn_blocking(move || state.blocking_lock().reduce_all(files))
+            .await
+            .map_err(|e| anyhow::anyhow!("Task join error: {e}"))?
+    }
+
+    /// cellbook patch: adds pages reduced by [`PagefindIndex::reduce_html_files`], indexed in
+    /// the order given; returns how many.
+    pub async fn add_reduced_pages(&mut self, pages: Vec<ReducedPage>) -> Result<usize> {
+        Ok(self.search_index.lock().await.add_reduced(pages))
     }
 
     /// Index a custom record that isn't backed by an HTML file.
