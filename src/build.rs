@@ -50,6 +50,8 @@ pub struct Report {
     pub output: PathBuf,
     /// Time spent building and writing the search index; zero without search.
     pub search_time: Duration,
+    /// Search documents whose parsed page the previous build kept, so not parsed again.
+    pub search_reused: usize,
     /// How the output folder was brought up to date.
     pub written: Written,
 }
@@ -102,16 +104,18 @@ pub fn build(options: &Options) -> Result<Report, Failure> {
         return Err(diagnostics.into());
     }
     let documents = (site.config.search.enabled && !options.no_search).then(|| search::pending(&site));
+    let over_previous = matches!(state::read(&target), state::State::Complete(_));
+    let reuse = documents.is_some().then(|| search::Reuse::beside(&target, over_previous));
     let write_failure =
         |e: std::io::Error| Failure::caused(format!("cannot write the site to `{}`", target.display()), e);
     let writer = Writer::new(&target).map_err(write_failure)?;
     let written = std::thread::scope(|scope| {
         let (parsed, documents_parsed) = std::sync::mpsc::channel();
         let writer = &writer;
-        let search = documents.map(|documents| {
+        let search = documents.zip(reuse).map(|(documents, reuse)| {
             scope.spawn(move || {
                 let search_start = Instant::now();
-                let bundle = search::index_then(documents, || {
+                let (bundle, reused) = search::index_then(documents, reuse, || {
                     let _ = parsed.send(());
                 })
                 .map_err(Failure::other)?;
@@ -119,7 +123,7 @@ pub fn build(options: &Options) -> Result<Report, Failure> {
                 // One thread: the fragments share one folder, whose lock takes one file at a time.
                 bundle.iter().try_for_each(|(rel, bytes)| writer.write(rel, bytes)).map_err(write_failure)?;
                 crate::progress::phase("search: write the index", start);
-                Ok((bundle.len(), search_start.elapsed()))
+                Ok((bundle.len(), search_start.elapsed(), reused))
             })
         });
         let (templates, dates, warnings) = prepare(options, &site, diagnostics)?;
@@ -129,12 +133,12 @@ pub fn build(options: &Options) -> Result<Report, Failure> {
         let write_start = Instant::now();
         let files = stream(writer, &templates, &site, &dates, &copies, &extra, &write_failure)?;
         crate::progress::phase("render and write", write_start);
-        let Some(search) = search else { return Ok((files, Duration::ZERO, warnings)) };
-        let (count, search_time) =
+        let Some(search) = search else { return Ok((files, Duration::ZERO, 0, warnings)) };
+        let (count, search_time, reused) =
             search.join().unwrap_or_else(|_| Err(Failure::other("the search indexer failed")))?;
-        Ok((files + count, search_time, warnings))
+        Ok((files + count, search_time, reused, warnings))
     });
-    let (files, search_time, warnings) = match written {
+    let (files, search_time, search_reused, warnings) = match written {
         Ok(written) => written,
         Err(failure) => {
             writer.abandon();
@@ -158,6 +162,7 @@ pub fn build(options: &Options) -> Result<Report, Failure> {
         elapsed: start.elapsed(),
         output: target,
         search_time,
+        search_reused,
         written,
     })
 }
@@ -183,6 +188,7 @@ impl Report {
             elapsed: start.elapsed(),
             output,
             search_time: Duration::ZERO,
+            search_reused: 0,
             written: Written::NothingChanged,
         }
     }

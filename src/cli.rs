@@ -182,6 +182,14 @@ pub fn run() -> ExitCode {
     }
 }
 
+/// How many search documents were reused from the previous build, for the summary line.
+fn reused(documents: usize) -> String {
+    match documents {
+        0 => String::new(),
+        n => format!(", {n} unchanged document{} not parsed again", plural(n)),
+    }
+}
+
 fn build_site(options: Options) -> ExitCode {
     let progress = cellbook::progress::Progress::start("building");
     let result = build::build(&options);
@@ -201,7 +209,7 @@ fn build_site(options: Options) -> ExitCode {
                 eprintln!("{warning}");
             }
             println!(
-                "built {} pages, {} sections, {} terms ({} files) into {} in {:.2?} (search index {:.2?}); {}",
+                "built {} pages, {} sections, {} terms ({} files) into {} in {:.2?} (search index {:.2?}{}); {}",
                 report.pages,
                 report.sections,
                 report.terms,
@@ -209,6 +217,7 @@ fn build_site(options: Options) -> ExitCode {
                 report.output.display(),
                 report.elapsed,
                 report.search_time,
+                reused(report.search_reused),
                 report.written
             );
             ExitCode::SUCCESS

@@ -37,7 +37,7 @@ pub(crate) fn of(options: &Options) -> Option<String> {
 }
 
 /// This executable: version, size and modification time (nanoseconds).
-fn binary() -> Option<String> {
+pub(crate) fn binary() -> Option<String> {
     let meta = std::env::current_exe().and_then(std::fs::metadata).ok()?;
     let modified = meta.modified().ok()?.duration_since(std::time::UNIX_EPOCH).ok()?;
     Some(format!("{} {} {}", env!("CARGO_PKG_VERSION"), meta.len(), modified.as_nanos()))

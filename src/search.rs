@@ -22,9 +22,12 @@ use crate::config::{Taxonomy, Term};
 use crate::content::Page;
 use crate::html::escape;
 use crate::site::{PageId, Site};
-use pagefind::api::PagefindIndex;
+use pagefind::api::{PagefindIndex, ReducedPage};
 use pagefind::options::PagefindServiceConfig;
 use rayon::prelude::*;
+use std::path::Path;
+
+mod cache;
 
 /// A page as pagefind sees it.
 pub struct Document {
@@ -231,61 +234,133 @@ fn without_code(html: &str) -> String {
 /// what the index needs of each, so memory holds one batch of documents, not all of them.
 const BATCH: usize = 512;
 
-/// Indexes the documents; returns (path inside the output, contents) of the bundle.
-pub(crate) fn index(documents: Vec<Document>) -> Result<Vec<(String, Vec<u8>)>, String> {
-    index_then(documents.into_iter().map(Pending::Made), || ())
+/// pagefind's files: (path inside the output, contents).
+pub(crate) type Bundle = Vec<(String, Vec<u8>)>;
+
+/// Indexes the documents; returns the bundle.
+pub(crate) fn index(documents: Vec<Document>) -> Result<Bundle, String> {
+    let (bundle, _) = index_then(documents.into_iter().map(Pending::Made), Reuse::default(), || ())?;
+    Ok(bundle)
 }
 
-/// [`index`], taking the documents a batch at a time, and calling `parsed` once pagefind has
-/// parsed every document (or failed to), before it builds and compresses the index.
+/// The pages of the previous build to reuse ([`cache`]), and the file this build keeps its own in.
+#[derive(Default)]
+pub(crate) struct Reuse {
+    kept: cache::Kept,
+    keeper: Option<cache::Keeper>,
+}
+
+impl Reuse {
+    /// For a build into `output`: this build's pages are kept beside it for the next one; the
+    /// previous build's are reused only when `over_previous` (the output is a complete build
+    /// of cellbook's), so that a build into a new folder parses everything, as on a CI runner.
+    pub(crate) fn beside(output: &Path, over_previous: bool) -> Reuse {
+        let Some(path) = cache::path_for(output) else { return Reuse::default() };
+        let kept = if over_previous { cache::Kept::load(&path) } else { cache::Kept::default() };
+        Reuse { kept, keeper: cache::Keeper::create(&path) }
+    }
+}
+
+/// [`index`], taking the documents a batch at a time, reusing the pages of `reuse`, and calling
+/// `parsed` once pagefind has parsed every document (or failed to), before it builds and
+/// compresses the index. Returns the bundle and how many documents were reused, not parsed.
 pub(crate) fn index_then<'a>(
     documents: impl IntoIterator<Item = Pending<'a>>,
+    mut reuse: Reuse,
     parsed: impl FnOnce(),
-) -> Result<Vec<(String, Vec<u8>)>, String> {
+) -> Result<(Bundle, usize), String> {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .map_err(|e| format!("search index: cannot start the runtime: {e}"))?;
-    runtime.block_on(async {
+    let bundle = runtime.block_on(async {
         let options = PagefindServiceConfig::builder().keep_index_url(false).build();
         let mut index = PagefindIndex::new(Some(options)).map_err(|e| format!("search index: {e}"))?;
         let start = std::time::Instant::now();
-        let added = add_in_batches(&mut index, documents.into_iter()).await;
+        let added = add_in_batches(&mut index, documents.into_iter(), &mut reuse).await;
         parsed();
-        added?;
+        let reused = added?;
         let start = crate::progress::phase("search: parse documents", start);
         let bundle = index.take_files().await.map_err(|e| format!("search index: {e}"))?;
         crate::progress::phase("search: build and compress the index", start);
-        Ok(bundle
+        let bundle = bundle
             .into_iter()
             .map(|f| {
                 let name = f.filename.to_string_lossy().replace('\\', "/");
                 let name = name.trim_start_matches("./").trim_start_matches("pagefind/").to_string();
                 (format!("pagefind/{name}"), f.contents)
             })
-            .collect())
-    })
+            .collect();
+        Ok((bundle, reused))
+    });
+    match (bundle.is_ok(), reuse.keeper) {
+        // Not kept (a full disk, say): the next build parses everything again.
+        (true, Some(keeper)) => drop(keeper.finish()),
+        (false, Some(keeper)) => keeper.abandon(),
+        (_, None) => {}
+    }
+    bundle
 }
 
 /// Gives pagefind the documents a batch at a time, in order (the index numbers pages in the
-/// order they are added, so it is the same as one call with all of them).
+/// order they are added, so it is the same as one call with all of them): those whose page is
+/// kept are added as kept, the others parsed. Keeps every page for the next build. Returns how
+/// many documents were reused.
 async fn add_in_batches<'a>(
     index: &mut PagefindIndex,
     mut documents: impl Iterator<Item = Pending<'a>>,
-) -> Result<(), String> {
+    reuse: &mut Reuse,
+) -> Result<usize, String> {
+    let mut reused = 0;
     loop {
         let batch: Vec<Pending<'a>> = documents.by_ref().take(BATCH).collect();
-        let batch: Vec<(String, String)> = batch
+        if batch.is_empty() {
+            return Ok(reused);
+        }
+        let kept = &reuse.kept;
+        let found: Vec<(cache::Key, Result<ReducedPage, Document>)> = batch
             .into_par_iter()
             .map(|pending| {
                 let document = pending.make();
-                (document.url, document.html)
+                let key = cache::key(&document.url, &document.html);
+                let page = kept.get(&key).and_then(|bytes| ReducedPage::from_bytes(bytes).ok());
+                (key, page.ok_or(document))
             })
             .collect();
-        if batch.is_empty() {
-            return Ok(());
-        }
-        index.add_html_files(batch).await.map_err(|e| format!("search index: {e}"))?;
+        let missing = found.iter().filter_map(|(_, f)| f.as_ref().err()).map(|d| (d.url.clone(), d.html.clone()));
+        let mut parsed = index.reduce_html_files(missing.collect()).await.map_err(failed)?.into_iter();
+        let pages: Vec<(cache::Key, ReducedPage, bool)> = found
+            .into_iter()
+            .map(|(key, found)| match found {
+                Ok(page) => (key, page, true),
+                Err(_) => (key, parsed.next().expect("a page for each document parsed"), false),
+            })
+            .collect();
+        reused += pages.iter().filter(|(_, _, was_kept)| *was_kept).count();
+        keep(reuse, &pages);
+        index.add_reduced_pages(pages.into_iter().map(|(_, page, _)| page).collect()).await.map_err(failed)?;
+    }
+}
+
+/// A pagefind error as the build reports it.
+fn failed(e: impl std::fmt::Display) -> String {
+    format!("search index: {e}")
+}
+
+/// Adds the batch's pages to the file kept for the next build: a reused page as it was kept,
+/// the others encoded on all cores. A page that cannot be written drops the file.
+fn keep(reuse: &mut Reuse, pages: &[(cache::Key, ReducedPage, bool)]) {
+    let Some(keeper) = &mut reuse.keeper else { return };
+    let encoded: Vec<Option<Vec<u8>>> =
+        pages.par_iter().map(|(_, page, was_kept)| (!was_kept).then(|| page.to_bytes())).collect();
+    let written = pages.iter().zip(&encoded).try_for_each(|((key, _, _), bytes)| {
+        let bytes = bytes.as_deref().or_else(|| reuse.kept.get(key)).expect("a kept page is kept");
+        keeper.add(key, bytes)
+    });
+    if written.is_err()
+        && let Some(keeper) = reuse.keeper.take()
+    {
+        keeper.abandon();
     }
 }
 

@@ -77,6 +77,8 @@ fn a_rebuild_after_edits_renames_and_deletions_is_a_clean_build() {
     site.write("content/cells/new.md", "---\ntitle: New\ndescription: A new page.\n---\nNew text.\n");
     let run = build(&site, &[]);
     assert!(run.stdout.contains("; updated in place: "), "{}", run.stdout);
+    // The search pages of documents that did not change were kept from the first build.
+    assert!(run.stdout.contains(" unchanged documents not parsed again)"), "{}", run.stdout);
     assert!(!site.path("book/trials/lab").exists() && site.path("book/trials/laboratory/index.html").is_file());
     assert_same_as_clean(&site, &[]);
 
@@ -184,10 +186,45 @@ fn a_failed_build_leaves_a_complete_output_as_it_was() {
     let leftovers: Vec<_> = fs::read_dir(site.root())
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|n| n.contains("cellbook-"))
+        // The search pages kept beside the output stay (by design); nothing else may.
+        .filter(|n| n.contains("cellbook-") && n != ".book.cellbook-search")
         .collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");
     assert!(build(&site, &[]).stdout.contains("; updated in place: "));
+    assert_same_as_clean(&site, &[]);
+}
+
+#[test]
+fn the_search_pages_kept_beside_the_output_are_used_only_as_they_were_written() {
+    let site = site();
+    build(&site, &[]);
+    let kept = site.path(".book.cellbook-search");
+    let bytes = fs::read(&kept).unwrap();
+    assert!(bytes.starts_with(b"cellbook search pages 1\n"), "kept beside the output, not in it");
+    assert!(!site.path("book/.book.cellbook-search").exists());
+    // Damaged on disk: the pages hit are parsed again, and the site is still a clean build's.
+    let mut damaged = bytes.clone();
+    for at in (bytes.len() / 3..bytes.len()).step_by(97) {
+        damaged[at] ^= 0x55;
+    }
+    fs::write(&kept, &damaged).unwrap();
+    let msc = fs::read_to_string(site.path("content/cells/msc.md")).unwrap();
+    site.write("content/cells/msc.md", &msc.replace("A claim", "A revised claim"));
+    let run = build(&site, &[]);
+    assert!(run.stdout.contains("; updated in place: "), "{}", run.stdout);
+    assert_same_as_clean(&site, &[]);
+    // Into a new folder nothing is reused: a build there parses every document.
+    let fresh = tempfile::tempdir().unwrap();
+    let out = fresh.path().join("site");
+    let run = build(&site, &["--output", out.to_str().unwrap()]);
+    assert!(!run.stdout.contains("not parsed again"), "{}", run.stdout);
+    assert!(fresh.path().join(".site.cellbook-search").is_file());
+    // A file of that name that is not cellbook's is neither read nor replaced.
+    fs::write(&kept, "notes").unwrap();
+    site.write("content/cells/msc.md", &msc);
+    let run = build(&site, &[]);
+    assert!(!run.stdout.contains("not parsed again"), "{}", run.stdout);
+    assert_eq!(fs::read_to_string(&kept).unwrap(), "notes");
     assert_same_as_clean(&site, &[]);
 }
 

@@ -52,7 +52,7 @@ def read_text(path: str) -> str | None:
 
 DUR = re.compile(r"([0-9.]+)(ns|µs|us|ms|s)\b")
 UNIT = {"ns": 1e-9, "µs": 1e-6, "us": 1e-6, "ms": 1e-3, "s": 1.0}
-SUMMARY = re.compile(r"built (\d+) pages.*\((\d+) files\).* in ([0-9.]+(?:ns|µs|us|ms|s)) \(search index ([0-9.]+(?:ns|µs|us|ms|s))\)")
+SUMMARY = re.compile(r"built (\d+) pages.*\((\d+) files\).* in ([0-9.]+(?:ns|µs|us|ms|s)) \(search index ([0-9.]+(?:ns|µs|us|ms|s))[^)]*\)")
 
 
 def seconds(text: str) -> float:
