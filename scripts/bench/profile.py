@@ -1,7 +1,10 @@
 #!/usr/bin/env python3
 """Where a cellbook build spends its CPU time, from a `perf` profile; stdlib only.
 
-    profile.py PERF.DATA            (reads `perf script` of a profile recorded with call stacks)
+    profile.py PERF.DATA [--detail COMPONENT-PREFIX]
+
+(reads `perf script` of a profile recorded with call stacks; --detail also lists the functions
+the samples of the components whose name starts with the prefix were in, leaf first)
 
 scripts/bench/profile.sh records one build with `perf record --call-graph dwarf` and calls this.
 Every sample is put in one component, by the first rule below that matches its call stack (the
@@ -71,12 +74,27 @@ def frequency(perf_data: str) -> float:
     return float(m.group(1)) if m else 0.0
 
 
+def function(frame: str) -> str:
+    """The function name of a `perf script` frame line (address, symbol+offset, (dso))."""
+    name = frame.split(" ", 1)[1] if " " in frame else frame
+    return re.sub(r"\+0x[0-9a-f]+ \(.*\)$| \(.*\)$", "", name)
+
+
 def main() -> None:
-    if len(sys.argv) != 2:
+    args = sys.argv[1:]
+    detail = None
+    if len(args) == 3 and args[1] == "--detail":
+        detail = args.pop()
+        args.pop()
+    if len(args) != 1:
         sys.exit(__doc__)
     counts: collections.Counter[str] = collections.Counter()
-    for stack in samples(sys.argv[1]):
-        counts[component(stack)] += 1
+    leaves: collections.Counter[str] = collections.Counter()
+    for stack in samples(args[0]):
+        name = component(stack)
+        counts[name] += 1
+        if detail and name.startswith(detail):
+            leaves[function(stack[0])] += 1
     total = sum(counts.values())
     freq = frequency(sys.argv[1])
     print("| Component | Share of CPU | CPU seconds |")
@@ -85,7 +103,11 @@ def main() -> None:
     for name in sorted(counts, key=lambda n: (-counts[n], order.index(n))):
         secs = f"{counts[name] / freq:.2f}" if freq else "?"
         print(f"| {name} | {100 * counts[name] / total:.1f}% | {secs} |")
-    print(f"| all ({total} samples) | 100% | {total / freq:.2f} |" if freq else f"| all | 100% | ? |")
+    print(f"| all ({total} samples) | 100% | {total / freq:.2f} |" if freq else "| all | 100% | ? |")
+    if detail:
+        print(f"\nWhere the samples of `{detail}...` were (leaf functions):")
+        for name, count in leaves.most_common(25):
+            print(f"{100 * count / total:5.1f}%  {name[:140]}")
 
 
 if __name__ == "__main__":

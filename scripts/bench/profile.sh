@@ -28,4 +28,4 @@ WORK=$(mktemp -d "${TMPDIR:-/tmp}/cellbook-profile.XXXXXX")
 echo "profile and output in $WORK (remove it when done)" >&2
 CELLBOOK_TIMINGS=1 perf record -q -F "$FREQ" --call-graph dwarf,16384 -o "$WORK/perf.data" \
   "$BIN" build --root "$SITE" --output "$WORK/site" >&2
-python3 "$REPO/scripts/bench/profile.py" "$WORK/perf.data"
+python3 "$REPO/scripts/bench/profile.py" "$WORK/perf.data" ${DETAIL:+--detail "$DETAIL"}
