@@ -251,13 +251,18 @@ pub(crate) struct Reuse {
 }
 
 impl Reuse {
-    /// For a build into `output`: this build's pages are kept beside it for the next one; the
-    /// previous build's are reused only when `over_previous` (the output is a complete build
-    /// of cellbook's), so that a build into a new folder parses everything, as on a CI runner.
+    /// For a build into `output` when `over_previous` (the output is a complete build of
+    /// cellbook's): the previous build's pages are reused, and this build's kept beside the
+    /// output for the next one. A build into a new folder (a first build, a CI runner's) keeps
+    /// nothing and parses everything: keeping costs it time that only later builds would
+    /// win back, and the first build over it keeps them.
     pub(crate) fn beside(output: &Path, over_previous: bool) -> Reuse {
-        let Some(path) = cache::path_for(output) else { return Reuse::default() };
-        let kept = if over_previous { cache::Kept::load(&path) } else { cache::Kept::default() };
-        Reuse { kept, keeper: cache::Keeper::create(&path) }
+        match cache::path_for(output) {
+            Some(path) if over_previous => {
+                Reuse { kept: cache::Kept::load(&path), keeper: cache::Keeper::create(&path) }
+            }
+            _ => Reuse::default(),
+        }
     }
 }
 
