@@ -91,6 +91,21 @@ async fn chinese_metadata_is_indexed_as_words() {
     assert!(!contains(&word_index, heading.as_bytes()), "the heading is indexed as one word");
 }
 
+#[tokio::test]
+async fn whitespace_in_a_documents_text_is_normalised_as_upstream_does() {
+    // Patch 14 replaced upstream's three regular expressions with one pass, to the same
+    // effect: whitespace (Unicode's, and entities) made single spaces, the ends trimmed.
+    let text = "  Stem&nbsp;&nbsp;cells \n\n repair\r\n\tmyelin;\u{a0}ALS\u{3000}\u{3000}MS\rtrials\u{2028}end &#10; ";
+    let html = format!("<html lang=\"en\"><body><main data-pagefind-body><p>{text}</p></main></body></html>");
+    let mut index = PagefindIndex::new(Some(options())).unwrap();
+    index.add_html_files(vec![("/a/".into(), html)]).await.unwrap();
+    let bundle = bundle(index.take_files().await.unwrap());
+    let fragment = bundle.iter().find(|(name, _)| name.ends_with(".pf_fragment")).unwrap().1.clone();
+    let fragment: serde_json::Value =
+        serde_json::from_slice(&fragment[fragment.iter().position(|b| *b == b'{').unwrap()..]).unwrap();
+    assert_eq!(fragment["content"], "Stem cells repair myelin; ALS MS trials end");
+}
+
 /// The search documents cellbook makes for the repository's own site.
 fn real_site_documents() -> Vec<Document> {
     let site = common::real_site();

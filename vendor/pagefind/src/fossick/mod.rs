@@ -27,9 +27,6 @@ use parser::DomParser;
 use self::parser::DomParserResult;
 
 lazy_static! {
-    static ref NEWLINES: Regex = Regex::new("(\n|\r\n)+").unwrap();
-    static ref TRIM_NEWLINES: Regex = Regex::new("^[\n\r\\s]+|[\n\r\\s]+$").unwrap();
-    static ref EXTRANEOUS_SPACES: Regex = Regex::new("\\s{2,}").unwrap();
     static ref PRIVATE_PAGEFIND: Regex = Regex::new("___PAGEFIND_[\\S]+\\s?").unwrap();
 }
 
@@ -740,13 +737,29 @@ fn build_url(page_url: &Path, relative_to: Option<&Path>, options: &SearchOption
     format!("/{}", utf8_percent_encode(&final_url, PATH_ENCODE_SET))
 }
 
+/// cellbook patch: one pass instead of three regular expressions, with the same result:
+/// entities decoded, whitespace trimmed at both ends, and inside, each run of whitespace made
+/// one space, except a run of one character other than `\n`, which stays as it is (upstream:
+/// `(\n|\r\n)+` -> " ", then `\s{2,}` -> " "; a run of two or more is one space either way;
+/// `\s` is Unicode's White_Space, as `char::is_whitespace` and `str::trim`).
 fn normalize_content(content: &str) -> String {
     let content = html_escape::decode_html_entities(content);
-    let content = TRIM_NEWLINES.replace_all(&content, "");
-    let content = NEWLINES.replace_all(&content, " ");
-    let content = EXTRANEOUS_SPACES.replace_all(&content, " ");
-
-    content.to_string()
+    let content = content.trim();
+    let mut out = String::with_capacity(content.len());
+    let mut rest = content;
+    while let Some(start) = rest.find(char::is_whitespace) {
+        out.push_str(&rest[..start]);
+        let run = &rest[start..];
+        let end = run.find(|c: char| !c.is_whitespace()).unwrap_or(run.len());
+        let mut chars = run[..end].chars();
+        out.push(match (chars.next(), chars.next()) {
+            (Some(single), None) if single != '\n' => single,
+            _ => ' ',
+        });
+        rest = &run[end..];
+    }
+    out.push_str(rest);
+    out
 }
 
 // TODO: These language codes are duplicated with pagefind_web's Cargo.toml
