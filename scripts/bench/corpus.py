@@ -4,12 +4,12 @@
     corpus.py --pages N --out DIR --flavor {yaml,hugo,mdbook} [--seed S] [--vocab book.toml]
 
 The corpus has the shape of the one Hugo's figures in issue #19 were measured on, so that our
-ratios to Hugo can be compared with those: articles of 600 to 2,500 words of prose in 20 section
-folders nested up to three deep, each article with about a dozen `##`/`###` headings, paragraphs
-with bold, italic and inline code, one table, bulleted and numbered (nested) lists, block quotes,
-one or two fenced code blocks (rust, bash, yaml or python), 3 to 6 links to other articles and 2 to
-4 to outside sites (trial registries, PubMed, DOIs), 2 to 5 tags out of 60, and in one article in
-twenty a paragraph in Chinese.
+ratios to Hugo can be compared with those: 20 section folders nested up to three deep; articles
+of 450 to 2,100 words of prose in parts under `##` and `###` headings (about a dozen), with bold,
+italic and inline code, and among the parts one table, a bulleted and a numbered (nested) list,
+block quotes, one or two fenced code blocks (rust, bash, yaml or python) and, in one article in
+twenty, a paragraph in Chinese; 3 to 6 links to other articles and 2 to 4 to outside sites (trial
+registries, PubMed, DOIs); 2 to 5 tags out of 60.
 
 Every flavor holds the same articles (the same seed gives the same titles, words, headings,
 lists, tables, code blocks, tags and links); they differ only in layout and syntax:
@@ -299,7 +299,8 @@ class Article:
         self.slug = f"{slugify(f'{route} {product} {setting}')[:48].rstrip('-')}-{i}"
         self.section = rng.choice(SECTIONS)[0]
         self.path = f"{self.section}/{self.slug}.md"
-        self.description = f"{route} {product} {setting}: {rng.choice(VERBS)} {rng.choice(SUBJECTS)} {rng.choice(SETTINGS)}."
+        finding = f"{rng.choice(VERBS)} {rng.choice(SUBJECTS)} {rng.choice(SETTINGS)}"
+        self.description = f"{route} {product} {setting}: {finding}."
         self.terms = {}
         for key, ids, multiple in vocab:
             self.terms[key] = sorted(rng.sample(ids, rng.randint(1, min(3, len(ids))))) if multiple else rng.choice(ids)
@@ -381,7 +382,7 @@ def link_targets(seed: int, article: Article, count: int, n: int) -> list[int]:
 def body(article: Article, articles: list[Article], link, seed: int) -> str:
     """Markdown of an article: a lead paragraph, then headed parts with the other blocks among them."""
     rng = article.rng
-    goal = rng.randint(450, 2100)
+    goal = rng.randint(450, 2100)  # words of prose; the other blocks and the links come on top
     lead = paragraph(rng)
     words = len(lead.split())
     parts: list[list[str]] = []  # each part: its heading, paragraphs, subheading...
@@ -409,10 +410,11 @@ def body(article: Article, articles: list[Article], link, seed: int) -> str:
     if article.chinese:
         kinds.append("chinese")
     extras = [(rng.randrange(len(parts)), extra_block(rng, kind)) for kind in kinds]
-    # Links go at the end of paragraphs; where is drawn the same way whatever N is.
-    targets = link_targets(seed, article, rng.randint(3, 6), len(articles))
-    for t in targets:
-        p, b = prose[rng.randrange(len(prose))]
+    # Links go at the end of paragraphs. Their places are drawn whatever N is (with few articles,
+    # some go unused), so that the rest of the text does not depend on N.
+    count = rng.randint(3, 6)
+    places = [prose[rng.randrange(len(prose))] for _ in range(count)]
+    for (p, b), t in zip(places, link_targets(seed, article, count, len(articles))):
         target = articles[t]
         parts[p][b] += f" Related: [{target.title}]({link(article, target)})."
     for _ in range(rng.randint(2, 4)):
@@ -489,7 +491,8 @@ def main(argv=None) -> int:
     for a in articles:
         if flavor == "mdbook":
             terms = "; ".join(f"{k}: {', '.join(v) if isinstance(v, list) else v}" for k, v in a.terms.items())
-            text = f"# {a.title}\n\n*{terms}; tags: {', '.join(a.tags)}*\n\n" + body(a, articles, relative_link, args.seed)
+            terms += f"; tags: {', '.join(a.tags)}"
+            text = f"# {a.title}\n\n*{terms}*\n\n" + body(a, articles, relative_link, args.seed)
         elif flavor == "hugo":
             text = front_matter(a) + body(a, articles, hugo_link, args.seed)
         else:
