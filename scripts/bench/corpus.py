@@ -184,11 +184,11 @@ CODE = {
 struct Visit {
     arm: &'static str,
     week: u32,
-    rating: f64,
+    score: f64,
 }
 
-/// The change in rating per @A weeks in each arm, from the first visit to the last.
-fn decline_per_arm(visits: &[Visit]) -> BTreeMap<&'static str, f64> {
+/// The change in score per @A weeks in each arm.
+fn decline(visits: &[Visit]) -> BTreeMap<&'static str, f64> {
     let mut arms: BTreeMap<&str, (Visit, Visit)> = BTreeMap::new();
     for &v in visits {
         let span = arms.entry(v.arm).or_insert((v, v));
@@ -202,19 +202,19 @@ fn decline_per_arm(visits: &[Visit]) -> BTreeMap<&'static str, f64> {
     arms.into_iter()
         .map(|(arm, (first, last))| {
             let weeks = f64::from((last.week - first.week).max(1));
-            (arm, (last.rating - first.rating) / weeks * @A.0)
+            (arm, (last.score - first.score) / weeks * @A.0)
         })
         .collect()
 }
 
 fn main() {
     let visits = [
-        Visit { arm: "cells", week: 0, rating: 40.0 },
-        Visit { arm: "cells", week: @B, rating: @C.5 },
-        Visit { arm: "sham", week: 0, rating: 41.0 },
-        Visit { arm: "sham", week: @B, rating: 32.0 },
+        Visit { arm: "cells", week: 0, score: 40.0 },
+        Visit { arm: "cells", week: @B, score: @C.5 },
+        Visit { arm: "sham", week: 0, score: 41.0 },
+        Visit { arm: "sham", week: @B, score: 32.0 },
     ];
-    println!("{:?}", decline_per_arm(&visits));
+    println!("{:?}", decline(&visits));
 }
 """,
     "python": """import csv
@@ -297,7 +297,7 @@ class Article:
         self.section = rng.choice(SECTIONS)[0]
         self.path = f"{self.section}/{self.slug}.md"
         finding = f"{rng.choice(VERBS)} {rng.choice(SUBJECTS)} {rng.choice(SETTINGS)}"
-        self.description = f"{route} {product} {setting}: {finding}."
+        self.description = f"{product.capitalize()} {setting}: {finding}."
         self.terms = {}
         for key, ids, multiple in vocab:
             self.terms[key] = sorted(rng.sample(ids, rng.randint(1, min(3, len(ids))))) if multiple else rng.choice(ids)
