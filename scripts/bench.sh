@@ -169,10 +169,11 @@ manifest_get() { # dir key
 }
 corpus() { # size flavor -> prints the corpus folder, generating it once
   local size=$1 flavor=$2 dir="$WORK/corpus/$2-$1"
-  # A corpus of another generator (its manifest without this `generator`) is made anew.
+  # A corpus of another generator, or of another version of this one (its manifest's
+  # `source_hash`: of corpus.py and bench/hugo/), is made anew.
   if [[ -f $dir/.bench-manifest.json ]] && [[ $(manifest_get "$dir" pages) == "$size" ]] &&
     [[ $(manifest_get "$dir" flavor) == "$flavor" ]] &&
-    [[ $(manifest_get "$dir" generator 2>/dev/null) == "scripts/bench/corpus.py" ]]; then
+    [[ $(manifest_get "$dir" source_hash 2>/dev/null) == "$(python3 "$GEN" --source-hash)" ]]; then
     echo "$dir" && return 0
   fi
   local need_kb=$((size * 20 + 10240)) free_kb

@@ -41,7 +41,10 @@ cargo build --release --quiet --manifest-path "$REPO/Cargo.toml"
 HEAD_BIN="$REPO/target/release/cellbook"
 
 CORPUS="$WORK/corpus-$PAGES"
-if [[ ! -f $CORPUS/book.toml ]]; then
+kept_hash=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1])).get("source_hash", ""))' \
+  "$CORPUS/.bench-manifest.json" 2>/dev/null || true)
+# Made again when the generator (or bench/hugo/) changed since.
+if [[ ! -f $CORPUS/book.toml || $kept_hash != "$(python3 "$REPO/scripts/bench/corpus.py" --source-hash)" ]]; then
   log "writing a $PAGES-page corpus"
   rm -rf "$CORPUS"
   python3 "$REPO/scripts/bench/corpus.py" --pages "$PAGES" --seed 1 --flavor yaml \

@@ -2,6 +2,7 @@
 """Writes a synthetic corpus of articles for the benchmarks (scripts/bench.sh); Python 3.11+, stdlib only.
 
     corpus.py --pages N --out DIR --flavor {yaml,hugo,mdbook} [--seed S] [--vocab book.toml]
+    corpus.py --source-hash      (the hash the manifest records: of this file and bench/hugo/)
 
 The corpus has the shape of the one Hugo's figures in issue #19 were measured on, so that our
 ratios to Hugo can be compared with those: 20 section folders nested up to three deep; articles
@@ -33,6 +34,7 @@ on N, only its link targets do (they are drawn among the N articles by a second 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import random
@@ -469,8 +471,26 @@ def mdbook_summary(articles: list[Article]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def source_hash() -> str:
+    """A hash of what makes a corpus: this file and bench/hugo/. A corpus whose manifest has
+    another `source_hash` was made by another version, and scripts/bench.sh makes it anew."""
+    digest = hashlib.sha256()
+    files = [os.path.abspath(__file__)]
+    for root, dirs, names in os.walk(HUGO_TEMPLATE):
+        dirs.sort()
+        files += [os.path.join(root, name) for name in sorted(names)]
+    for path in files:
+        digest.update(os.path.relpath(path, HERE).encode() + b"\0")
+        with open(path, "rb") as f:
+            digest.update(f.read())
+    return digest.hexdigest()[:16]
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    if argv is None and sys.argv[1:] == ["--source-hash"]:
+        print(source_hash())
+        return 0
     ap.add_argument("--pages", type=int, required=True)
     ap.add_argument("--out", required=True)
     ap.add_argument("--flavor", required=True, choices=["yaml", "hugo", "mdbook"])
@@ -510,6 +530,7 @@ def main(argv=None) -> int:
     probe = articles[len(articles) // 2]
     manifest = {
         "generator": "scripts/bench/corpus.py",
+        "source_hash": source_hash(),
         "pages": args.pages,
         "flavor": flavor,
         "seed": args.seed,
