@@ -135,7 +135,45 @@ pub struct ReducedPage {
     #[n(1)]
     language: String,
     #[n(2)]
-    words: Vec<Vec<PackedWord>>,
+    words: Vec<Vec<ReducedWord>>,
+}
+
+/// cellbook patch: one word of a reduced page, its occurrences already written as the word
+/// lists keep them (each as `write_page` writes it, but for the page's number, which the page
+/// gets when it is added): adding a page copies bytes, and a kept page reads back in a few
+/// allocations a word.
+#[derive(Encode, Decode, Clone, Debug)]
+pub struct ReducedWord {
+    #[n(0)]
+    word: String,
+    #[n(1)]
+    pages: Vec<minicbor::bytes::ByteVec>,
+    #[n(2)]
+    variants: Vec<ReducedVariant>,
+}
+
+/// A form of a word with other diacritics, as `ReducedWord` keeps it.
+#[derive(Encode, Decode, Clone, Debug)]
+pub struct ReducedVariant {
+    #[n(0)]
+    form: String,
+    #[n(1)]
+    pages: Vec<minicbor::bytes::ByteVec>,
+}
+
+impl ReducedWord {
+    fn from_packed(word: PackedWord) -> Self {
+        let pack = |pages: &[PackedPage]| pages.iter().map(|page| pack_page(page).into()).collect();
+        ReducedWord {
+            pages: pack(&word.pages),
+            variants: word
+                .additional_variants
+                .into_iter()
+                .map(|v| ReducedVariant { pages: pack(&v.pages), form: v.form })
+                .collect(),
+            word: word.word,
+        }
+    }
 }
 
 impl ReducedPage {
@@ -155,9 +193,9 @@ impl ReducedPage {
 pub fn reduce(page: FossickedData, options: &SearchOptions) -> ReducedPage {
     let has_words = !page.word_data.is_empty();
     let words = if has_words {
-        let mut shards: Vec<Vec<PackedWord>> = vec![Vec::new(); WORD_SHARDS];
+        let mut shards: Vec<Vec<ReducedWord>> = vec![Vec::new(); WORD_SHARDS];
         for (word, packed) in page_words(page.word_data, page.meta_word_data, 0) {
-            shards[word_shard(&word)].push(packed);
+            shards[word_shard(&word)].push(ReducedWord::from_packed(packed));
         }
         shards
     } else {
@@ -199,7 +237,7 @@ impl Accumulator {
         if self.shards.is_empty() {
             self.shards = vec![Vec::new(); WORD_SHARDS];
         }
-        let mut by_shard: Vec<Vec<(usize, u32, Vec<PackedWord>)>> = vec![Vec::new(); WORD_SHARDS];
+        let mut by_shard: Vec<Vec<(usize, u32, Vec<ReducedWord>)>> = vec![Vec::new(); WORD_SHARDS];
         for mut page in pages {
             let language = match self.languages.iter().position(|l| *l == page.language) {
                 Some(language) => language,
@@ -335,11 +373,11 @@ fn lists_of(languages: &[usize]) -> impl Iterator<Item = usize> + '_ {
 
 impl WordEntry {
     /// Adds one page's occurrences of the word (its pages hold no number yet).
-    fn add(&mut self, id: u32, word: &PackedWord) {
+    fn add(&mut self, id: u32, word: &ReducedWord) {
         for page in &word.pages {
-            write_page(&mut self.pages, id, page);
+            write_packed(&mut self.pages, id, page);
         }
-        for variant in &word.additional_variants {
+        for variant in &word.variants {
             let at = match self.variants.iter().position(|(form, _)| *form == variant.form) {
                 Some(at) => at,
                 None => {
@@ -348,20 +386,33 @@ impl WordEntry {
                 }
             };
             for page in &variant.pages {
-                write_page(&mut self.variants[at].1, id, page);
+                write_packed(&mut self.variants[at].1, id, page);
             }
         }
     }
 }
 
+#[cfg(test)]
 fn write_page(out: &mut Vec<u8>, id: u32, page: &PackedPage) {
-    write_varint(out, u64::from(id));
+    write_packed(out, id, &pack_page(page));
+}
+
+/// A page's occurrences of a word as the word lists keep them, after the page's number.
+fn pack_page(page: &PackedPage) -> Vec<u8> {
+    let mut out = Vec::with_capacity(2 + page.locs.len() + page.meta_locs.len());
     for list in [&page.locs, &page.meta_locs] {
-        write_varint(out, list.len() as u64);
+        write_varint(&mut out, list.len() as u64);
         for &value in list {
-            write_varint(out, zigzag(value));
+            write_varint(&mut out, zigzag(value));
         }
     }
+    out
+}
+
+/// Writes a page's number, then its occurrences packed by `pack_page`.
+fn write_packed(out: &mut Vec<u8>, id: u32, packed: &[u8]) {
+    write_varint(out, u64::from(id));
+    out.extend_from_slice(packed);
 }
 
 fn read_pages(mut bytes: &[u8], mut each: impl FnMut(u32, Vec<i32>, Vec<i32>)) {

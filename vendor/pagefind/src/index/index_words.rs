@@ -1,4 +1,4 @@
-use minicbor::{Decode, Encode};
+use minicbor::Encode;
 
 /// The word index chunks in `pagefind/index/`
 
@@ -10,8 +10,7 @@ pub struct WordIndex {
 }
 
 /// A single word as an inverse index of all locations on the site
-// cellbook patch: decoded too, for reduced pages kept between builds.
-#[derive(Encode, Decode, Clone, Debug)]
+#[derive(Encode, Clone, Debug)]
 pub struct PackedWord {
     #[n(0)]
     pub word: String,
@@ -22,8 +21,7 @@ pub struct PackedWord {
 }
 
 /// A variant of a word with different diacritics (e.g., "café" vs "cafe")
-// cellbook patch: decoded too, for reduced pages kept between builds.
-#[derive(Encode, Decode, Clone, Debug)]
+#[derive(Encode, Clone, Debug)]
 pub struct PackedVariant {
     #[n(0)]
     pub form: String,
@@ -32,8 +30,7 @@ pub struct PackedVariant {
 }
 
 /// A set of locations on a given page
-// cellbook patch: decoded too, for reduced pages kept between builds.
-#[derive(Encode, Decode, Clone, Debug)]
+#[derive(Encode, Clone, Debug)]
 pub struct PackedPage {
     #[n(0)]
     pub page_number: usize, // Won't exceed u32 but saves us some into()s
