@@ -95,7 +95,8 @@ pub fn build(options: &Options) -> Result<Report, Failure> {
     let fingerprint = crate::fingerprint::of(options);
     crate::progress::phase("fingerprint the inputs", start);
     let check_start = Instant::now();
-    if let Some(files) = unchanged(&target, fingerprint.as_deref()) {
+    let previous = state::read(&target);
+    if let Some(files) = unchanged(&target, &previous, fingerprint.as_deref()) {
         crate::progress::phase("check the output: nothing changed", check_start);
         return Ok(Report::nothing_changed(files, target, start));
     }
@@ -104,7 +105,7 @@ pub fn build(options: &Options) -> Result<Report, Failure> {
         return Err(diagnostics.into());
     }
     let documents = (site.config.search.enabled && !options.no_search).then(|| search::pending(&site));
-    let over_previous = matches!(state::read(&target), state::State::Complete(_));
+    let over_previous = matches!(previous, state::State::Complete(_));
     let reuse = documents.is_some().then(|| search::Reuse::beside(&target, over_previous));
     let write_failure =
         |e: std::io::Error| Failure::caused(format!("cannot write the site to `{}`", target.display()), e);
@@ -167,10 +168,10 @@ pub fn build(options: &Options) -> Result<Report, Failure> {
     })
 }
 
-/// The number of files of the output, when it is complete, was built from inputs with this
-/// fingerprint, and nothing in it changed since.
-fn unchanged(target: &Path, fingerprint: Option<&str>) -> Option<usize> {
-    let state::State::Complete(Some(recorded)) = state::read(target) else { return None };
+/// The number of files of the output, when it is complete (its `previous` state), was built
+/// from inputs with this fingerprint, and nothing in it changed since.
+fn unchanged(target: &Path, previous: &state::State, fingerprint: Option<&str>) -> Option<usize> {
+    let state::State::Complete(Some(recorded)) = previous else { return None };
     if Some(recorded.as_str()) != fingerprint {
         return None;
     }

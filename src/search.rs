@@ -316,35 +316,66 @@ async fn add_in_batches<'a>(
     mut documents: impl Iterator<Item = Pending<'a>>,
     reuse: &mut Reuse,
 ) -> Result<usize, String> {
+    let Reuse { kept, keeper } = reuse;
+    // A build with nothing kept and nothing to keep (into a new folder) hashes no document.
+    let keyed = keeper.is_some() || !kept.is_empty();
     let mut reused = 0;
     loop {
         let batch: Vec<Pending<'a>> = documents.by_ref().take(BATCH).collect();
         if batch.is_empty() {
             return Ok(reused);
         }
-        let kept = &reuse.kept;
-        let found: Vec<(cache::Key, Result<ReducedPage, Document>)> = batch
+        let found: Vec<Found<'_>> = batch
             .into_par_iter()
             .map(|pending| {
                 let document = pending.make();
-                let key = cache::key(&document.url, &document.html);
-                let page = kept.get(&key).and_then(|bytes| ReducedPage::from_bytes(bytes).ok());
+                let key = keyed.then(|| cache::key(&document.url, &document.html));
+                let page = key.and_then(|key| {
+                    let bytes = kept.get(&key)?;
+                    Some((ReducedPage::from_bytes(bytes).ok()?, bytes))
+                });
                 (key, page.ok_or(document))
             })
             .collect();
-        let missing = found.iter().filter_map(|(_, f)| f.as_ref().err()).map(|d| (d.url.clone(), d.html.clone()));
-        let mut parsed = index.reduce_html_files(missing.collect()).await.map_err(failed)?.into_iter();
-        let pages: Vec<(cache::Key, ReducedPage, bool)> = found
+        // The documents to parse are moved out; each keeps its place for its parsed page.
+        let mut missing = Vec::new();
+        let mut places = Vec::with_capacity(found.len());
+        for (key, found) in found {
+            match found {
+                Ok(kept) => places.push((key, Some(kept))),
+                Err(document) => {
+                    missing.push((document.url, document.html));
+                    places.push((key, None));
+                }
+            }
+        }
+        let mut parsed = index.reduce_html_files(missing).await.map_err(failed)?.into_iter();
+        let pages: Vec<Batched<'_>> = places
             .into_iter()
-            .map(|(key, found)| match found {
-                Ok(page) => (key, page, true),
-                Err(_) => (key, parsed.next().expect("a page for each document parsed"), false),
+            .map(|(key, kept)| match kept {
+                Some((page, bytes)) => Batched { key, page, kept: Some(bytes) },
+                None => Batched { key, page: parsed.next().expect("a page for each document parsed"), kept: None },
             })
             .collect();
-        reused += pages.iter().filter(|(_, _, was_kept)| *was_kept).count();
-        keep(reuse, &pages);
-        index.add_reduced_pages(pages.into_iter().map(|(_, page, _)| page).collect()).await.map_err(failed)?;
+        reused += pages.iter().filter(|batched| batched.kept.is_some()).count();
+        // Not kept (a full disk, say): the next build parses everything again.
+        let unwritable = keeper.as_mut().is_some_and(|file| keep(file, &pages).is_err());
+        if unwritable && let Some(file) = keeper.take() {
+            file.abandon();
+        }
+        index.add_reduced_pages(pages.into_iter().map(|batched| batched.page).collect()).await.map_err(failed)?;
     }
+}
+
+/// A document of a batch: its key (when pages are kept), and its page with the bytes it was
+/// kept as, or the document itself, still to be parsed.
+type Found<'k> = (Option<cache::Key>, Result<(ReducedPage, &'k [u8]), Document>);
+
+/// A document's page in a batch: its key (when pages are kept), and the bytes it was kept as.
+struct Batched<'k> {
+    key: Option<cache::Key>,
+    page: ReducedPage,
+    kept: Option<&'k [u8]>,
 }
 
 /// A pagefind error as the build reports it.
@@ -353,20 +384,14 @@ fn failed(e: impl std::fmt::Display) -> String {
 }
 
 /// Adds the batch's pages to the file kept for the next build: a reused page as it was kept,
-/// the others encoded on all cores. A page that cannot be written drops the file.
-fn keep(reuse: &mut Reuse, pages: &[(cache::Key, ReducedPage, bool)]) {
-    let Some(keeper) = &mut reuse.keeper else { return };
+/// the others encoded on all cores.
+fn keep(file: &mut cache::Keeper, pages: &[Batched<'_>]) -> std::io::Result<()> {
     let encoded: Vec<Option<Vec<u8>>> =
-        pages.par_iter().map(|(_, page, was_kept)| (!was_kept).then(|| page.to_bytes())).collect();
-    let written = pages.iter().zip(&encoded).try_for_each(|((key, _, _), bytes)| {
-        let bytes = bytes.as_deref().or_else(|| reuse.kept.get(key)).expect("a kept page is kept");
-        keeper.add(key, bytes)
-    });
-    if written.is_err()
-        && let Some(keeper) = reuse.keeper.take()
-    {
-        keeper.abandon();
-    }
+        pages.par_iter().map(|batched| batched.kept.is_none().then(|| batched.page.to_bytes())).collect();
+    pages.iter().zip(&encoded).try_for_each(|(batched, bytes)| {
+        let key = batched.key.as_ref().expect("documents are keyed when pages are kept");
+        file.add(key, batched.kept.or(bytes.as_deref()).expect("a page is kept or encoded"))
+    })
 }
 
 #[cfg(test)]

@@ -69,6 +69,11 @@ impl Kept {
         Kept { bytes, pages }
     }
 
+    /// Whether no page is kept.
+    pub(crate) fn is_empty(&self) -> bool {
+        self.pages.is_empty()
+    }
+
     /// The kept page of the document with this key, if it is as it was written.
     pub(crate) fn get(&self, key: &Key) -> Option<&[u8]> {
         let entry = &self.bytes[self.pages.get(key)?.clone()];
