@@ -331,8 +331,8 @@ async fn add_in_batches<'a>(
                 let document = pending.make();
                 let key = keyed.then(|| cache::key(&document.url, &document.html));
                 let page = key.and_then(|key| {
-                    let bytes = kept.get(&key)?;
-                    Some((ReducedPage::from_bytes(bytes).ok()?, bytes))
+                    let entry = kept.get(&key)?;
+                    Some((ReducedPage::from_bytes(entry.page).ok()?, entry))
                 });
                 (key, page.ok_or(document))
             })
@@ -353,7 +353,7 @@ async fn add_in_batches<'a>(
         let pages: Vec<Batched<'_>> = places
             .into_iter()
             .map(|(key, kept)| match kept {
-                Some((page, bytes)) => Batched { key, page, kept: Some(bytes) },
+                Some((page, entry)) => Batched { key, page, kept: Some(entry) },
                 None => Batched { key, page: parsed.next().expect("a page for each document parsed"), kept: None },
             })
             .collect();
@@ -367,15 +367,15 @@ async fn add_in_batches<'a>(
     }
 }
 
-/// A document of a batch: its key (when pages are kept), and its page with the bytes it was
+/// A document of a batch: its key (when pages are kept), and its page with the entry it was
 /// kept as, or the document itself, still to be parsed.
-type Found<'k> = (Option<cache::Key>, Result<(ReducedPage, &'k [u8]), Document>);
+type Found<'k> = (Option<cache::Key>, Result<(ReducedPage, cache::Entry<'k>), Document>);
 
-/// A document's page in a batch: its key (when pages are kept), and the bytes it was kept as.
+/// A document's page in a batch: its key (when pages are kept), and the entry it was kept as.
 struct Batched<'k> {
     key: Option<cache::Key>,
     page: ReducedPage,
-    kept: Option<&'k [u8]>,
+    kept: Option<cache::Entry<'k>>,
 }
 
 /// A pagefind error as the build reports it.
@@ -384,13 +384,17 @@ fn failed(e: impl std::fmt::Display) -> String {
 }
 
 /// Adds the batch's pages to the file kept for the next build: a reused page as it was kept,
-/// the others encoded on all cores.
+/// the others encoded (and their digests taken) on all cores.
 fn keep(file: &mut cache::Keeper, pages: &[Batched<'_>]) -> std::io::Result<()> {
     let encoded: Vec<Option<Vec<u8>>> =
         pages.par_iter().map(|batched| batched.kept.is_none().then(|| batched.page.to_bytes())).collect();
-    pages.iter().zip(&encoded).try_for_each(|(batched, bytes)| {
-        let key = batched.key.as_ref().expect("documents are keyed when pages are kept");
-        file.add(key, batched.kept.or(bytes.as_deref()).expect("a page is kept or encoded"))
+    let entries: Vec<cache::Entry<'_>> = pages
+        .par_iter()
+        .zip(&encoded)
+        .map(|(batched, bytes)| batched.kept.unwrap_or_else(|| cache::Entry::new(bytes.as_deref().expect("encoded"))))
+        .collect();
+    pages.iter().zip(entries).try_for_each(|(batched, entry)| {
+        file.add(batched.key.as_ref().expect("documents are keyed when pages are kept"), entry)
     })
 }
 

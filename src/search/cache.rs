@@ -75,10 +75,27 @@ impl Kept {
     }
 
     /// The kept page of the document with this key, if it is as it was written.
-    pub(crate) fn get(&self, key: &Key) -> Option<&[u8]> {
+    pub(crate) fn get(&self, key: &Key) -> Option<Entry<'_>> {
         let entry = &self.bytes[self.pages.get(key)?.clone()];
         let (digest, page) = (&entry[..DIGEST], &entry[DIGEST + 4..]);
-        (digest == &Sha256::digest(page)[..DIGEST]).then_some(page)
+        let kept = Entry::new(page);
+        (digest == kept.digest).then_some(kept)
+    }
+}
+
+/// A page as the file keeps it: its bytes and their digest.
+#[derive(Clone, Copy)]
+pub(crate) struct Entry<'a> {
+    digest: [u8; DIGEST],
+    /// The page, as pagefind's `ReducedPage::to_bytes` wrote it.
+    pub(crate) page: &'a [u8],
+}
+
+impl<'a> Entry<'a> {
+    /// A page and its digest.
+    pub(crate) fn new(page: &'a [u8]) -> Self {
+        let digest = Sha256::digest(page)[..DIGEST].try_into().expect("a SHA-256 is longer");
+        Entry { digest, page }
     }
 }
 
@@ -112,12 +129,12 @@ impl Keeper {
     }
 
     /// Adds a document's page.
-    pub(crate) fn add(&mut self, key: &Key, page: &[u8]) -> io::Result<()> {
-        let len = u32::try_from(page.len()).map_err(io::Error::other)?;
+    pub(crate) fn add(&mut self, key: &Key, entry: Entry<'_>) -> io::Result<()> {
+        let len = u32::try_from(entry.page.len()).map_err(io::Error::other)?;
         self.file.write_all(key)?;
-        self.file.write_all(&Sha256::digest(page)[..DIGEST])?;
+        self.file.write_all(&entry.digest)?;
         self.file.write_all(&len.to_le_bytes())?;
-        self.file.write_all(page)
+        self.file.write_all(entry.page)
     }
 
     /// Puts the file in place of the previous one.
@@ -178,13 +195,13 @@ mod tests {
         let path = path_for(&dir.path().join("book")).unwrap();
         assert_eq!(path.file_name().unwrap(), ".book.cellbook-search");
         let mut keeper = Keeper::create(&path).unwrap();
-        keeper.add(&key("/a/", "<p>a</p>"), b"page a").unwrap();
-        keeper.add(&key("/b/", "<p>b</p>"), b"page b").unwrap();
+        keeper.add(&key("/a/", "<p>a</p>"), Entry::new(b"page a")).unwrap();
+        keeper.add(&key("/b/", "<p>b</p>"), Entry::new(b"page b")).unwrap();
         keeper.finish().unwrap();
         let kept = Kept::load(&path);
-        assert_eq!(kept.get(&key("/a/", "<p>a</p>")), Some(&b"page a"[..]));
-        assert_eq!(kept.get(&key("/b/", "<p>b</p>")), Some(&b"page b"[..]));
-        assert_eq!(kept.get(&key("/b/", "<p>B</p>")), None);
+        assert_eq!(kept.get(&key("/a/", "<p>a</p>")).map(|e| e.page), Some(&b"page a"[..]));
+        assert_eq!(kept.get(&key("/b/", "<p>b</p>")).map(|e| e.page), Some(&b"page b"[..]));
+        assert!(kept.get(&key("/b/", "<p>B</p>")).is_none());
         let bytes = fs::read(&path).unwrap();
         fs::write(&path, &bytes[..bytes.len() - 1]).unwrap();
         let kept = Kept::load(&path);
@@ -197,7 +214,7 @@ mod tests {
         fs::write(&path, &damaged).unwrap();
         let kept = Kept::load(&path);
         assert!(kept.get(&key("/a/", "<p>a</p>")).is_none());
-        assert_eq!(kept.get(&key("/b/", "<p>b</p>")), Some(&b"page b"[..]));
+        assert_eq!(kept.get(&key("/b/", "<p>b</p>")).map(|e| e.page), Some(&b"page b"[..]));
     }
 
     #[test]
