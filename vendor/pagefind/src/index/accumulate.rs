@@ -294,6 +294,18 @@ impl Accumulator {
         words
     }
 
+    /// cellbook patch: the bytes of a word's packed entries in the given languages, which
+    /// `build_word` unpacks: a measure of how much memory building the word takes.
+    pub fn packed_len(&self, word: &str, languages: &[usize]) -> usize {
+        self.entries(word, languages)
+            .iter()
+            .map(|(_, entry)| {
+                let variants: usize = entry.variants.iter().map(|(form, bytes)| form.len() + bytes.len()).sum();
+                entry.pages.len() + variants
+            })
+            .sum()
+    }
+
     /// A word's entries in the given languages, with the language of each.
     fn entries<'a>(&'a self, word: &str, languages: &[usize]) -> Vec<(usize, &'a WordEntry)> {
         let shard = &self.shards[word_shard(word)];

@@ -52,6 +52,31 @@ enum SortType {
 /// lists and handed to the chunking, so that the whole word index is never held unpacked.
 const WORD_BATCH: usize = 4096;
 
+/// cellbook patch: at most this many packed bytes of word lists are built at once, whatever
+/// `WORD_BATCH` allows. A site's words are few and often repeated (a word of every page has an
+/// entry as long as the site), so that a batch of `WORD_BATCH` words held a large part of the
+/// whole index unpacked, most of a build's peak memory.
+const WORD_BATCH_BYTES: usize = 4 << 20;
+
+/// cellbook patch: `words` cut into the batches that are built at once: each at most
+/// `WORD_BATCH` words and `WORD_BATCH_BYTES` packed bytes, or a single word.
+fn word_batches<'w>(acc: &Accumulator, words: &'w [&'w str], languages: &[usize]) -> Vec<&'w [&'w str]> {
+    let sizes: Vec<usize> = words.par_iter().map(|word| acc.packed_len(word, languages)).collect();
+    let mut batches = Vec::new();
+    let (mut start, mut bytes) = (0, 0);
+    for (i, size) in sizes.into_iter().enumerate() {
+        if i > start && (i - start == WORD_BATCH || bytes + size > WORD_BATCH_BYTES) {
+            batches.push(&words[start..i]);
+            (start, bytes) = (i, 0);
+        }
+        bytes += size;
+    }
+    if start < words.len() {
+        batches.push(&words[start..]);
+    }
+    batches
+}
+
 /// cellbook patch: builds one language's index from the accumulated pages: `pages` (indices
 /// into `acc.pages`) in the order they are numbered, their words taken from the word lists of
 /// `languages` (the page's own language, and "unknown" when it is merged into this one).
@@ -327,7 +352,7 @@ pub async fn build_indexes(
     let mut chunk: Vec<PackedWord> = Vec::new();
     let mut chunk_size = 0;
     let mut full: Vec<Vec<PackedWord>> = Vec::new();
-    let mut batches = words.chunks(WORD_BATCH).peekable();
+    let mut batches = word_batches(acc, &words, languages).into_iter().peekable();
     while let Some(batch) = batches.next() {
         let built: Vec<Option<PackedWord>> = batch
             .par_iter()
