@@ -84,10 +84,9 @@ pub(crate) fn output_dir(options: &Options, config: &Config) -> PathBuf {
 /// built from the same inputs ([`crate::fingerprint`]) and has not changed since. Each page is
 /// written by the task that rendered it, so the rendered site is never held in memory whole (the
 /// dev server keeps it, and uses [`compile`] and [`write`]). The search index is built on a thread
-/// of its own: pagefind first parses the documents on every core, then builds, compresses and
-/// writes its files while the pages are rendered and written. Its last steps are partly serial
-/// (one folder of 10,000 fragments takes its files one at a time), and the rendering fills the
-/// other core meanwhile.
+/// of its own: pagefind first parses the documents on every core ([`parse_and_prepare`]), then
+/// builds and writes its index while the pages are rendered and written
+/// ([`render_while_indexing`]).
 pub fn build(options: &Options) -> Result<Report, Failure> {
     let start = Instant::now();
     let config = Config::load(&options.root).map_err(Failure::Diagnostics)?;
@@ -100,46 +99,28 @@ pub fn build(options: &Options) -> Result<Report, Failure> {
         crate::progress::phase("check the output: nothing changed", check_start);
         return Ok(Report::nothing_changed(files, target, start));
     }
-    let (site, diagnostics, statics) = model(options, config);
+    let (mut site, diagnostics, statics) = model(options, config);
     if diagnostics.has_errors() {
         return Err(diagnostics.into());
     }
-    let documents = (site.config.search.enabled && !options.no_search).then(|| search::pending(&site));
-    let over_previous = matches!(previous, state::State::Complete(_));
-    let reuse = documents.is_some().then(|| search::Reuse::beside(&target, over_previous));
+    let search = (site.config.search.enabled && !options.no_search).then(|| {
+        let over_previous = matches!(previous, state::State::Complete(_));
+        (search::pending(&site), search::Reuse::beside(&target, over_previous))
+    });
     let write_failure =
         |e: std::io::Error| Failure::caused(format!("cannot write the site to `{}`", target.display()), e);
     let writer = Writer::new(&target).map_err(write_failure)?;
-    let written = std::thread::scope(|scope| {
-        let (parsed, documents_parsed) = std::sync::mpsc::channel();
-        let writer = &writer;
-        let search = documents.zip(reuse).map(|(documents, reuse)| {
-            scope.spawn(move || {
-                let search_start = Instant::now();
-                let (bundle, reused) = search::index_then(documents, reuse, || {
-                    let _ = parsed.send(());
-                })
-                .map_err(Failure::other)?;
-                let start = Instant::now();
-                // One thread: the fragments share one folder, whose lock takes one file at a time.
-                bundle.iter().try_for_each(|(rel, bytes)| writer.write(rel, bytes)).map_err(write_failure)?;
-                crate::progress::phase("search: write the index", start);
-                Ok((bundle.len(), search_start.elapsed(), reused))
-            })
-        });
-        let (templates, dates, warnings) = prepare(options, &site, diagnostics)?;
-        let (copies, extra) = other_files(&site, &dates, statics);
-        // Without search the sender went with the unused closure, and this returns at once.
-        let _ = documents_parsed.recv();
-        let write_start = Instant::now();
-        let files = stream(writer, &templates, &site, &dates, &copies, &extra, &write_failure)?;
-        crate::progress::phase("render and write", write_start);
-        let Some(search) = search else { return Ok((files, Duration::ZERO, 0, warnings)) };
-        let (count, search_time, reused) =
-            search.join().unwrap_or_else(|_| Err(Failure::other("the search indexer failed")))?;
-        Ok((files + count, search_time, reused, warnings))
-    });
-    let (files, search_time, search_reused, warnings) = match written {
+    let ((templates, dates, warnings), parsed) = match parse_and_prepare(options, &site, diagnostics, search) {
+        Ok(done) => done,
+        Err(failure) => {
+            writer.abandon();
+            return Err(failure);
+        }
+    };
+    let bodies = render::Bodies::take(&mut site);
+    let pages = Pages { templates: &templates, site: &site, dates: &dates };
+    let written = render_while_indexing(&writer, pages, (bodies, statics), parsed, &write_failure);
+    let (files, search_time, search_reused) = match written {
         Ok(written) => written,
         Err(failure) => {
             writer.abandon();
@@ -165,6 +146,82 @@ pub fn build(options: &Options) -> Result<Report, Failure> {
         search_time,
         search_reused,
         written,
+    })
+}
+
+/// The first step of writing: pagefind parses the search documents (made from the model's
+/// bodies) on every core, on a thread of its own, while the templates load. Returns the loaded
+/// templates, the dates and the warnings ([`prepare`]), and the parsed documents with the time
+/// the search began.
+fn parse_and_prepare<'a>(
+    options: &Options,
+    site: &'a Site,
+    diagnostics: Diagnostics,
+    search: Option<(impl Iterator<Item = search::Pending<'a>> + Send, search::Reuse)>,
+) -> Result<(Prepared, Option<(search::Parsed, Instant)>), Failure> {
+    let (parsed, prepared) = std::thread::scope(|scope| {
+        let parsing = search.map(|(documents, reuse)| {
+            scope.spawn(move || {
+                let search_start = Instant::now();
+                search::parse(documents, reuse).map(|parsed| (parsed, search_start))
+            })
+        });
+        let prepared = prepare(options, site, diagnostics);
+        let parsed = parsing.map(|parsing| parsing.join().unwrap_or_else(|_| Err("the search indexer failed".into())));
+        (parsed.transpose().map_err(Failure::other), prepared)
+    });
+    match (prepared, parsed) {
+        (Ok(prepared), Ok(parsed)) => Ok((prepared, parsed)),
+        (Ok(_), Err(failure)) => Err(failure),
+        (Err(failure), parsed) => {
+            if let Ok(Some((parsed, _))) = parsed {
+                parsed.abandon();
+            }
+            Err(failure)
+        }
+    }
+}
+
+/// What the pages are rendered with: the templates, the model and the dates.
+#[derive(Clone, Copy)]
+struct Pages<'a> {
+    templates: &'a render::Prepared,
+    site: &'a Site,
+    dates: &'a Dates,
+}
+
+/// The second step: the pages are rendered and written (each article's body dropped with its
+/// page), then the other files (`statics` and the generated ones), while pagefind builds, compresses and writes its index on a thread of its own. Its last
+/// steps are partly serial (one folder of 10,000 fragments takes its files one at a time), and
+/// the rendering fills the other core meanwhile. Returns how many files were written, how long
+/// the search index took, and how many search documents were reused.
+fn render_while_indexing(
+    writer: &Writer,
+    pages: Pages<'_>,
+    (bodies, statics): (render::Bodies, Vec<(String, PathBuf)>),
+    parsed: Option<(search::Parsed, Instant)>,
+    write_failure: &(dyn Fn(std::io::Error) -> Failure + Sync),
+) -> Result<(usize, Duration, usize), Failure> {
+    std::thread::scope(|scope| {
+        let search = parsed.map(|(parsed, search_start)| {
+            scope.spawn(move || {
+                let (bundle, reused) = parsed.finish().map_err(Failure::other)?;
+                let start = Instant::now();
+                // One thread: the fragments share one folder, whose lock takes one file at a time.
+                bundle.iter().try_for_each(|(rel, bytes)| writer.write(rel, bytes)).map_err(write_failure)?;
+                crate::progress::phase("search: write the index", start);
+                Ok((bundle.len(), search_start.elapsed(), reused))
+            })
+        });
+        let write_start = Instant::now();
+        let other = other_files(pages.site, pages.dates, statics);
+        let files = stream(writer, pages, &other, bodies, write_failure);
+        crate::progress::phase("render and write", write_start);
+        let searched =
+            search.map(|search| search.join().unwrap_or_else(|_| Err(Failure::other("the search indexer failed"))));
+        let files = files?;
+        let (count, search_time, reused) = searched.transpose()?.unwrap_or((0, Duration::ZERO, 0));
+        Ok((files + count, search_time, reused))
     })
 }
 
@@ -199,21 +256,20 @@ impl Report {
 /// files, in the order [`stage`] writes them; returns how many files.
 fn stream(
     writer: &Writer,
-    templates: &render::Prepared,
-    site: &Site,
-    dates: &Dates,
-    copies: &[(String, PathBuf)],
-    extra: &[(String, Vec<u8>)],
+    Pages { templates, site, dates }: Pages<'_>,
+    (copies, extra): &OtherFiles,
+    bodies: render::Bodies,
     write_failure: &dyn Fn(std::io::Error) -> Failure,
 ) -> Result<usize, Failure> {
     copies.par_iter().try_for_each(|(rel, source)| writer.copy(rel, source)).map_err(write_failure)?;
     let jobs = render::all_jobs(site);
-    let rendered =
-        render::render_each(templates, site, dates, &jobs, |file| writer.write(&file.path, file.contents.as_bytes()))
-            .map_err(|e| match e {
-            render::StreamError::Templates(problems) => Failure::Diagnostics(problems),
-            render::StreamError::Write(e) => write_failure(e),
-        })?;
+    let rendered = render::render_each(templates, site, bodies, dates, &jobs, |file| {
+        writer.write(&file.path, file.contents.as_bytes())
+    })
+    .map_err(|e| match e {
+        render::StreamError::Templates(problems) => Failure::Diagnostics(problems),
+        render::StreamError::Write(e) => write_failure(e),
+    })?;
     extra.par_iter().try_for_each(|(rel, bytes)| writer.write(rel, bytes)).map_err(write_failure)?;
     Ok(copies.len() + rendered + extra.len())
 }
@@ -263,11 +319,7 @@ pub(crate) fn render_model(
 
 /// Loads the templates with the model's global context, and the pages' dates; fails with all
 /// errors found so far and the templates' own. Returns the warnings, sorted.
-fn prepare(
-    options: &Options,
-    site: &Site,
-    mut diagnostics: Diagnostics,
-) -> Result<(render::Prepared, Dates, Vec<Diagnostic>), Failure> {
+fn prepare(options: &Options, site: &Site, mut diagnostics: Diagnostics) -> Result<Prepared, Failure> {
     let templates = render::load_templates(&options.root);
     if let Err(problems) = &templates {
         diagnostics.extend(problems.iter().cloned());
@@ -280,6 +332,9 @@ fn prepare(
     let warnings = diagnostics.sorted().into_iter().filter(|d| !d.is_error()).collect();
     Ok((templates, dates, warnings))
 }
+
+/// The templates with the model's global context, the pages' dates and the warnings.
+type Prepared = (render::Prepared, Dates, Vec<Diagnostic>);
 
 /// What is written besides the templates' documents: the copies (`static/` and page assets) as
 /// (output path, source), and the files that come from memory (generated, and the built-in

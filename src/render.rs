@@ -25,9 +25,10 @@ pub(crate) use views::section_title;
 
 use crate::dates::Dates;
 use crate::diagnostics::Diagnostic;
-use crate::site::{LangId, PageId, SectionId, Site, TaxonomyId, TermId};
+use crate::site::{IdVec, LangId, PageId, SectionId, Site, TaxonomyId, TermId};
 use rayon::prelude::*;
 use std::path::Path;
+use std::sync::Mutex;
 use tera::{Context, Tera};
 
 /// A rendered output file: its path in the output folder and its bytes.
@@ -215,7 +216,7 @@ pub fn global_json(site: &Site, i18n: &toml::Table, script_hashes: &[String]) ->
 /// docs/templates.md's check); `None` for a job the site does not make. The same code the
 /// renderer runs.
 pub fn context_json(site: &Site, dates: &Dates, job: Job) -> Option<(String, serde_json::Value)> {
-    let document = context::document(site, dates, job)?;
+    let document = context::document(site, dates, job, None)?;
     Some((document.path, serde_json::to_value(&document.contents).ok()?))
 }
 
@@ -230,7 +231,7 @@ pub(crate) fn render(
     let results: Vec<Result<OutputFile, Diagnostic>> = jobs
         .par_iter()
         .map(|job| {
-            let result = render_job(templates, site, dates, *job);
+            let result = render_job(templates, site, None, dates, *job);
             crate::progress::advance();
             result
         })
@@ -256,17 +257,42 @@ pub(crate) enum StreamError {
     Write(std::io::Error),
 }
 
+/// The articles' bodies, moved out of the model for one [`render_each`]: each page's job takes
+/// its own and drops it with the page once written, so that a build does not hold every body
+/// until the last page is written. Section introductions stay in the model (sections show them).
+pub(crate) struct Bodies(IdVec<PageId, Mutex<String>>);
+
+impl Bodies {
+    /// Moves the articles' bodies out of `site`; the model is left with empty ones.
+    pub(crate) fn take(site: &mut Site) -> Bodies {
+        let Site { pages, rendered, .. } = site;
+        let bodies: Vec<Mutex<String>> = rendered
+            .iter_mut()
+            .zip(pages.iter())
+            .map(|(rendered, page)| {
+                Mutex::new(if page.is_index { String::new() } else { std::mem::take(&mut rendered.html) })
+            })
+            .collect();
+        Bodies(bodies.into())
+    }
+
+    /// Page `p`'s body, taken: a second call gets an empty one.
+    fn take_page(&self, p: PageId) -> String {
+        std::mem::take(&mut *self.0[p].lock().unwrap_or_else(|e| e.into_inner()))
+    }
+}
+
 /// Renders the given documents in parallel and hands each to `write` on the thread that rendered
 /// it, so that a rendered document is dropped as soon as it is written and the site is never held
-/// in memory whole. Returns how many documents were written.
+/// in memory whole; each article's body comes from `bodies` and is dropped with its page. Returns how many documents were written.
 pub(crate) fn render_each(
     templates: &Prepared,
     site: &Site,
+    bodies: Bodies,
     dates: &Dates,
     jobs: &[Job],
     write: impl Fn(&OutputFile) -> std::io::Result<()> + Sync,
 ) -> Result<usize, StreamError> {
-    use std::sync::Mutex;
     use std::sync::atomic::{AtomicBool, Ordering::Relaxed};
     crate::progress::expect(jobs.len());
     let write_error: Mutex<Option<std::io::Error>> = Mutex::new(None);
@@ -277,7 +303,7 @@ pub(crate) fn render_each(
             if stop.load(Relaxed) {
                 return None;
             }
-            let result = render_job(templates, site, dates, *job);
+            let result = render_job(templates, site, Some(&bodies), dates, *job);
             crate::progress::advance();
             match result {
                 Ok(file) if !template_error.load(Relaxed) => {
@@ -328,14 +354,24 @@ pub fn all_jobs(site: &Site) -> Vec<Job> {
     jobs
 }
 
-fn render_job(templates: &Prepared, site: &Site, dates: &Dates, job: Job) -> Result<OutputFile, Diagnostic> {
+fn render_job(
+    templates: &Prepared,
+    site: &Site,
+    bodies: Option<&Bodies>,
+    dates: &Dates,
+    job: Job,
+) -> Result<OutputFile, Diagnostic> {
     let while_rendering = |mut diagnostic: Diagnostic| {
         if let Job::Page(p) = job {
             diagnostic.message = format!("{} (while rendering {})", diagnostic.message, site.page(p).file.display());
         }
         diagnostic
     };
-    let Some(document) = context::document(site, dates, job) else {
+    let body = match (bodies, job) {
+        (Some(bodies), Job::Page(p)) => Some(bodies.take_page(p)),
+        _ => None,
+    };
+    let Some(document) = context::document(site, dates, job, body.as_deref()) else {
         return Err(Diagnostic::error("book.toml", 0, 0, format!("nothing to render for {job:?}")));
     };
     let context::Document { template, path, contents } = document;

@@ -239,7 +239,7 @@ pub(crate) type Bundle = Vec<(String, Vec<u8>)>;
 
 /// Indexes the documents; returns the bundle.
 pub(crate) fn index(documents: Vec<Document>) -> Result<Bundle, String> {
-    let (bundle, _) = index_then(documents.into_iter().map(Pending::Made), Reuse::default(), || ())?;
+    let (bundle, _) = parse(documents.into_iter().map(Pending::Made), Reuse::default())?.finish()?;
     Ok(bundle)
 }
 
@@ -266,29 +266,58 @@ impl Reuse {
     }
 }
 
-/// [`index`], taking the documents a batch at a time, reusing the pages of `reuse`, and calling
-/// `parsed` once pagefind has parsed every document (or failed to), before it builds and
-/// compresses the index. Returns the bundle and how many documents were reused, not parsed.
-pub(crate) fn index_then<'a>(
-    documents: impl IntoIterator<Item = Pending<'a>>,
-    mut reuse: Reuse,
-    parsed: impl FnOnce(),
-) -> Result<(Bundle, usize), String> {
+/// Every document parsed, the index still to be built: what [`parse`] returns, so that the
+/// caller can let go of the site model (the documents were made from it) before [`Parsed::finish`].
+pub(crate) struct Parsed {
+    runtime: tokio::runtime::Runtime,
+    index: PagefindIndex,
+    keeper: Option<cache::Keeper>,
+    /// How many documents were reused, not parsed.
+    reused: usize,
+}
+
+/// Gives pagefind the documents a batch at a time, reusing the pages of `reuse`, and returns
+/// once it has parsed them all.
+pub(crate) fn parse<'a>(documents: impl IntoIterator<Item = Pending<'a>>, reuse: Reuse) -> Result<Parsed, String> {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .map_err(|e| format!("search index: cannot start the runtime: {e}"))?;
-    let bundle = runtime.block_on(async {
+    let Reuse { kept, mut keeper } = reuse;
+    let start = std::time::Instant::now();
+    let parsed = runtime.block_on(async {
         let options = PagefindServiceConfig::builder().keep_index_url(false).build();
-        let mut index = PagefindIndex::new(Some(options)).map_err(|e| format!("search index: {e}"))?;
+        let mut index = PagefindIndex::new(Some(options)).map_err(failed)?;
+        let reused = add_in_batches(&mut index, documents.into_iter(), &kept, &mut keeper).await?;
+        Ok((index, reused))
+    });
+    crate::progress::phase("search: parse documents", start);
+    match parsed {
+        Ok((index, reused)) => Ok(Parsed { runtime, index, keeper, reused }),
+        Err(e) => {
+            if let Some(keeper) = keeper {
+                keeper.abandon();
+            }
+            Err(e)
+        }
+    }
+}
+
+impl Parsed {
+    /// Builds and compresses the index; returns the bundle and how many documents were reused.
+    /// The pages kept for the next build are put in place only when the index is built.
+    pub(crate) fn finish(self) -> Result<(Bundle, usize), String> {
+        let Parsed { runtime, mut index, keeper, reused } = self;
         let start = std::time::Instant::now();
-        let added = add_in_batches(&mut index, documents.into_iter(), &mut reuse).await;
-        parsed();
-        let reused = added?;
-        let start = crate::progress::phase("search: parse documents", start);
-        let bundle = index.take_files().await.map_err(|e| format!("search index: {e}"))?;
+        let files = runtime.block_on(index.take_files()).map_err(failed);
         crate::progress::phase("search: build and compress the index", start);
-        let bundle = bundle
+        match (files.is_ok(), keeper) {
+            // Not kept (a full disk, say): the next build parses everything again.
+            (true, Some(keeper)) => drop(keeper.finish()),
+            (false, Some(keeper)) => keeper.abandon(),
+            (_, None) => {}
+        }
+        let bundle = files?
             .into_iter()
             .map(|f| {
                 let name = f.filename.to_string_lossy().replace('\\', "/");
@@ -297,14 +326,14 @@ pub(crate) fn index_then<'a>(
             })
             .collect();
         Ok((bundle, reused))
-    });
-    match (bundle.is_ok(), reuse.keeper) {
-        // Not kept (a full disk, say): the next build parses everything again.
-        (true, Some(keeper)) => drop(keeper.finish()),
-        (false, Some(keeper)) => keeper.abandon(),
-        (_, None) => {}
     }
-    bundle
+
+    /// Gives up on the index (the build failed): the pages being kept are removed.
+    pub(crate) fn abandon(self) {
+        if let Some(keeper) = self.keeper {
+            keeper.abandon();
+        }
+    }
 }
 
 /// Gives pagefind the documents a batch at a time, in order (the index numbers pages in the
@@ -314,9 +343,9 @@ pub(crate) fn index_then<'a>(
 async fn add_in_batches<'a>(
     index: &mut PagefindIndex,
     mut documents: impl Iterator<Item = Pending<'a>>,
-    reuse: &mut Reuse,
+    kept: &cache::Kept,
+    keeper: &mut Option<cache::Keeper>,
 ) -> Result<usize, String> {
-    let Reuse { kept, keeper } = reuse;
     // A build with nothing kept and nothing to keep (into a new folder) hashes no document.
     let keyed = keeper.is_some() || !kept.is_empty();
     let mut reused = 0;

@@ -124,14 +124,16 @@ pub(crate) enum Contents<'a> {
 
 /// The template, output path and context of a job; `None` for a job the site's configuration
 /// does not make (a matrix without `[matrix]`, a trials page without `[evidence]`).
-pub(crate) fn document<'a>(site: &'a Site, dates: &Dates, job: Job) -> Option<Document<'a>> {
+pub(crate) fn document<'a>(site: &'a Site, dates: &Dates, job: Job, body: Option<&'a str>) -> Option<Document<'a>> {
     let at = |template: &'static str, site_path: &str, contents: Contents<'a>| Document {
         template,
         path: format!("{site_path}index.html"),
         contents,
     };
     Some(match job {
-        Job::Page(p) => at("page.html", &site.page(p).url, Contents::Page(Box::new(page::context(site, dates, p)))),
+        Job::Page(p) => {
+            at("page.html", &site.page(p).url, Contents::Page(Box::new(page::context(site, dates, p, body))))
+        }
         Job::Section(s) => {
             let template = if site.section(s).dir.is_empty() { "index.html" } else { "section.html" };
             at(template, &site.section(s).url, Contents::Section(section::context(site, s)))

@@ -97,7 +97,14 @@ struct RegulatoryEventView<'a> {
     reference: Option<usize>,
 }
 
-pub(crate) fn context<'a>(site: &'a Site, dates: &Dates, p: PageId) -> Context<'a, PageContext<'a>> {
+/// The context of article `p`; its body is `body` when given (the build hands bodies over,
+/// [`super::Bodies`]), else the model's.
+pub(crate) fn context<'a>(
+    site: &'a Site,
+    dates: &Dates,
+    p: PageId,
+    body: Option<&'a str>,
+) -> Context<'a, PageContext<'a>> {
     let page = site.page(p);
     let lang = page.lang.as_str();
     let date = |d: &Option<jiff::civil::Date>| d.map(|d| d.to_string());
@@ -114,10 +121,10 @@ pub(crate) fn context<'a>(site: &'a Site, dates: &Dates, p: PageId) -> Context<'
                 site.translation(&page.key, l).map(|q| href(site, &site.page(q).url))
             }))
             .with_json_ld(&super::json_ld::page(site, p, last_modified.as_deref()));
-    Context { common, own: PageContext { page: view(site, p, last_modified) } }
+    Context { common, own: PageContext { page: view(site, p, body, last_modified) } }
 }
 
-fn view(site: &Site, p: PageId, last_modified: Option<String>) -> PageView<'_> {
+fn view<'a>(site: &'a Site, p: PageId, body: Option<&'a str>, last_modified: Option<String>) -> PageView<'a> {
     let page = site.page(p);
     let lang = page.lang.as_str();
     let rendered = &site.rendered[p];
@@ -133,7 +140,7 @@ fn view(site: &Site, p: PageId, last_modified: Option<String>) -> PageView<'_> {
         lang,
         url: href(site, &page.url),
         source_path: source_path(page),
-        content: &rendered.html,
+        content: body.unwrap_or(&rendered.html),
         toc: &rendered.toc,
         taxonomies: taxonomies(site, page, lang),
         terms: terms_of(site, page, lang),
