@@ -422,7 +422,8 @@ impl PagefindIndexes {
 
 /// cellbook patch: libdeflate at level 7 instead of flate2 at `Compression::best()`: the same
 /// gzip format with the same data inside, slightly smaller, in less than half the CPU time.
-const GZIP_LEVEL: i32 = 7;
+/// cellbook patch 17: level 5, a fifth less CPU time for files under 1% larger.
+const GZIP_LEVEL: i32 = 5;
 
 /// cellbook patch: the compression of `write`, shared with the parallel path.
 fn try_gzip(content_chunks: &[&[u8]]) -> std::io::Result<Vec<u8>> {
