@@ -420,7 +420,9 @@ impl Fossicker {
 
         // cellbook patch: a page's words repeat, and splitting and stemming a word depends on
         // the word alone: do it once per distinct word of the page.
-        let mut split_words: HashMap<String, Vec<IndexableWord>> = HashMap::new();
+        // cellbook patch 18: and once per thread for the pages of one language, whose words
+        // mostly repeat from page to page (`SplitWords`).
+        let mut split_words = SplitWords::take(&data.language, &options.include_characters);
 
         let mut track_word = |word: &str,
                               append_whitespace: bool,
@@ -493,7 +495,12 @@ impl Fossicker {
 
             // We use zero-width spaces as boundary values for some languages,
             // so we make sure that all are removed from the source content before going into the index.
-            let base_word = word.replace('\u{200B}', "");
+            // cellbook patch 18: a word without one is not copied.
+            let base_word: Cow<str> = if word.contains('\u{200B}') {
+                Cow::Owned(word.replace('\u{200B}', ""))
+            } else {
+                Cow::Borrowed(word)
+            };
             if base_word.is_empty() {
                 return;
             }
@@ -509,7 +516,7 @@ impl Fossicker {
 
             let word_weight = *weight_stack.last().unwrap_or(&1);
 
-            let split = split_words.entry_ref(base_word.as_str()).or_insert_with(|| {
+            let split = split_words.words.entry_ref(base_word.as_ref()).or_insert_with(|| {
                 let mut words =
                     get_indexable_words(&base_word, stemmer.as_ref(), &options.include_characters);
                 let dotted_tails = get_dotted_tails(
@@ -607,6 +614,7 @@ impl Fossicker {
                 }
             };
         }
+        split_words.put_back();
         if content.ends_with('\u{200B}') {
             content.pop();
         }
@@ -763,6 +771,46 @@ fn normalize_content(content: &str) -> String {
 }
 
 // TODO: These language codes are duplicated with pagefind_web's Cargo.toml
+/// cellbook patch 18: the words a thread has split and stemmed (`get_indexable_words` and
+/// `get_dotted_tails`, which depend only on the word, the language's stemmer and the characters
+/// kept in words), kept from one page to the next of the same language and options. Taken out of
+/// the thread's slot while a page is parsed, and put back after; at most `SPLIT_WORDS_KEPT`
+/// words are kept, so that a site of many distinct words does not grow it without bound.
+#[derive(Default)]
+struct SplitWords {
+    language: String,
+    include_characters: Vec<char>,
+    words: HashMap<String, Vec<IndexableWord>>,
+}
+
+const SPLIT_WORDS_KEPT: usize = 100_000;
+
+thread_local! {
+    static SPLIT_WORDS: std::cell::RefCell<SplitWords> = std::cell::RefCell::new(SplitWords::default());
+}
+
+impl SplitWords {
+    /// The thread's words, if they were split for this language and these characters; else none.
+    fn take(language: &str, include_characters: &[char]) -> SplitWords {
+        let kept = SPLIT_WORDS.with_borrow_mut(std::mem::take);
+        if kept.language == language && kept.include_characters == include_characters {
+            return kept;
+        }
+        SplitWords {
+            language: language.to_string(),
+            include_characters: include_characters.to_vec(),
+            words: HashMap::new(),
+        }
+    }
+
+    fn put_back(mut self) {
+        if self.words.len() > SPLIT_WORDS_KEPT {
+            self.words.clear();
+        }
+        SPLIT_WORDS.with_borrow_mut(|slot| *slot = self);
+    }
+}
+
 fn get_stemmer(lang: &str) -> Option<Stemmer> {
     match lang.split('-').next().unwrap() {
         "ar" => Some(Stemmer::create(Algorithm::Arabic)),

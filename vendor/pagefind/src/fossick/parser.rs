@@ -165,7 +165,11 @@ impl<'a> DomParser<'a> {
                         Ok(())
                     })},
                     enclose! { (data) element!(root, move |el| {
-                        let explicit_ignore_flag = el.get_attribute("data-pagefind-ignore").map(|attr| {
+                        // cellbook patch 18: most elements of a page have no attributes, and each
+                        // lookup below walks the element's attributes: none to walk, none to look up.
+                        let no_attributes = el.attributes().is_empty();
+                        let get_attribute = |name: &str| if no_attributes { None } else { el.get_attribute(name) };
+                        let explicit_ignore_flag = get_attribute("data-pagefind-ignore").map(|attr| {
                             match attr.to_ascii_lowercase().as_str() {
                                 "" | "index" | "true" => NodeStatus::Ignored,
                                 "all" => NodeStatus::Excluded,
@@ -175,15 +179,15 @@ impl<'a> DomParser<'a> {
                                 }
                             }
                         });
-                        let treat_as_body = el.has_attribute("data-pagefind-body");
-                        let weight = el.get_attribute("data-pagefind-weight").map(|attr| attr.to_string());
-                        let filter = el.get_attribute("data-pagefind-filter").map(|attr| parse_attr_string(attr, el));
-                        let element_id = el.get_attribute("id").map(|e| ALL_SPACES.replace_all(&e, "").to_string());
-                        let pagefind_title = el.get_attribute("data-pagefind-title").map(|title| normalize_content(&title)).filter(|title| !title.is_empty());
-                        let meta = el.get_attribute("data-pagefind-meta").map(|attr| parse_attr_string(attr, el));
-                        let default_meta = el.get_attribute("data-pagefind-default-meta").map(|attr| parse_attr_string(attr, el));
-                        let sort = el.get_attribute("data-pagefind-sort").map(|attr| parse_attr_string(attr, el));
-                        let index_attrs: Option<Vec<String>> = el.get_attribute("data-pagefind-index-attrs").map(|attr| attr.split(',').map(|a| a.trim().to_string()).collect());
+                        let treat_as_body = !no_attributes && el.has_attribute("data-pagefind-body");
+                        let weight = get_attribute("data-pagefind-weight").map(|attr| attr.to_string());
+                        let filter = get_attribute("data-pagefind-filter").map(|attr| parse_attr_string(attr, el));
+                        let element_id = get_attribute("id").map(|e| ALL_SPACES.replace_all(&e, "").to_string());
+                        let pagefind_title = get_attribute("data-pagefind-title").map(|title| normalize_content(&title)).filter(|title| !title.is_empty());
+                        let meta = get_attribute("data-pagefind-meta").map(|attr| parse_attr_string(attr, el));
+                        let default_meta = get_attribute("data-pagefind-default-meta").map(|attr| parse_attr_string(attr, el));
+                        let sort = get_attribute("data-pagefind-sort").map(|attr| parse_attr_string(attr, el));
+                        let index_attrs: Option<Vec<String>> = get_attribute("data-pagefind-index-attrs").map(|attr| attr.split(',').map(|a| a.trim().to_string()).collect());
                         let tag_name = el.tag_name();
 
                         let status = if treat_as_body {
