@@ -106,6 +106,36 @@ async fn whitespace_in_a_documents_text_is_normalised_as_upstream_does() {
     assert_eq!(fragment["content"], "Stem cells repair myelin; ALS MS trials end");
 }
 
+#[tokio::test]
+async fn words_split_under_other_options_are_not_reused() {
+    // Patch 18: each thread keeps the words it has split from page to page, which must not
+    // carry a split over to an index whose options split differently.
+    let word_index = |include: Option<&'static str>| async move {
+        let options = PagefindServiceConfig::builder().keep_index_url(false);
+        let options = match include {
+            Some(characters) => options.include_characters(characters.to_string()).build(),
+            None => options.build(),
+        };
+        let mut index = PagefindIndex::new(Some(options)).unwrap();
+        // Several documents, so that every thread of the pool parses some.
+        let html = "<html lang=\"en\"><body><main data-pagefind-body><p>Written in c++ code.</p></main></body></html>";
+        let documents = (0..16).map(|n| (format!("/p{n}/"), html.to_string())).collect();
+        index.add_html_files(documents).await.unwrap();
+        let bundle = bundle(index.take_files().await.unwrap());
+        let words: Vec<u8> = bundle
+            .iter()
+            .filter(|(name, _)| name.ends_with(".pf_index"))
+            .flat_map(|(_, bytes)| bytes.clone())
+            .collect();
+        words
+    };
+    let with_plus = word_index(Some("+")).await;
+    assert!(contains(&with_plus, &cbor_text("c++")), "with `+` kept in words, c++ is a word");
+    let without = word_index(None).await;
+    assert!(!contains(&without, &cbor_text("c++")), "without, c++ was split as under the other options");
+    assert!(contains(&word_index(Some("+")).await, &cbor_text("c++")), "and back");
+}
+
 /// The search documents cellbook makes for the repository's own site.
 fn real_site_documents() -> Vec<Document> {
     let site = common::real_site();
