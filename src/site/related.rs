@@ -84,8 +84,11 @@ pub(crate) fn find(site: &Site) -> IdVec<PageId, Vec<PageId>> {
                             continue;
                         }
                         seen[other] = i + 1;
-                        let score = 2 * shared(&page.specific, &terms[other].specific, true)
-                            + shared(&page.broad, &terms[other].broad, false);
+                        let specific = 2 * shared(&page.specific, &terms[other].specific, true);
+                        if !may_enter(&best, other, specific + page.broad.len()) {
+                            continue;
+                        }
+                        let score = specific + shared(&page.broad, &terms[other].broad, false);
                         // Best first; equal scores in page order.
                         let place = best.partition_point(|&(p, s)| s > score || (s == score && p < other));
                         if place < MAX_RELATED {
@@ -99,6 +102,16 @@ pub(crate) fn find(site: &Site) -> IdVec<PageId, Vec<PageId>> {
         )
         .collect();
     related.into()
+}
+
+/// Whether page `other`, whose score is at most `most`, could enter `best` (full, it takes a
+/// higher score than the last one's, or the same score earlier in page order): most candidates
+/// cannot, and are not scored on their broad terms.
+fn may_enter(best: &[(usize, usize)], other: usize, most: usize) -> bool {
+    match best.get(MAX_RELATED - 1) {
+        Some(&(last, score)) => most > score || (most == score && other < last),
+        None => true,
+    }
 }
 
 /// Terms of the `relate` vocabularies, and tags (a tag that equals a term id means the same thing).
@@ -143,7 +156,17 @@ fn shared(a: &[u32], b: &[u32], pairs: bool) -> usize {
 
 #[cfg(test)]
 mod tests {
-    use super::shared;
+    use super::{may_enter, shared};
+
+    #[test]
+    fn a_candidate_is_skipped_only_when_it_cannot_enter_the_best() {
+        let best = [(1, 9), (2, 8), (3, 7), (4, 6), (10, 5)];
+        assert!(may_enter(&best[..4], 99, 0), "room left: anything enters");
+        assert!(may_enter(&best, 99, 6), "a higher score than the last's");
+        assert!(may_enter(&best, 7, 5), "the last's score, earlier in page order");
+        assert!(!may_enter(&best, 11, 5), "the last's score, later in page order");
+        assert!(!may_enter(&best, 0, 4), "a lower score");
+    }
 
     #[test]
     fn shared_terms_count_as_the_inverted_index_did() {
