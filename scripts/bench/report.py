@@ -392,7 +392,7 @@ def render(results: str, md_path: str, svg_path: str, planned: list[int]) -> Non
                     "section pages each tool adds).", "",
                     "```sh",
                     'bash scripts/bench.sh --sizes "1000 10000" --runs 3 --tools "cellbook hugo"',
-                    'bash scripts/bench.sh --sizes "50000" --runs 1 --no-edit --tools "cellbook hugo"   # Hugo stopped at 22 GiB: profile notes',
+                    'bash scripts/bench.sh --sizes "50000" --runs 1 --no-edit --tools "cellbook"   # Hugo needs about 25 GiB at 50k: profile notes',
                     "```", ""]
     if latest:
         m, v = latest["machine"], latest["versions"]
