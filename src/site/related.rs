@@ -73,35 +73,40 @@ pub(crate) fn find(site: &Site) -> IdVec<PageId, Vec<PageId>> {
         .map_init(
             // Per thread: for each page, the last article it was a candidate of (+1).
             || vec![0usize; site.pages.len()],
-            |seen, i| {
-                let page = &terms[i];
-                let mut best: Vec<(usize, usize)> = Vec::with_capacity(MAX_RELATED + 1);
-                for &term in &page.specific {
-                    let list = &postings[term as usize];
-                    let at = list.partition_point(|&p| p < i);
-                    for &other in &list[at.saturating_sub(WINDOW)..(at + WINDOW + 1).min(list.len())] {
-                        if other == i || seen[other] == i + 1 {
-                            continue;
-                        }
-                        seen[other] = i + 1;
-                        let specific = 2 * shared(&page.specific, &terms[other].specific, true);
-                        if !may_enter(&best, other, specific + page.broad.len()) {
-                            continue;
-                        }
-                        let score = specific + shared(&page.broad, &terms[other].broad, false);
-                        // Best first; equal scores in page order.
-                        let place = best.partition_point(|&(p, s)| s > score || (s == score && p < other));
-                        if place < MAX_RELATED {
-                            best.insert(place, (other, score));
-                            best.truncate(MAX_RELATED);
-                        }
-                    }
-                }
-                best.into_iter().map(|(p, _)| PageId::from_index(p)).collect()
-            },
+            |seen, i| best_of(i, &terms, &postings, seen),
         )
         .collect();
     related.into()
+}
+
+/// The related pages of page `i`, best first. Not inlined into rayon's job, so that profiles
+/// name this step (`scripts/bench/profile.py` sorts samples by the functions on the stack).
+#[inline(never)]
+fn best_of(i: usize, terms: &[PageTerms], postings: &[Vec<usize>], seen: &mut [usize]) -> Vec<PageId> {
+    let page = &terms[i];
+    let mut best: Vec<(usize, usize)> = Vec::with_capacity(MAX_RELATED + 1);
+    for &term in &page.specific {
+        let list = &postings[term as usize];
+        let at = list.partition_point(|&p| p < i);
+        for &other in &list[at.saturating_sub(WINDOW)..(at + WINDOW + 1).min(list.len())] {
+            if other == i || seen[other] == i + 1 {
+                continue;
+            }
+            seen[other] = i + 1;
+            let specific = 2 * shared(&page.specific, &terms[other].specific, true);
+            if !may_enter(&best, other, specific + page.broad.len()) {
+                continue;
+            }
+            let score = specific + shared(&page.broad, &terms[other].broad, false);
+            // Best first; equal scores in page order.
+            let place = best.partition_point(|&(p, s)| s > score || (s == score && p < other));
+            if place < MAX_RELATED {
+                best.insert(place, (other, score));
+                best.truncate(MAX_RELATED);
+            }
+        }
+    }
+    best.into_iter().map(|(p, _)| PageId::from_index(p)).collect()
 }
 
 /// Whether page `other`, whose score is at most `most`, could enter `best` (full, it takes a
