@@ -110,17 +110,14 @@ pub fn build(options: &Options) -> Result<Report, Failure> {
     let write_failure =
         |e: std::io::Error| Failure::caused(format!("cannot write the site to `{}`", target.display()), e);
     let writer = Writer::new(&target).map_err(write_failure)?;
-    let ((templates, dates, warnings), parsed) = match parse_and_prepare(options, &site, diagnostics, search) {
-        Ok(done) => done,
-        Err(failure) => {
-            writer.abandon();
-            return Err(failure);
-        }
-    };
-    let bodies = render::Bodies::take(&mut site);
-    let pages = Pages { templates: &templates, site: &site, dates: &dates };
-    let written = render_while_indexing(&writer, pages, (bodies, statics), parsed, &write_failure);
-    let (files, search_time, search_reused) = match written {
+    let written = parse_and_prepare(options, &site, diagnostics, search).and_then(|(prepared, parsed)| {
+        let (templates, dates, warnings) = prepared;
+        let bodies = render::Bodies::take(&mut site);
+        let pages = Pages { templates: &templates, site: &site, dates: &dates };
+        let written = render_while_indexing(&writer, pages, bodies, statics, parsed, &write_failure)?;
+        Ok((written, warnings))
+    });
+    let ((files, search_time, search_reused), warnings) = match written {
         Ok(written) => written,
         Err(failure) => {
             writer.abandon();
@@ -191,14 +188,16 @@ struct Pages<'a> {
 }
 
 /// The second step: the pages are rendered and written (each article's body dropped with its
-/// page), then the other files (`statics` and the generated ones), while pagefind builds, compresses and writes its index on a thread of its own. Its last
-/// steps are partly serial (one folder of 10,000 fragments takes its files one at a time), and
-/// the rendering fills the other core meanwhile. Returns how many files were written, how long
-/// the search index took, and how many search documents were reused.
+/// page), then the other files (`statics` and the generated ones), while pagefind builds,
+/// compresses and writes its index on a thread of its own. Its last steps are partly serial (one
+/// folder of 10,000 fragments takes its files one at a time), and the rendering fills the other
+/// core meanwhile. Returns how many files were written, how long the search index took, and how
+/// many search documents were reused.
 fn render_while_indexing(
     writer: &Writer,
     pages: Pages<'_>,
-    (bodies, statics): (render::Bodies, Vec<(String, PathBuf)>),
+    bodies: render::Bodies,
+    statics: Vec<(String, PathBuf)>,
     parsed: Option<(search::Parsed, Instant)>,
     write_failure: &(dyn Fn(std::io::Error) -> Failure + Sync),
 ) -> Result<(usize, Duration, usize), Failure> {

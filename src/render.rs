@@ -284,7 +284,8 @@ impl Bodies {
 
 /// Renders the given documents in parallel and hands each to `write` on the thread that rendered
 /// it, so that a rendered document is dropped as soon as it is written and the site is never held
-/// in memory whole; each article's body comes from `bodies` and is dropped with its page. Returns how many documents were written.
+/// in memory whole; each article's body comes from `bodies` and is dropped with its page.
+/// Returns how many documents were written.
 pub(crate) fn render_each(
     templates: &Prepared,
     site: &Site,

@@ -7,10 +7,11 @@
 //! output folder (kept out of it, so that it is never published): a header with the format and
 //! the binary (as [`crate::fingerprint`] identifies it: a rebuilt cellbook, whose pagefind may
 //! parse differently, trusts none of it), then each document's key (the SHA-256 of its URL and
-//! HTML), a digest of its page (a page damaged on disk is not used) and the page. pagefind parses a document the same way every time, so a page found by its
-//! key is the page parsing would give: a build that reuses pages writes the same index as one
-//! that parses everything (tests/rebuild.rs compares them). A file that is damaged, cut short or
-//! not cellbook's is not used (and one that is not cellbook's is left as it is).
+//! HTML), a digest of its page (a page damaged on disk is not used) and the page. pagefind
+//! parses a document the same way every time, so a page found by its key is the page parsing
+//! would give: a build that reuses pages writes the same index as one that parses everything
+//! (tests/rebuild.rs compares them). A file that is damaged, cut short or not cellbook's is not
+//! used (and one that is not cellbook's is left as it is).
 
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
