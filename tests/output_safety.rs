@@ -223,7 +223,7 @@ enum Phase {
     Compiling,
     /// Writing the staging folder, with this many generated pages in it.
     Writing(usize),
-    /// Done, or swapping the folders.
+    /// Done, or swapping the folders, or exiting after the swap.
     Finished,
 }
 
@@ -240,6 +240,7 @@ fn build_and_kill(world: &World, delay: Duration, kill_when: impl Fn(Option<usiz
         .unwrap();
     let staging = world.path(&format!("site/.book.cellbook-staging-{}", child.id()));
     let start = Instant::now();
+    let mut seen_staging = false;
     loop {
         let staged = staging.is_dir().then(|| fs::read_dir(staging.join("gen")).map_or(0, |d| d.count()));
         if kill_when(staged) || start.elapsed() >= delay {
@@ -249,10 +250,13 @@ fn build_and_kill(world: &World, delay: Duration, kill_when: impl Fn(Option<usiz
             child.wait().unwrap();
             return match (finished, staged) {
                 (true, _) => Phase::Finished,
+                // The staging folder came and went: it was swapped in, and the build was exiting.
+                (false, None) if seen_staging => Phase::Finished,
                 (false, None) => Phase::Compiling,
                 (false, Some(n)) => Phase::Writing(n),
             };
         }
+        seen_staging |= staged.is_some();
         if child.try_wait().unwrap().is_some() {
             return Phase::Finished;
         }
