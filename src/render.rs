@@ -12,6 +12,7 @@ pub(crate) mod context;
 mod global;
 mod json_ld;
 mod matrix;
+mod nav;
 mod page;
 mod references;
 mod section;
@@ -178,18 +179,20 @@ pub struct Prepared {
     pub tera: Tera,
     /// The hashes the Content-Security-Policy allows; `None` when the site has no policy.
     pub script_hashes: Option<Vec<String>>,
+    /// The sidebars rendered so far, by language and section.
+    navs: nav::Navs,
 }
 
 /// Sets the global context on the templates ([`global`]: `site`, `i18n`, `navs`, `topics`, and
 /// `security`: `csp`, the policy or ``; `referrer`, the referrer policy, for `base.html`'s
-/// `<meta>` tags).
+/// `<meta>` tags). Each render also gets `nav`, the sidebar ([`nav`]).
 pub(crate) fn prepare(site: &Site, templates: Templates) -> Prepared {
     let Templates { mut tera, i18n, script_hashes } = templates;
     let csp = content_security_policy(site, &script_hashes);
     let global = global_context(site, &i18n, csp.as_deref());
     // A struct always serialises to a map, which is all `from_serialize` asks.
     *tera.global_context() = Context::from_serialize(&global).unwrap_or_default();
-    Prepared { tera, script_hashes: csp.map(|_| script_hashes) }
+    Prepared { tera, script_hashes: csp.map(|_| script_hashes), navs: nav::Navs::new(site) }
 }
 
 /// The page's policy with the templates' script hashes; `None` when the site has none.
@@ -376,8 +379,11 @@ fn render_job(
         return Err(Diagnostic::error("book.toml", 0, 0, format!("nothing to render for {job:?}")));
     };
     let context::Document { template, path, contents } = document;
-    let context = Context::from_serialize(&contents).map_err(|e| while_rendering(template_error(&e)))?;
+    let common = contents.common();
+    let nav = templates.navs.for_page(&templates.tera, common.lang(), common.url()).map_err(while_rendering)?;
+    let mut context = Context::from_serialize(&contents).map_err(|e| while_rendering(template_error(&e)))?;
     drop(contents);
+    context.insert("nav", &nav);
     let contents = templates.tera.render(template, &context).map_err(|e| while_rendering(template_error(&e)))?;
     let contents = checked(contents, templates, template, &path).map_err(while_rendering)?;
     Ok(OutputFile { path, contents })

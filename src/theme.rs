@@ -139,8 +139,16 @@ mod tests {
     fn the_theme_is_the_repository_folders() {
         let names: Vec<String> = files(&TEMPLATES).map(|(name, _)| name).collect();
         // Every template cellbook renders with, so that a site may leave any of them out.
-        for name in ["page.html", "section.html", "index.html", "taxonomy.html", "term.html", "matrix.html", "404.html"]
-        {
+        for name in [
+            "page.html",
+            "section.html",
+            "index.html",
+            "taxonomy.html",
+            "term.html",
+            "matrix.html",
+            "404.html",
+            "nav.html",
+        ] {
             assert!(names.contains(&name.to_string()), "{name}");
         }
         assert!(files(&STATIC).any(|(rel, _)| rel == "css/site.css"));

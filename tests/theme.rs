@@ -164,3 +164,65 @@ fn the_theme_can_be_copied_out_and_is_then_the_sites_own() {
     assert!(String::from_utf8_lossy(&export.stderr).contains("refusing to overwrite"));
     assert!(std::fs::read_to_string(&page).unwrap().contains("data-edited"));
 }
+
+#[test]
+fn the_sidebar_rendered_once_per_section_is_the_one_each_page_would_render() {
+    // The oracle: the same site with its sidebar rendered by every page itself, from the global
+    // `navs` and the page's own `url`, as a theme can always do.
+    let cached = common::real_site();
+    let per_page = common::real_site();
+    let oracle = r#"{% component oracle_section(s, current, @t) -%}
+{%- set on_path = current is starting_with(pat=s.url) %}
+{%- set more = s.more if "more" in s and s.more else 0 %}
+<li class="nav-item nav-section{% if on_path %} is-active{% endif %}">
+<a href="{{ s.url }}"{% if s.url == current %} aria-current="page"{% endif %}>{{ s.title }}</a>
+{%- if (on_path and (s.pages or more)) or s.children %}
+<ul class="nav-list">
+{%- if on_path %}
+{%- for p in s.pages %}
+<li class="nav-item"><a href="{{ p.url }}"{% if p.url == current %} aria-current="page"{% endif %}>{{ p.title }}</a></li>
+{%- endfor %}
+{%- if more %}
+<li class="nav-item nav-more"><a href="{{ s.url }}">{{ t.nav_more | replace(from="{n}", to=more | str) }}</a></li>
+{%- endif %}
+{%- endif %}
+{%- for c in s.children %}
+{{ <oracle_section s={c} current={current} /> }}
+{%- endfor %}
+</ul>
+{%- endif %}
+</li>
+{%- endcomponent oracle_section %}"#;
+    std::fs::write(per_page.path().join("templates/partials/oracle.html"), oracle).unwrap();
+    let tree = r#"
+        {%- if lang in navs and navs[lang] %}
+        <nav class="nav-tree" aria-label="{{ t.nav_sections }}">
+          <ul class="nav-list">
+            <li class="nav-item nav-home"><a href="{{ home_url }}"{% if url == home_url %} aria-current="page"{% endif %}>{{ t.home }}</a></li>
+            {%- for s in navs[lang] %}
+            {{ <oracle_section s={s} current={url} /> }}
+            {%- endfor %}
+          </ul>
+        </nav>
+        {%- endif %}"#;
+    let base = per_page.path().join("templates/base.html");
+    let text = std::fs::read_to_string(&base).unwrap();
+    assert!(text.contains("{{- nav | safe }}"), "base.html shows the sidebar as `nav`");
+    std::fs::write(&base, text.replace("\n        {{- nav | safe }}", tree)).unwrap();
+
+    let mut outputs = Vec::new();
+    for site in [&cached, &per_page] {
+        let run = cellbook().args(["build", "--root"]).arg(site.path()).output().unwrap();
+        assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+        outputs.push(common::snapshot(&site.path().join("book")));
+    }
+    let pages = outputs[0].iter().filter(|(path, _)| path.extension().is_some_and(|e| e == "html")).count();
+    assert!(pages > 100, "{pages} pages");
+    let marked =
+        outputs[0].iter().filter(|(_, bytes)| String::from_utf8_lossy(bytes).contains("aria-current=\"page\""));
+    assert!(marked.count() > 50, "the pages' own links are marked");
+    for ((path, a), (_, b)) in outputs[0].iter().zip(&outputs[1]) {
+        assert!(a == b, "{} differs from the page rendered with its own sidebar", path.display());
+    }
+    assert_eq!(outputs[0].len(), outputs[1].len());
+}

@@ -122,6 +122,35 @@ pub(crate) enum Contents<'a> {
     NotFound(Common<'a>),
 }
 
+impl Contents<'_> {
+    /// The fields every render has.
+    pub(crate) fn common(&self) -> &Common<'_> {
+        match self {
+            Contents::Page(c) => &c.common,
+            Contents::Section(c) => &c.common,
+            Contents::Taxonomy(c) => &c.common,
+            Contents::Term(c) => &c.common,
+            Contents::Matrix(c) => &c.common,
+            Contents::Trials(c) => &c.common,
+            Contents::Overdue(c) => &c.common,
+            Contents::Changes(c) => &c.common,
+            Contents::NotFound(common) => common,
+        }
+    }
+}
+
+impl Common<'_> {
+    /// The page's language.
+    pub(crate) fn lang(&self) -> &str {
+        self.lang
+    }
+
+    /// The page's href.
+    pub(crate) fn url(&self) -> &str {
+        &self.url
+    }
+}
+
 /// The template, output path and context of a job; `None` for a job the site's configuration
 /// does not make (a matrix without `[matrix]`, a trials page without `[evidence]`).
 pub(crate) fn document<'a>(site: &'a Site, dates: &Dates, job: Job, body: Option<&'a str>) -> Option<Document<'a>> {
