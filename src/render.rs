@@ -247,7 +247,7 @@ pub(crate) fn render(
             Err(problem) => problems.push(problem),
         }
     }
-    if problems.is_empty() { Ok(files) } else { Err(problems) }
+    if problems.is_empty() { Ok(files) } else { Err(distinct(problems)) }
 }
 
 /// Why [`render_each`] stopped.
@@ -326,12 +326,25 @@ pub(crate) fn render_each(
         })
         .collect();
     if !problems.is_empty() {
-        return Err(StreamError::Templates(problems));
+        return Err(StreamError::Templates(distinct(problems)));
     }
     match write_error.into_inner().unwrap_or_else(|e| e.into_inner()) {
         Some(e) => Err(StreamError::Write(e)),
         None => Ok(jobs.len()),
     }
+}
+
+/// The problems without repeats, in their order: an error in a template every page uses (the
+/// sidebar's `nav.html`) is reported once, not once per page.
+fn distinct(problems: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    let mut seen = std::collections::HashSet::new();
+    let mut kept = Vec::new();
+    for problem in problems {
+        if seen.insert((problem.path.clone(), problem.line, problem.col, problem.message.clone())) {
+            kept.push(problem);
+        }
+    }
+    kept
 }
 
 /// Every document of the site.
@@ -380,7 +393,8 @@ fn render_job(
     };
     let context::Document { template, path, contents } = document;
     let common = contents.common();
-    let nav = templates.navs.for_page(&templates.tera, common.lang(), common.url()).map_err(while_rendering)?;
+    // An error in `nav.html` is the same whatever the page: it is not said to be the page's.
+    let nav = templates.navs.for_page(&templates.tera, common.lang(), common.url())?;
     let mut context = Context::from_serialize(&contents).map_err(|e| while_rendering(template_error(&e)))?;
     drop(contents);
     context.insert("nav", &nav);

@@ -593,6 +593,18 @@ fn a_template_syntax_error_names_the_template_and_line() {
 }
 
 #[test]
+fn an_error_in_the_sidebar_template_is_reported_once_not_once_per_page() {
+    // `nav.html` is rendered once per language and section, and its tree given to every page.
+    broken(|site| {
+        site.write(
+            "templates/nav.html",
+            "{%- set t = i18n[lang] %}\n<nav class=\"nav-tree\">\n{{ t.home }} {{ nav_titles.home }}\n</nav>\n",
+        )
+    })
+    .only_error_starting("templates/nav.html:3:17: error: Variable `nav_titles` is not defined");
+}
+
+#[test]
 fn a_template_extending_a_missing_one() {
     broken(|site| site.write("templates/term.html", "{% extends \"layout.html\" %}\n"))
         .only_error("templates/term.html:1:1: error: extends `layout.html`, which does not exist");
