@@ -3,8 +3,8 @@
 //! In: the templates (their global context holds `navs`) and a page's language and href. Out:
 //! the sidebar's HTML for that page, which its template gets as `nav`. The pages of one section
 //! show the same tree, since the sections on the way to them are the same; only the link marked
-//! as the current page differs, and that mark is added here. On a large site the tree was a
-//! sixth of every page and of the time spent in templates.
+//! as the current page differs, and that mark is added here. On a large site the tree is a
+//! sixth of every page's bytes, and rendering it per page took a fifth of the templates' time.
 
 use super::template_error;
 use super::views::href;
