@@ -189,9 +189,9 @@ struct Pages<'a> {
 
 /// The second step: the pages are rendered and written (each article's body dropped with its
 /// page), then the other files (`statics` and the generated ones), while pagefind builds,
-/// compresses and writes its index on a thread of its own. Its last steps are partly serial (one
-/// folder of 10,000 fragments takes its files one at a time), and the rendering fills the other
-/// core meanwhile. Returns how many files were written, how long the search index took, and how
+/// compresses and writes its index on a thread of its own. Its last step is serial (one folder
+/// of 10,000 fragments takes its files one at a time, about 0.25 s at 10,000 pages, after the
+/// rendering has finished). Returns how many files were written, how long the search index took, and how
 /// many search documents were reused.
 fn render_while_indexing(
     writer: &Writer,

@@ -19,44 +19,47 @@ const TEMPLATE: &str = "nav.html";
 
 /// The trees rendered so far, by language and section.
 pub(crate) struct Navs {
-    /// Every section's href, longest first.
-    sections: Vec<String>,
-    rendered: Mutex<HashMap<(String, String), Arc<str>>>,
+    /// Every section's href, to its number.
+    sections: HashMap<String, usize>,
+    /// By language, then by the number of the page's deepest section (`None`: in none).
+    rendered: Mutex<HashMap<String, HashMap<Option<usize>, Arc<str>>>>,
 }
 
 impl Navs {
     pub(crate) fn new(site: &Site) -> Navs {
-        let mut sections: Vec<String> = site.sections.iter().map(|s| href(site, &s.url)).collect();
-        sections.sort_by(|a, b| b.len().cmp(&a.len()).then_with(|| a.cmp(b)));
-        sections.dedup();
+        let sections = site.sections.iter().enumerate().map(|(i, s)| (href(site, &s.url), i)).collect();
         Navs { sections, rendered: Mutex::new(HashMap::new()) }
     }
 
     /// The sidebar of the page at `url` in `lang`.
     pub(crate) fn for_page(&self, tera: &Tera, lang: &str, url: &str) -> Result<String, Diagnostic> {
-        let section_url = self.section_of(url);
-        let key = (lang.to_string(), section_url.to_string());
-        let cached = self.lock().get(&key).cloned();
+        let (section_url, section) = self.section_of(url);
+        let cached = self.lock().get(lang).and_then(|trees| trees.get(&section)).cloned();
         let tree = match cached {
             Some(tree) => tree,
             None => {
                 // Rendered outside the lock: two threads may render the same tree once each,
                 // and get the same text.
                 let tree: Arc<str> = render(tera, lang, section_url)?.into();
-                self.lock().entry(key).or_insert(tree).clone()
+                self.lock().entry(lang.to_string()).or_default().entry(section).or_insert(tree).clone()
             }
         };
         Ok(mark_current(&tree, url))
     }
 
-    /// The deepest section whose href `url` starts with, or `""`. A section is on the way to the
-    /// page exactly when this href starts with the section's (both are prefixes of `url`, and
-    /// this is the longest), so every page that gives the same one shows the same tree.
-    fn section_of(&self, url: &str) -> &str {
-        self.sections.iter().find(|s| url.starts_with(s.as_str())).map_or("", String::as_str)
+    /// The deepest section whose href `url` starts with, and its number; `("", None)` for none.
+    /// A section is on the way to the page exactly when this href starts with the section's
+    /// (both are prefixes of `url`, and this is the longest), so every page that gives the same
+    /// one shows the same tree. Section hrefs end with `/`: only the prefixes of `url` that do
+    /// are looked up, longest first.
+    fn section_of<'u>(&self, url: &'u str) -> (&'u str, Option<usize>) {
+        url.rmatch_indices('/')
+            .map(|(at, _)| &url[..=at])
+            .find_map(|prefix| self.sections.get(prefix).map(|&i| (prefix, Some(i))))
+            .unwrap_or(("", None))
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<(String, String), Arc<str>>> {
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, HashMap<Option<usize>, Arc<str>>>> {
         self.rendered.lock().unwrap_or_else(|e| e.into_inner())
     }
 }
@@ -102,6 +105,18 @@ mod tests {
         assert_eq!(mark_current(tree, "/c/"), tree);
         // A longer href that starts with the page's is another page.
         assert_eq!(mark_current(r#"<a href="/a/bc/">X</a>"#, "/a/b"), r#"<a href="/a/bc/">X</a>"#);
+    }
+
+    #[test]
+    fn the_deepest_section_the_url_is_in() {
+        let sections = [("/", 0), ("/a/", 1), ("/a/b/", 2)].map(|(url, i)| (url.to_string(), i));
+        let navs = Navs { sections: sections.into_iter().collect(), rendered: Mutex::default() };
+        assert_eq!(navs.section_of("/a/b/c/"), ("/a/b/", Some(2)));
+        assert_eq!(navs.section_of("/a/b/"), ("/a/b/", Some(2)));
+        assert_eq!(navs.section_of("/a/bc/"), ("/a/", Some(1)));
+        assert_eq!(navs.section_of("/404.html"), ("/", Some(0)));
+        let navs = Navs { sections: HashMap::from([("/repo/a/".to_string(), 0)]), rendered: Mutex::default() };
+        assert_eq!(navs.section_of("/repo/b/"), ("", None));
     }
 
     #[test]
