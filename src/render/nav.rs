@@ -21,9 +21,12 @@ const TEMPLATE: &str = "nav.html";
 pub(crate) struct Navs {
     /// Every section's href, to its number.
     sections: HashMap<String, usize>,
-    /// By language, then by the number of the page's deepest section (`None`: in none).
-    rendered: Mutex<HashMap<String, HashMap<Option<usize>, Arc<str>>>>,
+    /// By language.
+    rendered: Mutex<HashMap<String, Trees>>,
 }
+
+/// One language's trees, by the number of the page's deepest section (`None`: in none).
+type Trees = HashMap<Option<usize>, Arc<str>>;
 
 impl Navs {
     pub(crate) fn new(site: &Site) -> Navs {
@@ -59,7 +62,7 @@ impl Navs {
             .unwrap_or(("", None))
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, HashMap<Option<usize>, Arc<str>>>> {
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, Trees>> {
         self.rendered.lock().unwrap_or_else(|e| e.into_inner())
     }
 }
