@@ -8,9 +8,11 @@
 //! aliases), so that a reader who types a term's name, or another name for it, finds its page.
 //! pagefind's extended segmentation splits Chinese into words; it keeps one index per
 //! language. pagefind is patched (vendor/pagefind/PATCHES.md) to parse the documents and compress
-//! its files on all cores; upstream takes in-memory documents one at a time. The documents are
-//! made and given to it a batch at a time, and it keeps only what the index needs of each, so
-//! that a build never holds every document or every parsed page.
+//! its files on all cores (upstream takes in-memory documents one at a time), and to read documents
+//! written in a plain subset of HTML without lol_html (patch 19): the documents made here are in
+//! it (`tests/pagefind_patches.rs` checks), and lol_html was most of the time of parsing them.
+//! The documents are made and given to it a batch at a time, and it keeps only what the index
+//! needs of each, so that a build never holds every document or every parsed page.
 //!
 //! The documents carry metadata that the search box ranks and shows (docs/search.md): `title`
 //! (articles only), `heading` (the title of a section, the start page or a term page, which the

@@ -8,7 +8,8 @@
 //! patched path cellbook takes (`add_html_files`, then `take_files`), and compares every file,
 //! gzipped ones decompressed. Both go through the same vendored pagefind, so it covers what
 //! differs between the paths: patches 1, 2 and 7 (documents parsed on all cores, in the order
-//! given), 3 and 7 (files compressed on all cores) and 4 (pages moved into the index, not cloned).
+//! given), 3 and 7 (files compressed on all cores), 4 (pages moved into the index, not cloned) and
+//! 19 (documents in a plain subset of HTML parsed without lol_html; tested further below).
 //! Patch 5 changes the compressed bytes on purpose (libdeflate, not flate2 at its best level),
 //! hence the comparison after decompression. Patches 6, 8, 9 and 10 change code that both paths
 //! share and promise an index byte for byte as upstream's (PATCHES.md says how that was shown);
@@ -136,16 +137,118 @@ async fn words_split_under_other_options_are_not_reused() {
     assert!(contains(&word_index(Some("+")).await, &cbor_text("c++")), "and back");
 }
 
+#[tokio::test]
+async fn the_plain_parser_reads_what_lol_html_reads() {
+    // Patch 19: cellbook's paths parse a document in a plain subset of HTML without lol_html.
+    // Documents in the subset use every feature of pagefind's parser; the others step outside
+    // it in one way each, and are declined (parsed by lol_html). Both kinds give the index
+    // upstream's path gives, which parses everything with lol_html.
+    let plain = [
+        // Anchors (spaces taken out of an id), inline elements sharing a heading's anchor, an
+        // ignored heading link, line breaks, weights, an image after the title, a custom
+        // anchor title, ignored and excluded parts (with a filter that must not count), removed
+        // elements (nav, footer, label), entities, and every kind of metadata, filter and sort
+        // outside the body, including the `key:literal` and `key[attribute]` forms.
+        "<html lang=\"EN\"><head></head><body><nav>skip me</nav><main data-pagefind-body>\
+         <h1 id=\"top\">Stem cells &amp; ALS</h1><p>Text with <a href=\"#x\">a link <em>deep</em></a> and<br>a\
+         <br/>break.</p><h2 id=\" sp aced\">Head <code>x</code> <span>in <b>bold</b></span><a class=\"anchor\" \
+         href=\"#h\" data-pagefind-ignore>#</a></h2><div data-pagefind-weight=\"3\">weighted words</div>\
+         <ul><li>one</li><li>two?</li></ul><img src=\"/a.png\" alt=\"An image\"><table><thead><tr><th>h</th>\
+         </tr></thead><tbody><tr><td>cell</td></tr></tbody></table><h3 id=\"t\" data-pagefind-title=\"Custom \
+         title\">third</h3><span data-pagefind-ignore=\"all\">gone <span data-pagefind-filter=\"hidden\">x</span>\
+         </span><div data-pagefind-ignore=\"index\">unindexed <span data-pagefind-meta=\"kept\">meta</span>\
+         <h4 id=\"in-ignored\">under</h4></div><footer>foot</footer><label>lab</label><h5>five</h5><h6>six</h6>\
+         </main><p data-pagefind-meta=\"heading\">A heading</p><span data-pagefind-meta=\"aliases\">a, b</span>\
+         <span data-pagefind-filter=\"Cell type\">MSC</span><span data-pagefind-filter=\"Cell type\">NSC</span>\
+         <span data-pagefind-filter=\"kind:literal, other:two\"></span><span data-pagefind-sort=\"date:2024\">\
+         </span><div data-pagefind-default-meta=\"image:/x.png\"></div><span data-pagefind-meta=\"x[data-y]\" \
+         data-y=\"v\"></span><h2 id=\"outside\">after the body</h2></body></html>",
+        // No body element: the whole document is indexed, its first h1 is the title.
+        "<html lang=\"en\"><head></head><body><h1>Whole page</h1><p id=\"p1\">Everything is indexed</p>\
+         <div><p>nested</p></div></body></html>",
+        // Two bodies, Chinese text, single-quoted attributes, whitespace in tags.
+        "<html lang='zh-CN'><head></head><body><main data-pagefind-body><p>干细胞治疗 肌萎缩侧索硬化</p>\
+         </main><p>不要</p><section data-pagefind-body ><h2 id='x'>第二部分</h2></section></body></html>",
+        // No language.
+        "<html><head></head><body><p>no language</p></body></html>",
+    ];
+    let declined = [
+        "<!DOCTYPE html><html lang=\"en\"><body><p>doctype</p></body></html>",
+        "<html lang=\"en\"><body><!-- a comment --><p>commented</p></body></html>",
+        "<html lang=\"en\"><body><p>unclosed paragraph</body></html>",
+        "<html lang=\"en\"><body><p>misnested <b>bold</p></b></body></html>",
+        "<html lang=\"en\"><body><P>upper case</P></body></html>",
+        "<html lang=\"en\"><body><p class=unquoted>unquoted</p></body></html>",
+        "<html lang=\"en\"><body><p id=\"a\" id=\"b\">twice</p></body></html>",
+        "<html lang=\"en\"><body><div data-pagefind-ignore=\"sometimes\">bad value</div><p>kept</p></body></html>",
+        "<html lang=\"en\"><body><div/>self-closed</body></html>",
+        "<html lang=\"en\"><body><p>carriage\r\nreturn</p></body></html>",
+        "<html lang=\"en\"><body><script>var a = '<p>';</script><p>script</p></body></html>",
+        "<html lang=\"en\"><head><title>A title</title></head><body><p>title</p></body></html>",
+        "<html lang=\"en\"><body><svg><text>drawn</text></svg><p>svg</p></body></html>",
+        "<html lang=\"en\"><body><p>a < b</p></body></html>",
+        "<html lang=\"en\"><body><p>after</p></body></html><p>the end</p>",
+        "<html lang=\"en\"><body><img data-pagefind-index-attrs=\"alt\" alt=\"Alt\"><p>attrs</p></body></html>",
+        "<html lang=\"en\"><body><a href=\"x\"title=\"y\">no space</a></body></html>",
+    ];
+    let index = PagefindIndex::new(Some(options())).unwrap();
+    for html in plain {
+        assert!(index.parses_plainly(html).await, "declined, but in the plain subset:\n{html}");
+    }
+    for html in declined {
+        assert!(!index.parses_plainly(html).await, "parsed plainly, but outside the plain subset:\n{html}");
+    }
+    // One index a document: once one page has a `data-pagefind-body`, pagefind leaves out the
+    // pages that have none.
+    for html in plain.iter().chain(&declined) {
+        let documents = vec![Document { url: "/page/".into(), html: html.to_string() }];
+        let upstream = upstream_written(&documents).await;
+        let cellbooks = cellbook_path(documents).await;
+        assert_eq!(upstream.keys().filter(|name| name.ends_with(".pf_fragment")).count(), 1, "{html}");
+        assert_same(&upstream, &cellbooks, "add_html_file (lol_html)", "add_html_files (the plain parser)");
+    }
+}
+
+#[tokio::test]
+async fn cellbooks_documents_are_parsed_plainly() {
+    // Patch 19 is only worth having if cellbook's own documents are in its subset: the real
+    // site's (both languages, term pages, the trials table) and a generated corpus's.
+    let index = PagefindIndex::new(Some(options())).unwrap();
+    let scratch = tempfile::tempdir().unwrap();
+    let corpus = scratch.path().join("corpus");
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let made = Command::new("python3")
+        .arg(repo.join("scripts/bench/corpus.py"))
+        .args(["--pages", "60", "--seed", "1", "--flavor", "yaml", "--vocab"])
+        .arg(repo.join("bench/book.toml"))
+        .arg("--out")
+        .arg(&corpus)
+        .output()
+        .expect("python3 is installed (scripts/install-test-deps.sh)");
+    assert!(made.status.success(), "{}", String::from_utf8_lossy(&made.stderr));
+    std::fs::copy(repo.join("bench/book.toml"), corpus.join("book.toml")).unwrap();
+    let site = common::real_site();
+    let documents = site_documents(site.path()).into_iter().chain(site_documents(&corpus));
+    for document in documents {
+        assert!(
+            index.parses_plainly(&document.html).await,
+            "{} is parsed by lol_html:\n{}",
+            document.url,
+            document.html
+        );
+    }
+}
+
 /// The search documents cellbook makes for the repository's own site.
 fn real_site_documents() -> Vec<Document> {
-    let site = common::real_site();
-    let options = Options {
-        root: site.path().to_path_buf(),
-        output: Some(site.path().join("public")),
-        no_search: true,
-        ..Options::default()
-    };
-    let config = cellbook::config::Config::load(site.path()).unwrap();
+    site_documents(common::real_site().path())
+}
+
+/// The search documents cellbook makes for the site at `root`.
+fn site_documents(root: &Path) -> Vec<Document> {
+    let options =
+        Options { root: root.to_path_buf(), output: Some(root.join("public")), no_search: true, ..Options::default() };
+    let config = cellbook::config::Config::load(root).unwrap();
     let compiled = build::compile(&options, config).unwrap();
     search::documents(&compiled.site)
 }

@@ -25,7 +25,7 @@ RULES = [
     ("kernel: write and copy bytes", r"\[k\]|kernel", r"vfs_write|ext4_buffered_write|copy_file_range|do_splice"),
     ("kernel: other (reads, memory, scheduling)", r"\[k\]|kernel", r"."),
     ("search: gzip (fragments, index chunks)", None, r"libdeflate|try_gzip"),
-    ("search: HTML parse (lol_html)", None, r"lol_html"),
+    ("search: HTML parse (pagefind's plain parser, lol_html)", None, r"lol_html|fossick::parser"),
     ("search: words (split, stem, fragment JSON)", None, r"pagefind::fossick"),
     ("search: index build (merge, chunks)", None, r"pagefind::"),
     ("search: make the documents", None, r"cellbook::search::"),

@@ -587,7 +587,8 @@ impl<'a> DomParser<'a> {
     pub fn wrap(self) -> DomParserResult {
         drop(self.rewriter); // Clears the extra Rcs on and within data
         let mut data = Rc::try_unwrap(self.data).unwrap().into_inner();
-        let mut node = data.current_node;
+        // cellbook patch 19: the node is taken out of the data, which `finish` takes whole.
+        let mut node = std::mem::take(&mut data.current_node);
 
         // Fallback: If we are left with a tree, collapse it up into the parents
         // until we get to the root node.
@@ -615,6 +616,14 @@ impl<'a> DomParser<'a> {
             node = new_node;
         }
 
+        let node = node.borrow();
+        finish(data, &node.current_value, node.status)
+    }
+}
+
+/// cellbook patch 19: what `DomParser::wrap` makes of the data once the tree is collapsed into
+/// the root node (its text and status); shared with `parse_plain`.
+fn finish(mut data: DomParserData, root_value: &str, root_status: NodeStatus) -> DomParserResult {
         if let Some(image) = data.meta.remove("auto_image") {
             let alt = data.meta.remove("auto_image_alt").unwrap_or_default();
             if !data.meta.contains_key("image") {
@@ -637,16 +646,14 @@ impl<'a> DomParser<'a> {
         // Merge the collected metadata over top of the defaults, if any
         data.default_meta.extend(data.meta);
 
-        let node = node.borrow();
-
         DomParserResult {
-            digest: normalize_content(&node.current_value),
+            digest: normalize_content(root_value),
             filters: data.filters,
             sort: data.sort,
             meta: data.default_meta,
             anchor_content: data.anchor_content,
             anchor_titles: data.anchor_titles,
-            has_custom_body: node.status == NodeStatus::ParentOfBody,
+            has_custom_body: root_status == NodeStatus::ParentOfBody,
             force_inclusion: false,
             has_html_element: data.has_html_element,
             has_old_bundle_reference: data.has_old_bundle_reference,
@@ -656,12 +663,16 @@ impl<'a> DomParser<'a> {
                 .filter(|lang| !lang.is_empty())
                 .unwrap_or_else(|| "unknown".into()),
         }
-    }
 }
 
 fn parse_attr_string(input: String, el: &Element) -> Vec<String> {
+    // cellbook patch 19: `parse_plain` looks the attributes up in its own tags.
+    parse_attr_string_with(input, &|name| el.get_attribute(name))
+}
+
+fn parse_attr_string_with(input: String, get_attribute: &dyn Fn(&str) -> Option<String>) -> Vec<String> {
     if let Some((attrs, literal)) = input.split_once(':') {
-        let mut attrs = parse_attr_string(attrs.to_owned(), el);
+        let mut attrs = parse_attr_string_with(attrs.to_owned(), get_attribute);
         if let Some(last) = attrs.last_mut() {
             last.push(':');
             last.push_str(literal);
@@ -675,7 +686,7 @@ fn parse_attr_string(input: String, el: &Element) -> Vec<String> {
             if let Some(value) = ATTRIBUTE_MATCH.captures(chunk) {
                 let name = value.name("name").unwrap().as_str().to_owned();
                 let attr = value.name("attribute").unwrap().as_str().to_owned();
-                format!("{}:{}", name, el.get_attribute(&attr).unwrap_or_default())
+                format!("{}:{}", name, get_attribute(&attr).unwrap_or_default())
             } else {
                 chunk.to_owned()
             }
@@ -685,17 +696,22 @@ fn parse_attr_string(input: String, el: &Element) -> Vec<String> {
 
 impl DomParsingNode {
     fn get_attribute_pair(&self, input: &str) -> Option<(String, String)> {
+        attribute_pair(input, &self.current_value)
+    }
+}
+
+// cellbook patch 19: `parse_plain`'s nodes are not `DomParsingNode`s.
+fn attribute_pair(input: &str, current_value: &str) -> Option<(String, String)> {
         match input.split_once(':') {
             Some((filter, value)) => Some((filter.to_owned(), normalize_content(&value))),
             None => {
-                if self.current_value.is_empty() {
+                if current_value.is_empty() {
                     None
                 } else {
-                    Some((input.to_owned(), normalize_content(&self.current_value)))
+                    Some((input.to_owned(), normalize_content(current_value)))
                 }
             }
         }
-    }
 }
 
 #[cfg(test)]
@@ -928,5 +944,423 @@ mod tests {
             data.meta.get("incorrect"),
             Some(&"post, self[data-pagefind-meta]".to_owned())
         );
+    }
+}
+
+// cellbook patch 19: a parser for documents written in a plain subset of HTML, which gives
+// the result `DomParser` gives for them without lol_html. A generator's documents are in that
+// subset, and lol_html's tokenizer, selector matching and handler dispatch were most of the
+// time of parsing them. It declines (returns `None`) whatever it is not sure to read as lol_html
+// does, and the caller then parses with `DomParser`:
+// - the document starts with `<html` and ends with `</html>`;
+// - no comment, doctype, processing instruction or `<` that starts no tag; no NUL or CR;
+// - every element but the void ones is closed by its own end tag, in order; no self-closing
+//   syntax on other elements;
+// - tag and attribute names are lower case; every attribute value is quoted; no attribute
+//   appears twice in a tag;
+// - no element whose text lol_html reads in another mode (`script`, `style`, `title`,
+//   `textarea`, `svg`, ...);
+// - the default root selector, no exclude selectors, and no `data-pagefind-index-attrs` or
+//   invalid `data-pagefind-ignore` value (which lol_html's handler warns about).
+// Each step below mirrors a handler of `DomParser::new`, in the order lol_html runs them.
+
+const PLAIN_VOID: &[&str] = &[
+    "area", "base", "basefont", "bgsound", "br", "col", "embed", "hr", "img", "input", "keygen",
+    "link", "meta", "param", "source", "track", "wbr",
+];
+const PLAIN_DECLINED: &[&str] = &[
+    "script", "style", "title", "textarea", "xmp", "iframe", "noembed", "noframes", "noscript",
+    "plaintext", "template", "svg", "math", "link",
+];
+
+/// A start tag: its name, its attributes (name, raw value) and whether it ends in `/>`.
+struct PlainTag<'h> {
+    name: &'h str,
+    attributes: Vec<(&'h str, &'h str)>,
+    self_closing: bool,
+}
+
+impl<'h> PlainTag<'h> {
+    /// The raw value of attribute `name` (lol_html's `get_attribute`: the name in any case, the
+    /// value as written, entities and all).
+    fn attribute(&self, name: &str) -> Option<&'h str> {
+        self.attributes
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| *v)
+    }
+}
+
+/// An open element, as `DomParsingNode` but on a stack.
+struct PlainNode<'h> {
+    tag: &'h str,
+    current_value: String,
+    filter: Option<Vec<String>>,
+    sort: Option<Vec<String>>,
+    meta: Option<Vec<String>>,
+    default_meta: Option<Vec<String>>,
+    weight: Option<String>,
+    anchor_ids: Option<Vec<String>>,
+    status: NodeStatus,
+}
+
+struct PlainParser<'h> {
+    data: DomParserData,
+    /// The open elements; the first is the document's root node (no element).
+    stack: Vec<PlainNode<'h>>,
+    anchor_counter: usize,
+}
+
+/// cellbook patch 19: `html` parsed as `DomParser` parses it, or `None` when it is not in the
+/// plain subset this parser reads (see above).
+pub fn parse_plain(html: &str, options: &SearchOptions) -> Option<DomParserResult> {
+    if options.root_selector != "html"
+        || !options.exclude_selectors.is_empty()
+        || !html.starts_with("<html")
+        || html.bytes().any(|b| b == 0 || b == b'\r')
+    {
+        return None;
+    }
+    let mut parser = PlainParser {
+        data: DomParserData::default(),
+        stack: vec![PlainNode::new("", NodeStatus::Indexing)],
+        anchor_counter: 0,
+    };
+    let bytes = html.as_bytes();
+    let mut at = 0;
+    while at < bytes.len() {
+        let lt = bytes[at..].iter().position(|&b| b == b'<').map_or(bytes.len(), |p| at + p);
+        if lt > at {
+            parser.text(&html[at..lt]);
+        }
+        if lt == bytes.len() {
+            break;
+        }
+        if bytes.get(lt + 1) == Some(&b'/') {
+            let (name, end) = plain_name(html, lt + 2)?;
+            if bytes.get(end) != Some(&b'>') {
+                return None;
+            }
+            parser.end(name)?;
+            at = end + 1;
+            if name == "html" {
+                // Nothing may follow: lol_html would not give it to the handlers of `html`.
+                return (at == bytes.len() && parser.stack.len() == 1).then(|| parser.finish());
+            }
+        } else {
+            let (tag, end) = plain_start_tag(html, lt + 1)?;
+            parser.start(tag)?;
+            at = end;
+        }
+    }
+    None
+}
+
+/// A tag name starting at `at`: a lower-case letter, then lower-case letters, digits and `-`;
+/// and where it ends.
+fn plain_name(html: &str, at: usize) -> Option<(&str, usize)> {
+    let bytes = html.as_bytes();
+    if !bytes.get(at)?.is_ascii_lowercase() {
+        return None;
+    }
+    let len = bytes[at..]
+        .iter()
+        .position(|b| !(b.is_ascii_lowercase() || b.is_ascii_digit() || *b == b'-'))
+        .unwrap_or(bytes.len() - at);
+    Some((&html[at..at + len], at + len))
+}
+
+/// The start tag whose name starts at `at`, and where the tag ends (after its `>`).
+fn plain_start_tag(html: &str, at: usize) -> Option<(PlainTag<'_>, usize)> {
+    let bytes = html.as_bytes();
+    let is_space = |b: u8| matches!(b, b' ' | b'\t' | b'\n' | b'\x0c');
+    let (name, mut at) = plain_name(html, at)?;
+    let mut tag = PlainTag { name, attributes: Vec::new(), self_closing: false };
+    loop {
+        let spaced = bytes.get(at).is_some_and(|&b| is_space(b));
+        while bytes.get(at).is_some_and(|&b| is_space(b)) {
+            at += 1;
+        }
+        match *bytes.get(at)? {
+            b'>' => return Some((tag, at + 1)),
+            b'/' if bytes.get(at + 1) == Some(&b'>') => {
+                tag.self_closing = true;
+                return Some((tag, at + 2));
+            }
+            _ if !spaced => return None,
+            _ => {}
+        }
+        let len = bytes[at..]
+            .iter()
+            .position(|b| !(b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'-' | b'_' | b':' | b'.')))
+            .unwrap_or(bytes.len() - at);
+        if len == 0 {
+            return None;
+        }
+        let attribute = &html[at..at + len];
+        at += len;
+        let mut value = "";
+        if bytes.get(at) == Some(&b'=') {
+            let quote = *bytes.get(at + 1)?;
+            if quote != b'"' && quote != b'\'' {
+                return None;
+            }
+            let close = bytes[at + 2..].iter().position(|&b| b == quote)? + at + 2;
+            value = &html[at + 2..close];
+            at = close + 1;
+        }
+        if tag.attributes.iter().any(|(n, _)| *n == attribute) {
+            return None;
+        }
+        tag.attributes.push((attribute, value));
+    }
+}
+
+impl<'h> PlainNode<'h> {
+    fn new(tag: &'h str, status: NodeStatus) -> Self {
+        PlainNode {
+            tag,
+            current_value: String::new(),
+            filter: None,
+            sort: None,
+            meta: None,
+            default_meta: None,
+            weight: None,
+            anchor_ids: None,
+            status,
+        }
+    }
+}
+
+impl<'h> PlainParser<'h> {
+    fn top(&mut self) -> &mut PlainNode<'h> {
+        self.stack.last_mut().expect("the root node stays on the stack")
+    }
+
+    /// The text handler.
+    fn text(&mut self, text: &str) {
+        let node = self.stack.last_mut().expect("the root node stays on the stack");
+        if node.tag.is_empty() {
+            return; // outside `html`, where lol_html's `text!("html")` is not called
+        }
+        node.current_value.push_str(text);
+        let ignored = node.status == NodeStatus::Ignored || node.status == NodeStatus::Excluded;
+        if let (false, Some(anchor_ids)) = (ignored, &node.anchor_ids) {
+            for anchor_id in anchor_ids {
+                match self.data.anchor_content.get_mut(anchor_id) {
+                    Some(anchor_text) => anchor_text.push_str(text),
+                    None => {
+                        self.data.anchor_content.insert(anchor_id.clone(), text.to_string());
+                    }
+                }
+            }
+        }
+    }
+
+    /// The handlers of `html` (on the first element only) and of every element in it.
+    fn start(&mut self, tag: PlainTag<'h>) -> Option<()> {
+        let name = tag.name;
+        let void = PLAIN_VOID.contains(&name);
+        if PLAIN_DECLINED.contains(&name) || (tag.self_closing && !void) || (name == "html") != (self.stack.len() == 1) {
+            return None;
+        }
+        if name == "html" {
+            self.data.has_html_element = true;
+            if let Some(lang) = tag.attribute("lang") {
+                self.data.language = Some(lang.to_lowercase());
+            }
+        }
+        let explicit_ignore_flag = match tag.attribute("data-pagefind-ignore") {
+            None => None,
+            Some(attr) => match attr.to_ascii_lowercase().as_str() {
+                "" | "index" | "true" => Some(NodeStatus::Ignored),
+                "all" => Some(NodeStatus::Excluded),
+                _ => return None,
+            },
+        };
+        if tag.attribute("data-pagefind-index-attrs").is_some() {
+            return None;
+        }
+        let get_attribute = |name: &str| tag.attribute(name).map(str::to_string);
+        let parse = |attr: &str| parse_attr_string_with(attr.to_string(), &get_attribute);
+        let treat_as_body = tag.attribute("data-pagefind-body").is_some();
+        let weight = get_attribute("data-pagefind-weight");
+        let filter = tag.attribute("data-pagefind-filter").map(parse);
+        let element_id = tag.attribute("id").map(|e| ALL_SPACES.replace_all(e, "").to_string());
+        let pagefind_title = tag
+            .attribute("data-pagefind-title")
+            .map(normalize_content)
+            .filter(|title| !title.is_empty());
+        let meta = tag.attribute("data-pagefind-meta").map(parse);
+        let default_meta = tag.attribute("data-pagefind-default-meta").map(parse);
+        let sort = tag.attribute("data-pagefind-sort").map(parse);
+
+        let status = if treat_as_body {
+            NodeStatus::Body
+        } else if let Some(explicit_ignore_flag) = explicit_ignore_flag {
+            explicit_ignore_flag
+        } else {
+            NodeStatus::Indexing
+        };
+
+        let mut anchor_id = None;
+        if status != NodeStatus::Excluded && status != NodeStatus::Ignored {
+            if let Some(element_id) = element_id {
+                let counter = self.anchor_counter;
+                let parent = self.top();
+                if !(parent.status == NodeStatus::ParentOfBody
+                    && status != NodeStatus::Body
+                    && status != NodeStatus::ParentOfBody)
+                {
+                    parent.current_value.push_str(&format!(" ___PAGEFIND_ANCHOR___{name}:{counter}:{element_id} "));
+                    anchor_id = Some(format!("{counter}:{element_id}"));
+                    self.anchor_counter += 1;
+                }
+            }
+        }
+        if let (Some(anchor_id), Some(title)) = (&anchor_id, pagefind_title) {
+            self.data.anchor_titles.insert(anchor_id.clone(), title);
+        }
+        if status != NodeStatus::Excluded && SPACE_SELECTORS.contains(&name) {
+            self.top().current_value.push(' ');
+        }
+
+        let parent = self.top();
+        let mut node_anchors = if parent.anchor_ids.is_some() && INLINE_SELECTORS.contains(&name) {
+            parent.anchor_ids.clone()
+        } else {
+            None
+        };
+        if let Some(this_node_anchor_id) = anchor_id {
+            match node_anchors.as_mut() {
+                Some(existing) => existing.push(this_node_anchor_id),
+                None => node_anchors = Some(vec![this_node_anchor_id]),
+            }
+        }
+        let status = match parent.status {
+            NodeStatus::Excluded => NodeStatus::Excluded,
+            _ => status,
+        };
+        let mut node = PlainNode { filter, sort, meta, default_meta, weight, anchor_ids: node_anchors, ..PlainNode::new(name, status) };
+
+        if void {
+            // `DomParser`'s branch for elements that cannot have content.
+            if node.status == NodeStatus::Excluded {
+                return Some(());
+            }
+            self.attribute_data(&node);
+            if name == "img"
+                && !self.data.meta.contains_key("auto_image")
+                && (self.data.meta.contains_key("auto_title") || self.data.meta.contains_key("title"))
+            {
+                if let Some(src) = tag.attribute("src") {
+                    self.data.meta.insert("auto_image".into(), normalize_content(src));
+                    if let Some(alt) = tag.attribute("alt") {
+                        self.data.meta.insert("auto_image_alt".into(), normalize_content(alt));
+                    }
+                }
+            }
+            return Some(());
+        }
+        // The exclusion handler, which runs after the element handler (`html` is never excluded:
+        // the selectors are `html <selector>`).
+        if name != "html" && REMOVE_SELECTORS.contains(&name) {
+            node.status = NodeStatus::Ignored;
+        }
+        self.stack.push(node);
+        Some(())
+    }
+
+    /// Filters, sort keys and metadata of an element that is closed (`DomParser`'s end tag
+    /// handler, and its branch for elements without content).
+    fn attribute_data(&mut self, node: &PlainNode<'_>) {
+        let data = &mut self.data;
+        for filter in node.filter.iter().flatten() {
+            if let Some((filter, value)) = attribute_pair(filter, &node.current_value) {
+                data.filters.entry(filter).or_default().push(normalize_content(&value));
+            }
+        }
+        for sort in node.sort.iter().flatten() {
+            if let Some((sort, value)) = attribute_pair(sort, &node.current_value) {
+                data.sort.insert(sort, value);
+            }
+        }
+        for meta in node.meta.iter().flatten() {
+            if let Some((meta, value)) = attribute_pair(meta, &node.current_value) {
+                data.meta.insert(meta, value);
+            }
+        }
+        for meta in node.default_meta.iter().flatten() {
+            if let Some((meta, value)) = attribute_pair(meta, &node.current_value) {
+                data.default_meta.insert(meta, value);
+            }
+        }
+    }
+
+    /// The end tag handler of the open element `name`, which must be the innermost one.
+    fn end(&mut self, name: &str) -> Option<()> {
+        if self.stack.len() < 2 || self.top().tag != name {
+            return None;
+        }
+        let mut node = self.stack.pop().expect("checked above");
+        if node.status == NodeStatus::Excluded {
+            return Some(());
+        }
+        self.attribute_data(&node);
+        let data = &mut self.data;
+        if name == "h1" && !data.meta.contains_key("auto_title") && !node.current_value.trim().is_empty() {
+            data.meta.insert("auto_title".into(), normalize_content(&node.current_value));
+        }
+        if node.status == NodeStatus::Ignored {
+            return Some(());
+        }
+        if SENTENCE_SELECTORS.contains(&name) {
+            node.current_value.insert(0, ' ');
+            if node.current_value.chars().last().filter(|c| SENTENCE_CHARS.is_match(&c.to_string())).is_some() {
+                node.current_value.push('.');
+            }
+            node.current_value.push(' ');
+        }
+        let auto_weight = match name {
+            "h1" => Some("7"),
+            "h2" => Some("6"),
+            "h3" => Some("5"),
+            "h4" => Some("4"),
+            "h5" => Some("3"),
+            "h6" => Some("2"),
+            _ => None,
+        };
+        if let Some(weight) = &node.weight {
+            node.current_value =
+                [" ___PAGEFIND_WEIGHT___", weight, " ", &node.current_value, " ___END_PAGEFIND_WEIGHT___ "].concat();
+        } else if let Some(auto_weight) = auto_weight {
+            node.current_value =
+                [" ___PAGEFIND_AUTO_WEIGHT___", auto_weight, " ", &node.current_value, " ___END_PAGEFIND_WEIGHT___ "]
+                    .concat();
+        }
+        let parent = self.top();
+        if parent.status == NodeStatus::ParentOfBody
+            && node.status != NodeStatus::Body
+            && node.status != NodeStatus::ParentOfBody
+        {
+            return Some(());
+        }
+        match node.status {
+            NodeStatus::Ignored | NodeStatus::Excluded => {}
+            NodeStatus::Indexing => parent.current_value.push_str(&node.current_value),
+            NodeStatus::Body | NodeStatus::ParentOfBody => {
+                if parent.status != NodeStatus::ParentOfBody {
+                    parent.current_value.clear();
+                }
+                parent.current_value.push_str(&node.current_value);
+                parent.status = NodeStatus::ParentOfBody;
+            }
+        }
+        Some(())
+    }
+
+    fn finish(mut self) -> DomParserResult {
+        let root = self.stack.pop().expect("the root node stays on the stack");
+        finish(self.data, &root.current_value, root.status)
     }
 }

@@ -123,7 +123,7 @@ impl PagefindIndex {
     pub async fn add_html_files(&mut self, files: Vec<(String, String)>) -> Result<usize> {
         let files: Vec<Fossicker> = files
             .into_iter()
-            .map(|(url, content)| Fossicker::new_synthetic(None, Some(url), content))
+            .map(|(url, content)| Fossicker::new_synthetic(None, Some(url), content).plainly())
             .collect();
         let state = Arc::clone(&self.search_index);
         tokio::task::spawn_blocking(move || state.blocking_lock().fossick_all(files))
@@ -139,7 +139,7 @@ impl PagefindIndex {
     pub async fn reduce_html_files(&self, files: Vec<(String, String)>) -> Result<Vec<ReducedPage>> {
         let files: Vec<Fossicker> = files
             .into_iter()
-            .map(|(url, content)| Fossicker::new_synthetic(None, Some(url), content))
+            .map(|(url, content)| Fossicker::new_synthetic(None, Some(url), content).plainly())
             .collect();
         let state = Arc::clone(&self.search_index);
         tokio::task::spawn_blocking(move || state.blocking_lock().reduce_all(files))
@@ -151,6 +151,14 @@ impl PagefindIndex {
     /// the order given; returns how many.
     pub async fn add_reduced_pages(&mut self, pages: Vec<ReducedPage>) -> Result<usize> {
         Ok(self.search_index.lock().await.add_reduced(pages))
+    }
+
+    /// cellbook patch 19: whether `add_html_files` and `reduce_html_files` parse this document
+    /// with their plain-HTML parser (the same result as lol_html's, faster) rather than with
+    /// lol_html, which parses what the plain parser declines.
+    pub async fn parses_plainly(&self, content: &str) -> bool {
+        let state = self.search_index.lock().await;
+        crate::fossick::parser::parse_plain(content, &state.options).is_some()
     }
 
     /// Index a custom record that isn't backed by an HTML file.
