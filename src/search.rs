@@ -219,11 +219,12 @@ fn document_html(head: &Head<'_>, body: &str, meta: &[(&str, String)], filters: 
 /// highlighting spans would make pagefind parse several times more HTML.
 fn without_code(html: &str) -> String {
     const OPEN: &str = "<pre class=\"code\">";
+    let find = |text: &str, needle: &str| memchr::memmem::find(text.as_bytes(), needle.as_bytes());
     let mut out = String::with_capacity(html.len());
     let mut rest = html;
-    while let Some(start) = rest.find(OPEN) {
+    while let Some(start) = find(rest, OPEN) {
         out.push_str(&rest[..start]);
-        match rest[start..].find("</pre>") {
+        match find(&rest[start..], "</pre>") {
             Some(end) => rest = &rest[start + end + "</pre>".len()..],
             None => rest = "",
         }

@@ -82,7 +82,7 @@ fn mark_current(tree: &str, url: &str) -> String {
     let _ = tera::escape_html(url, &mut escaped);
     let needle = format!("href=\"{}\"", String::from_utf8_lossy(&escaped));
     let mut marked = String::with_capacity(tree.len() + 20);
-    match tree.find(&needle) {
+    match memchr::memmem::find(tree.as_bytes(), needle.as_bytes()) {
         Some(at) => {
             let end = at + needle.len();
             marked.push_str(&tree[..end]);

@@ -71,9 +71,8 @@ pub(crate) fn find(site: &Site) -> IdVec<PageId, Vec<PageId>> {
     let related: Vec<Vec<PageId>> = (0..site.pages.len())
         .into_par_iter()
         .map_init(
-            // Per thread: for each page, the last article it was a candidate of (+1).
-            || vec![0usize; site.pages.len()],
-            |seen, i| best_of(i, &terms, &postings, seen),
+            || Scratch { seen: vec![0; site.pages.len()], mine: vec![0; specific_ids.len()] },
+            |scratch, i| best_of(i, &terms, &postings, scratch),
         )
         .collect();
     related.into()
@@ -82,8 +81,12 @@ pub(crate) fn find(site: &Site) -> IdVec<PageId, Vec<PageId>> {
 /// The related pages of page `i`, best first. Not inlined into rayon's job, so that profiles
 /// name this step (`scripts/bench/profile.py` sorts samples by the functions on the stack).
 #[inline(never)]
-fn best_of(i: usize, terms: &[PageTerms], postings: &[Vec<usize>], seen: &mut [usize]) -> Vec<PageId> {
+fn best_of(i: usize, terms: &[PageTerms], postings: &[Vec<usize>], scratch: &mut Scratch) -> Vec<PageId> {
     let page = &terms[i];
+    let Scratch { seen, mine } = scratch;
+    for &term in &page.specific {
+        mine[term as usize] += 1;
+    }
     let mut best: Vec<(usize, usize)> = Vec::with_capacity(MAX_RELATED + 1);
     for &term in &page.specific {
         let list = &postings[term as usize];
@@ -93,11 +96,12 @@ fn best_of(i: usize, terms: &[PageTerms], postings: &[Vec<usize>], seen: &mut [u
                 continue;
             }
             seen[other] = i + 1;
-            let specific = 2 * shared(&page.specific, &terms[other].specific, true);
+            // Every pair of equal terms counts (a term written twice on both pages, four times).
+            let specific = 2 * terms[other].specific.iter().map(|&t| mine[t as usize] as usize).sum::<usize>();
             if !may_enter(&best, other, specific + page.broad.len()) {
                 continue;
             }
-            let score = specific + shared(&page.broad, &terms[other].broad, false);
+            let score = specific + shared(&page.broad, &terms[other].broad);
             // Best first; equal scores in page order.
             let place = best.partition_point(|&(p, s)| s > score || (s == score && p < other));
             if place < MAX_RELATED {
@@ -106,7 +110,18 @@ fn best_of(i: usize, terms: &[PageTerms], postings: &[Vec<usize>], seen: &mut [u
             }
         }
     }
+    for &term in &page.specific {
+        mine[term as usize] = 0;
+    }
     best.into_iter().map(|(p, _)| PageId::from_index(p)).collect()
+}
+
+/// A thread's working memory for [`best_of`].
+struct Scratch {
+    /// For each page, the last article it was a candidate of (+1).
+    seen: Vec<usize>,
+    /// For each specific term, how many times the article has it (0 for the others).
+    mine: Vec<u32>,
 }
 
 /// Whether page `other`, whose score is at most `most`, could enter `best` (full, it takes a
@@ -139,10 +154,8 @@ fn broad_terms<'p>(page: &'p Page, taxonomies: &'p [Taxonomy]) -> impl Iterator<
         .flat_map(|(n, terms)| terms.ids().iter().map(move |id| (n, id.as_str())))
 }
 
-/// How many of `a`'s terms `b` has, both sorted: with `pairs`, every pair of equal terms counts
-/// (a term written twice on both pages counts four times); without, each of `a`'s terms counts
-/// once if `b` has it.
-fn shared(a: &[u32], b: &[u32], pairs: bool) -> usize {
+/// How many of `a`'s terms `b` has, both sorted: each of `a`'s terms counts once if `b` has it.
+fn shared(a: &[u32], b: &[u32]) -> usize {
     let mut count = 0;
     let mut j = 0;
     for (n, &term) in a.iter().enumerate() {
@@ -153,15 +166,15 @@ fn shared(a: &[u32], b: &[u32], pairs: bool) -> usize {
                 j += 1;
             }
         }
-        let matches = b[j..].iter().take_while(|&&t| t == term).count();
-        count += if pairs { matches } else { usize::from(matches > 0) };
+        count += usize::from(b.get(j) == Some(&term));
     }
     count
 }
 
 #[cfg(test)]
 mod tests {
-    use super::{may_enter, shared};
+    use super::{PageTerms, Scratch, best_of, may_enter, shared};
+    use crate::site::ids::Id;
 
     #[test]
     fn a_candidate_is_skipped_only_when_it_cannot_enter_the_best() {
@@ -174,13 +187,29 @@ mod tests {
     }
 
     #[test]
-    fn shared_terms_count_as_the_inverted_index_did() {
-        assert_eq!(shared(&[1, 3, 5], &[2, 3, 5, 8], true), 2);
-        // A term written twice on both pages is four pairs of equal terms.
-        assert_eq!(shared(&[3, 3], &[3, 3, 4], true), 4);
-        // Broad terms: each of the first page's that the other has, once.
-        assert_eq!(shared(&[3, 3, 7], &[3, 3, 4], false), 2);
-        assert_eq!(shared(&[], &[1], true), 0);
-        assert_eq!(shared(&[9], &[1, 2], false), 0);
+    fn specific_terms_count_every_pair() {
+        // Page 0 has term 3 three times: page 1, which has it twice, shares six pairs and comes
+        // before page 2, which shares more terms (3, 5 and 7) but five pairs.
+        let page = |specific: Vec<u32>| PageTerms { specific, broad: Vec::new() };
+        let terms = [page(vec![3, 3, 3, 5, 7]), page(vec![3, 3]), page(vec![3, 5, 7])];
+        let mut postings = vec![Vec::new(); 8];
+        for (i, page) in terms.iter().enumerate() {
+            for &term in &page.specific {
+                postings[term as usize].push(i);
+            }
+        }
+        let mut scratch = Scratch { seen: vec![0; 3], mine: vec![0; 8] };
+        let related: Vec<usize> = best_of(0, &terms, &postings, &mut scratch).iter().map(|p| p.index()).collect();
+        assert_eq!(related, [1, 2]);
+        assert!(scratch.mine.iter().all(|&n| n == 0), "the counts are reset for the next article");
+    }
+
+    #[test]
+    fn shared_broad_terms_count_once_each() {
+        assert_eq!(shared(&[1, 3, 5], &[2, 3, 5, 8]), 2);
+        // Each of the first page's terms that the other has, once.
+        assert_eq!(shared(&[3, 3, 7], &[3, 3, 4]), 2);
+        assert_eq!(shared(&[], &[1]), 0);
+        assert_eq!(shared(&[9], &[1, 2]), 0);
     }
 }
