@@ -774,19 +774,44 @@ fn normalize_content(content: &str) -> String {
     let content = html_escape::decode_html_entities(content);
     let content = content.trim();
     let mut out = String::with_capacity(content.len());
-    let mut rest = content;
-    while let Some(start) = rest.find(char::is_whitespace) {
-        out.push_str(&rest[..start]);
-        let run = &rest[start..];
-        let end = run.find(|c: char| !c.is_whitespace()).unwrap_or(run.len());
-        let mut chars = run[..end].chars();
-        out.push(match (chars.next(), chars.next()) {
-            (Some(single), None) if single != '\n' => single,
+    // cellbook patch 20: the text is walked byte by byte, and only a non-ASCII byte is decoded
+    // to a char (to ask whether it is whitespace): most of a page's text is ASCII.
+    let bytes = content.as_bytes();
+    // Whether the char at `at` is whitespace, and its length.
+    let char_at = |at: usize| -> (bool, usize) {
+        match bytes[at] {
+            b' ' | b'\t' | b'\n' | b'\x0b' | b'\x0c' | b'\r' => (true, 1),
+            b if b.is_ascii() => (false, 1),
+            _ => content[at..].chars().next().map_or((false, 1), |c| (c.is_whitespace(), c.len_utf8())),
+        }
+    };
+    let mut copied = 0;
+    let mut at = 0;
+    while at < bytes.len() {
+        let (whitespace, len) = char_at(at);
+        if !whitespace {
+            at += len;
+            continue;
+        }
+        out.push_str(&content[copied..at]);
+        let start = at;
+        at += len;
+        let mut single = true;
+        while at < bytes.len() {
+            let (whitespace, len) = char_at(at);
+            if !whitespace {
+                break;
+            }
+            at += len;
+            single = false;
+        }
+        out.push(match content[start..].chars().next() {
+            Some(c) if single && c != '\n' => c,
             _ => ' ',
         });
-        rest = &run[end..];
+        copied = at;
     }
-    out.push_str(rest);
+    out.push_str(&content[copied..]);
     out
 }
 
