@@ -94,17 +94,27 @@ async fn chinese_metadata_is_indexed_as_words() {
 
 #[tokio::test]
 async fn whitespace_in_a_documents_text_is_normalised_as_upstream_does() {
-    // Patch 14 replaced upstream's three regular expressions with one pass, to the same
-    // effect: whitespace (Unicode's, and entities) made single spaces, the ends trimmed.
-    let text = "  Stem&nbsp;&nbsp;cells \n\n repair\r\n\tmyelin;\u{a0}ALS\u{3000}\u{3000}MS\rtrials\u{2028}end &#10; ";
-    let html = format!("<html lang=\"en\"><body><main data-pagefind-body><p>{text}</p></main></body></html>");
+    // Patch 14 replaced upstream's three regular expressions with one pass, and patch 20 that
+    // pass with a walk over the bytes, to the same effect: a run of whitespace (Unicode's, and
+    // entities) made a single space, unless it is one char other than a line break, which is
+    // kept; the ends trimmed. The content is made of the words again; metadata keeps the text.
+    let text = "  Stem&nbsp;&nbsp;cells \n\n repair\r\n\tmyelin;\u{a0}ALS\u{3000}\u{3000}MS\rtrials\u{2028}end\n\
+                é\tü &#10; ";
+    let html = format!(
+        "<html lang=\"en\"><body><main data-pagefind-body><p>{text}</p><p data-pagefind-meta=\"m\">{text}</p>\
+         </main></body></html>"
+    );
     let mut index = PagefindIndex::new(Some(options())).unwrap();
     index.add_html_files(vec![("/a/".into(), html)]).await.unwrap();
     let bundle = bundle(index.take_files().await.unwrap());
     let fragment = bundle.iter().find(|(name, _)| name.ends_with(".pf_fragment")).unwrap().1.clone();
     let fragment: serde_json::Value =
         serde_json::from_slice(&fragment[fragment.iter().position(|b| *b == b'{').unwrap()..]).unwrap();
-    assert_eq!(fragment["content"], "Stem cells repair myelin; ALS MS trials end");
+    assert_eq!(
+        fragment["content"],
+        "Stem cells repair myelin; ALS MS trials end é ü Stem cells repair myelin; ALS MS trials end é ü"
+    );
+    assert_eq!(fragment["meta"]["m"], "Stem cells repair myelin;\u{a0}ALS MS\rtrials\u{2028}end é\tü");
 }
 
 #[tokio::test]

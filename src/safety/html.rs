@@ -7,6 +7,8 @@
 //! anything that only looks like a tag there is seen too: the scanner may see more than the
 //! browser, never less. It builds no tree and never fails.
 
+use smallvec::SmallVec;
+
 /// One attribute as written: the value is not decoded (`&#x09;` is still five characters).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Attr<'a> {
@@ -29,8 +31,8 @@ pub struct Tag<'a> {
     pub at: usize,
     /// Byte offset just after the name, where an attribute can be inserted.
     pub name_end: usize,
-    /// Its attributes, in the order written.
-    pub attrs: Vec<Attr<'a>>,
+    /// Its attributes, in the order written (most tags have a few: kept inline, not allocated).
+    pub attrs: SmallVec<[Attr<'a>; 4]>,
     /// For `<script>`: its text and that text's byte offset.
     pub script: Option<(&'a str, usize)>,
 }
@@ -63,7 +65,7 @@ impl<'a> Iterator for Tags<'a> {
     fn next(&mut self) -> Option<Tag<'a>> {
         let bytes = self.html.as_bytes();
         loop {
-            let lt = self.pos + bytes.get(self.pos..)?.iter().position(|&b| b == b'<')?;
+            let lt = self.pos + memchr::memchr(b'<', bytes.get(self.pos..)?)?;
             let after = &bytes[lt + 1..];
             match after.first() {
                 Some(b'!') if after.starts_with(b"!--") => self.pos = comment_end(self.html, lt + 4),
@@ -97,7 +99,7 @@ impl<'a> Tags<'a> {
         let bytes = html.as_bytes();
         let name_start = lt + 1;
         let name_end = scan(bytes, name_start, |b| !is_space(b) && b != b'/' && b != b'>');
-        let mut tag = Tag { name: &html[name_start..name_end], at: lt, name_end, attrs: Vec::new(), script: None };
+        let mut tag = Tag { name: &html[name_start..name_end], at: lt, name_end, attrs: SmallVec::new(), script: None };
         let mut p = name_end;
         loop {
             p = scan(bytes, p, |b| is_space(b) || b == b'/');
@@ -172,7 +174,7 @@ fn scan(bytes: &[u8], from: usize, keep: impl Fn(u8) -> bool) -> usize {
 }
 
 fn find_byte(bytes: &[u8], from: usize, byte: u8) -> Option<usize> {
-    bytes.get(from..)?.iter().position(|&b| b == byte).map(|i| from + i)
+    memchr::memchr(byte, bytes.get(from..)?).map(|i| from + i)
 }
 
 #[cfg(test)]

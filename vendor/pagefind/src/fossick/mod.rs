@@ -775,44 +775,48 @@ fn normalize_content(content: &str) -> String {
     let content = content.trim();
     let mut out = String::with_capacity(content.len());
     // cellbook patch 20: the text is walked byte by byte, and only a non-ASCII byte is decoded
-    // to a char (to ask whether it is whitespace): most of a page's text is ASCII.
+    // to a char (to ask whether it is whitespace): most of a page's text is ASCII. A run of one
+    // whitespace char other than a line break stays as it is, so the text is copied in long
+    // stretches, broken only where a run is replaced.
     let bytes = content.as_bytes();
-    // Whether the char at `at` is whitespace, and its length.
-    let char_at = |at: usize| -> (bool, usize) {
-        match bytes[at] {
-            b' ' | b'\t' | b'\n' | b'\x0b' | b'\x0c' | b'\r' => (true, 1),
-            b if b.is_ascii() => (false, 1),
-            _ => content[at..].chars().next().map_or((false, 1), |c| (c.is_whitespace(), c.len_utf8())),
-        }
-    };
     let mut copied = 0;
     let mut at = 0;
     while at < bytes.len() {
-        let (whitespace, len) = char_at(at);
+        let (whitespace, len) = char_at(content, at);
         if !whitespace {
             at += len;
             continue;
         }
-        out.push_str(&content[copied..at]);
         let start = at;
         at += len;
-        let mut single = true;
+        let mut single = bytes[start] != b'\n';
         while at < bytes.len() {
-            let (whitespace, len) = char_at(at);
+            let (whitespace, len) = char_at(content, at);
             if !whitespace {
                 break;
             }
             at += len;
             single = false;
         }
-        out.push(match content[start..].chars().next() {
-            Some(c) if single && c != '\n' => c,
-            _ => ' ',
-        });
-        copied = at;
+        if !single {
+            out.push_str(&content[copied..start]);
+            out.push(' ');
+            copied = at;
+        }
     }
     out.push_str(&content[copied..]);
     out
+}
+
+/// cellbook patch 20: whether the char at byte `at` of `text` is whitespace, and its length.
+#[inline(always)]
+fn char_at(text: &str, at: usize) -> (bool, usize) {
+    let byte = text.as_bytes()[at];
+    if byte.is_ascii() {
+        (matches!(byte, b' ' | b'\t' | b'\n' | b'\x0b' | b'\x0c' | b'\r'), 1)
+    } else {
+        text[at..].chars().next().map_or((false, 1), |c| (c.is_whitespace(), c.len_utf8()))
+    }
 }
 
 // TODO: These language codes are duplicated with pagefind_web's Cargo.toml
