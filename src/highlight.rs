@@ -4,9 +4,10 @@
 //! two stylesheets (light and dark) that colour them. The syntax set is loaded once per process.
 //!
 //! syntect's regex search is most of the cost of highlighting, and code blocks repeat lines
-//! (imports, braces, shell prompts): each thread remembers how it parsed a line from a given
-//! parser state and reuses that parse when the same line comes in the same state. A line's parse
-//! depends only on the two, so the output is the same as without the memo.
+//! (imports, braces, shell prompts): each thread remembers how it highlighted a line from a given
+//! parser state and scope stack, and reuses that line's HTML when the same line comes in the same
+//! state and stack. A line's parse depends only on the line and the parser state, and its spans
+//! only on the parse and the stack, so the output is the same as without the memo.
 
 use crate::html::escape;
 use std::cell::RefCell;
@@ -14,7 +15,7 @@ use std::collections::HashMap;
 use std::sync::OnceLock;
 use syntect::highlighting::ThemeSet;
 use syntect::html::{ClassStyle, css_for_theme_with_class_style, line_tokens_to_classed_spans};
-use syntect::parsing::{ParseState, ParsingError, ScopeStack, ScopeStackOp, SyntaxReference, SyntaxSet};
+use syntect::parsing::{ParseState, ScopeStack, ScopeStackOp, SyntaxReference, SyntaxSet};
 use syntect::util::LinesWithEndings;
 
 const STYLE: ClassStyle = ClassStyle::SpacedPrefixed { prefix: "hl-" };
@@ -37,17 +38,14 @@ pub(crate) fn code_block(lang: &str, code: &str) -> String {
 }
 
 /// The code as spans with `hl-` classes (what syntect's `ClassedHTMLGenerator` makes, with the
-/// line parses going through the memo).
+/// lines going through the memo).
 fn classed_html(syntax: &SyntaxReference, set: &SyntaxSet, code: &str) -> Result<String, syntect::Error> {
     let mut state = ParseState::new(syntax);
     let mut scopes = ScopeStack::new();
     let mut html = String::with_capacity(code.len() * 3);
     let mut open_spans = 0;
     for line in LinesWithEndings::from(code) {
-        let ops = parse_line(&mut state, line, set)?;
-        let (spans, delta) = line_tokens_to_classed_spans(line, &ops, STYLE, &mut scopes)?;
-        open_spans += delta;
-        html.push_str(&spans);
+        open_spans += highlight_line(&mut state, &mut scopes, line, set, &mut html)?;
     }
     for _ in 0..open_spans {
         html.push_str("</span>");
@@ -55,39 +53,54 @@ fn classed_html(syntax: &SyntaxReference, set: &SyntaxSet, code: &str) -> Result
     Ok(html)
 }
 
-/// One line's parse: the state it started in, the scope operations, the state it left.
-struct Parsed {
-    before: ParseState,
-    ops: Vec<(usize, ScopeStackOp)>,
-    after: ParseState,
+/// One line highlighted: the parser state and scope stack it started in, those it left, its
+/// HTML and how many spans it left open (or closed, when negative).
+struct Highlighted {
+    before: (ParseState, ScopeStack),
+    after: (ParseState, ScopeStack),
+    html: String,
+    open_spans: isize,
 }
 
 /// Lines remembered per thread before the memo starts again (a few MB).
 const MEMO_LINES: usize = 20_000;
-/// Parses remembered per line text (`}` closes blocks in many states).
+/// Highlights remembered per line text (`}` closes blocks in many states).
 const MEMO_STATES: usize = 8;
 
 thread_local! {
-    static MEMO: RefCell<HashMap<String, Vec<Parsed>>> = RefCell::new(HashMap::new());
+    static MEMO: RefCell<HashMap<String, Vec<Highlighted>>> = RefCell::new(HashMap::new());
 }
 
-/// `state.parse_line(line)`, from the memo when this line was parsed from this state before.
-fn parse_line(state: &mut ParseState, line: &str, set: &SyntaxSet) -> Result<Vec<(usize, ScopeStackOp)>, ParsingError> {
+/// Appends `line` highlighted to `html` (from the memo when this line was highlighted from this
+/// state and stack before), moves the state and stack past it, and returns how many spans it left
+/// open.
+fn highlight_line(
+    state: &mut ParseState,
+    scopes: &mut ScopeStack,
+    line: &str,
+    set: &SyntaxSet,
+    html: &mut String,
+) -> Result<isize, syntect::Error> {
     MEMO.with_borrow_mut(|memo| {
-        if let Some(hit) = memo.get(line).and_then(|parses| parses.iter().find(|p| p.before == *state)) {
-            *state = hit.after.clone();
-            return Ok(hit.ops.clone());
+        let same = |h: &&Highlighted| h.before.0 == *state && h.before.1 == *scopes;
+        if let Some(hit) = memo.get(line).and_then(|lines| lines.iter().find(same)) {
+            (*state, *scopes) = hit.after.clone();
+            html.push_str(&hit.html);
+            return Ok(hit.open_spans);
         }
-        let before = state.clone();
-        let ops = state.parse_line(line, set)?;
+        let before = (state.clone(), scopes.clone());
+        let ops: Vec<(usize, ScopeStackOp)> = state.parse_line(line, set).map_err(syntect::Error::from)?;
+        let (spans, open_spans) = line_tokens_to_classed_spans(line, &ops, STYLE, scopes)?;
+        html.push_str(&spans);
         if memo.len() >= MEMO_LINES {
             memo.clear();
         }
-        let parses = memo.entry(line.to_string()).or_default();
-        if parses.len() < MEMO_STATES {
-            parses.push(Parsed { before, ops: ops.clone(), after: state.clone() });
+        let lines = memo.entry(line.to_string()).or_default();
+        if lines.len() < MEMO_STATES {
+            let after = (state.clone(), scopes.clone());
+            lines.push(Highlighted { before, after, html: spans, open_spans });
         }
-        Ok(ops)
+        Ok(open_spans)
     })
 }
 
