@@ -191,8 +191,8 @@ struct Pages<'a> {
 /// page), then the other files (`statics` and the generated ones), while pagefind builds,
 /// compresses and writes its index on a thread of its own. Its last step is serial (one folder
 /// of 10,000 fragments takes its files one at a time, about 0.25 s at 10,000 pages, after the
-/// rendering has finished). Returns how many files were written, how long the search index took, and how
-/// many search documents were reused.
+/// rendering has finished). Returns how many files were written, how long the search index
+/// took, and how many search documents were reused.
 fn render_while_indexing(
     writer: &Writer,
     pages: Pages<'_>,
