@@ -5,11 +5,13 @@
 //! The same-bytes test indexes the real site's search documents (English and Chinese, with the
 //! metadata and filters cellbook gives) once through upstream's one-at-a-time paths
 //! (`add_html_file` for each document, then `write_files` or `get_files`) and once through the
-//! patched path cellbook takes (`add_html_files`, then `take_files`), and compares every file,
+//! patched paths cellbook takes (`add_html_files`, then `take_files`, or, as `build` does,
+//! `take_files_sending_fragments`), and compares every file,
 //! gzipped ones decompressed. Both go through the same vendored pagefind, so it covers what
 //! differs between the paths: patches 1, 2 and 7 (documents parsed on all cores, in the order
 //! given), 3 and 7 (files compressed on all cores), 4 (pages moved into the index, not cloned) and
-//! 19 (documents in a plain subset of HTML parsed without lol_html; tested further below).
+//! 19 (documents in a plain subset of HTML parsed without lol_html; tested further below) and 21
+//! (the fragments handed out before the rest of the bundle).
 //! Patch 5 changes the compressed bytes on purpose (libdeflate, not flate2 at its best level),
 //! hence the comparison after decompression. Patches 6, 8, 9 and 10 change code that both paths
 //! share and promise an index byte for byte as upstream's (PATCHES.md says how that was shown);
@@ -19,7 +21,7 @@ mod common;
 
 use cellbook::build::{self, Options};
 use cellbook::search::{self, Document};
-use pagefind::api::{PagefindIndex, ReducedPage};
+use pagefind::api::{FragmentFile, PagefindIndex, ReducedPage, SyntheticFile};
 use pagefind::options::PagefindServiceConfig;
 use std::collections::BTreeMap;
 use std::io::Read;
@@ -58,6 +60,7 @@ async fn cellbooks_paths_give_the_index_upstreams_paths_give() {
     let written = upstream_written(&documents).await;
     let returned = upstream_returned(&documents).await;
     let kept = kept_path(&documents).await;
+    let sent = sending_path(&documents).await;
     let cellbooks = cellbook_path(documents).await;
 
     // The comparison covers both languages' indexes, with filters.
@@ -72,6 +75,7 @@ async fn cellbooks_paths_give_the_index_upstreams_paths_give() {
     assert_same(&written, &cellbooks, "add_html_file + write_files", "add_html_files + take_files");
     assert_same(&returned, &cellbooks, "add_html_file + get_files", "add_html_files + take_files");
     assert_same(&kept, &cellbooks, "pages kept as bytes + add_reduced_pages", "add_html_files + take_files");
+    assert_same(&written, &sent, "add_html_file + write_files", "add_html_files + take_files_sending_fragments");
 }
 
 #[tokio::test]
@@ -304,6 +308,25 @@ async fn cellbook_path(documents: Vec<Document>) -> Bundle {
     bundle(index.take_files().await.unwrap())
 }
 
+/// The path `cellbook build` takes (src/build.rs, patch 21): every document at once, then
+/// `take_files_sending_fragments`, which hands out every fragment, and only the fragments,
+/// before it returns the other files.
+async fn sending_path(documents: &[Document]) -> Bundle {
+    let mut index = PagefindIndex::new(Some(options())).unwrap();
+    index.add_html_files(documents.iter().map(|d| (d.url.clone(), d.html.clone())).collect()).await.unwrap();
+    let sent = std::sync::Mutex::new(Vec::new());
+    let sink = |file: FragmentFile| {
+        let contents = file.contents().to_vec();
+        sent.lock().unwrap().push(SyntheticFile { filename: file.filename, contents });
+    };
+    let others = bundle(index.take_files_sending_fragments(&sink).await.unwrap());
+    let sent = bundle(sent.into_inner().unwrap());
+    let fragment = |name: &String| name.starts_with("fragment/") && name.ends_with(".pf_fragment");
+    assert!(sent.len() > 10 && sent.keys().all(fragment), "sent: {:?}", sent.keys());
+    assert!(!others.keys().any(fragment), "fragments returned as well as sent: {:?}", others.keys());
+    sent.into_iter().chain(others).collect()
+}
+
 /// The path of a build over its previous output (patch 13, src/search/cache.rs): each page
 /// parsed and reduced in one index, kept as bytes, and added to another.
 async fn kept_path(documents: &[Document]) -> Bundle {
@@ -318,7 +341,7 @@ async fn kept_path(documents: &[Document]) -> Bundle {
     bundle(index.take_files().await.unwrap())
 }
 
-fn bundle(files: Vec<pagefind::api::SyntheticFile>) -> Bundle {
+fn bundle(files: Vec<SyntheticFile>) -> Bundle {
     files
         .into_iter()
         .map(|f| {

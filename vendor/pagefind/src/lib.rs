@@ -7,7 +7,7 @@ use futures::future::join_all;
 use hashbrown::HashMap;
 use index::PagefindIndexes;
 use options::{PagefindInboundConfig, SearchOptions};
-use output::SyntheticFile;
+use output::{FragmentSink, SyntheticFile};
 use rayon::prelude::*;
 pub use service::api;
 use wax::walk::Entry;
@@ -165,16 +165,26 @@ impl SearchState {
     }
 
     pub async fn build_indexes(&mut self) -> Result<()> {
-        self.build_indexes_from(false).await
+        self.build_indexes_from(false, None).await
     }
 
     /// cellbook patch: builds the indexes from the fossicked pages, moving them out of the
     /// state (no further build can be made from it).
     pub async fn build_indexes_once(&mut self) -> Result<()> {
-        self.build_indexes_from(true).await
+        self.build_indexes_from(true, None).await
     }
 
-    async fn build_indexes_from(&mut self, take_pages: bool) -> Result<()> {
+    /// cellbook patch 21: `build_indexes_once`, handing each fragment's file to `fragment_sink`
+    /// as soon as it is named; those files are then left out of `get_files`.
+    pub async fn build_indexes_once_sending(&mut self, fragment_sink: FragmentSink<'_>) -> Result<()> {
+        self.build_indexes_from(true, Some(fragment_sink)).await
+    }
+
+    async fn build_indexes_from(
+        &mut self,
+        take_pages: bool,
+        fragment_sink: Option<FragmentSink<'_>>,
+    ) -> Result<()> {
         let log = &self.options.logger;
 
         // cellbook patch: the index is built from the accumulated pages (`accumulate`); those
@@ -302,7 +312,9 @@ impl SearchState {
                 let mut languages: Vec<usize> = pages.iter().map(|&p| acc.pages[p].language).collect();
                 languages.dedup();
                 let acc = &acc;
-                async move { build_indexes(acc, &pages, &languages, language, options).await }
+                async move {
+                    build_indexes(acc, &pages, &languages, language, options, fragment_sink).await
+                }
             })
             .collect();
         let built_indexes = join_all(indexes).await;

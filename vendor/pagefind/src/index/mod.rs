@@ -6,6 +6,7 @@ use std::sync::Arc;
 use crate::{
     fossick::{FossickedWord, MetaFossickedWord},
     index::index_metadata::MetaFilter,
+    output::{FragmentFile, FragmentSink},
     utils::full_hash,
     SearchOptions,
 };
@@ -87,6 +88,7 @@ pub async fn build_indexes(
     languages: &[usize],
     language: String,
     options: &SearchOptions,
+    fragment_sink: Option<FragmentSink<'_>>,
 ) -> Result<PagefindIndexes> {
     let mut meta = MetaIndex {
         version: options.version.into(),
@@ -279,6 +281,14 @@ pub async fn build_indexes(
                 word_count: word_count as u32,
                 group_hash: "".into(),
             });
+        }
+    }
+
+    // cellbook patch 21: the fragments are named: hand them out now, so that they are
+    // written while the filters and words are built (the output does not write them again).
+    if let Some(sink) = fragment_sink {
+        for (hash, fragment) in final_fragments.drain(..) {
+            sink(FragmentFile::new(&hash, fragment));
         }
     }
 

@@ -1,4 +1,5 @@
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::Duration;
 
 use crate::index::accumulate::Fragment;
@@ -357,7 +358,7 @@ impl PagefindIndexes {
             let mut out: Vec<SyntheticFile> = join_all(files).await.into_iter().flatten().collect();
             // cellbook patch: a fragment may be compressed already (`accumulate::reduce`).
             let fragments = self.fragments.iter().map(|(hash, fragment)| {
-                let filename = outdir.join(format!("fragment/{}.pf_fragment", hash));
+                let filename = fragment_path(outdir, hash);
                 match &**fragment {
                     Fragment::Json(json) => (filename, json.as_bytes(), true),
                     Fragment::Gzipped(bytes) => (filename, bytes.as_slice(), false),
@@ -469,6 +470,41 @@ enum WriteBehavior {
 pub struct SyntheticFile {
     pub filename: PathBuf,
     pub contents: Vec<u8>,
+}
+
+/// cellbook patch 21: a fragment's file, handed out as soon as the index has named it
+/// (`PagefindIndex::take_files_sending_fragments`); its bytes are the index's own, shared.
+pub struct FragmentFile {
+    pub filename: PathBuf,
+    fragment: Arc<Fragment>,
+}
+
+/// cellbook patch 21: what takes each fragment's file as soon as it is named.
+pub type FragmentSink<'a> = &'a (dyn Fn(FragmentFile) + Sync);
+
+impl FragmentFile {
+    /// The file of the fragment named `hash`, compressed now if it is not yet. Its name is
+    /// relative to the bundle, as `get_files` gives them.
+    pub(crate) fn new(hash: &str, fragment: Arc<Fragment>) -> Self {
+        let fragment = match &*fragment {
+            Fragment::Json(json) => Arc::new(Fragment::Gzipped(gzip(&[json.as_bytes()]).into())),
+            Fragment::Gzipped(_) => fragment,
+        };
+        FragmentFile { filename: fragment_path(Path::new(""), hash), fragment }
+    }
+
+    /// The file's contents, compressed.
+    pub fn contents(&self) -> &[u8] {
+        match &*self.fragment {
+            Fragment::Gzipped(bytes) => bytes,
+            Fragment::Json(_) => unreachable!("`FragmentFile::new` compresses a JSON fragment"),
+        }
+    }
+}
+
+/// cellbook patch 21: where the fragment named `hash` is written.
+fn fragment_path(outdir: &Path, hash: &str) -> PathBuf {
+    outdir.join(format!("fragment/{hash}.pf_fragment"))
 }
 
 async fn write(

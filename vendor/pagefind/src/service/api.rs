@@ -35,7 +35,7 @@
 
 // cellbook patch: what `reduce_html_files` returns and `add_reduced_pages` takes.
 pub use crate::index::accumulate::ReducedPage;
-pub use crate::output::SyntheticFile;
+pub use crate::output::{FragmentFile, FragmentSink, SyntheticFile};
 use anyhow::{bail, Result};
 use rust_patch::Patch;
 use std::{collections::BTreeMap, path::PathBuf, sync::Arc};
@@ -266,6 +266,18 @@ impl PagefindIndex {
     pub async fn take_files(&mut self) -> Result<Vec<SyntheticFile>> {
         let mut state = self.search_index.lock().await;
         state.build_indexes_once().await?;
+        Ok(state.get_files().await)
+    }
+
+    /// cellbook patch 21: like `take_files`, but each fragment's file is handed to `fragment`
+    /// as soon as the index names it, before the filter and word indexes are built, so that
+    /// the caller can write the fragments meanwhile. The files returned are the others.
+    pub async fn take_files_sending_fragments(
+        &mut self,
+        fragment: FragmentSink<'_>,
+    ) -> Result<Vec<SyntheticFile>> {
+        let mut state = self.search_index.lock().await;
+        state.build_indexes_once_sending(fragment).await?;
         Ok(state.get_files().await)
     }
 
