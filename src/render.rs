@@ -398,9 +398,30 @@ fn render_job(
     let mut context = Context::from_serialize(&contents).map_err(|e| while_rendering(template_error(&e)))?;
     drop(contents);
     context.insert("nav", &nav);
-    let contents = templates.tera.render(template, &context).map_err(|e| while_rendering(template_error(&e)))?;
+    let contents = rendered(&templates.tera, template, &context).map_err(while_rendering)?;
     let contents = checked(contents, templates, template, &path).map_err(while_rendering)?;
     Ok(OutputFile { path, contents })
+}
+
+/// The template rendered, as a string of its own length. It is rendered into a buffer the thread
+/// keeps: a page rendered into a new string grew by doubling, copying itself and taking fresh
+/// memory at each size.
+fn rendered(tera: &Tera, template: &str, context: &Context) -> Result<String, Diagnostic> {
+    thread_local! {
+        static BUFFER: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+    }
+    BUFFER.with_borrow_mut(|buffer| {
+        buffer.clear();
+        tera.render_to(template, context, &mut *buffer).map_err(|e| template_error(&e))?;
+        let html = std::str::from_utf8(buffer).map(str::to_owned).map_err(|e| {
+            Diagnostic::error(format!("templates/{template}"), 0, 0, format!("the output is not UTF-8: {e}"))
+        });
+        // A rare huge page (the evidence matrix) does not keep its size of memory for good.
+        if buffer.capacity() > 1 << 20 {
+            *buffer = Vec::new();
+        }
+        html
+    })
 }
 
 /// A rendered document after `safety::check_document`: no dangerous URL and no inline script
