@@ -94,7 +94,7 @@ fn trials_documents(site: &Site) -> Vec<Document> {
                 .collect();
             let path = format!("{}{}/", site.lang_prefix(lang), evidence.trials_path.trim_matches('/'));
             let head = Head { lang, title: evidence.trials_title_in(lang), is_article: false };
-            let html = document_html(&head, &rows, &[], "");
+            let html = document_html(&head, &[&rows], &[], "");
             Document { url: site.base.link(&crate::site::links::encode_path(&path)), html }
         })
         .collect()
@@ -114,11 +114,9 @@ fn page_document(site: &Site, p: PageId, page: &Page) -> Document {
         meta.push(("aliases", page.front.aliases.join(", ")));
     }
     let head = Head { lang, title: page.title(), is_article: !page.is_index };
-    let body = format!(
-        "<p>{description}</p>{body}",
-        description = escape(page.front.description.as_deref().unwrap_or("")),
-        body = without_code(&site.rendered[p].html),
-    );
+    let description = format!("<p>{}</p>", escape(page.front.description.as_deref().unwrap_or("")));
+    let mut body = vec![description.as_str()];
+    body.extend(without_code(&site.rendered[p].html));
     let html = document_html(&head, &body, &meta, &filters(site, page));
     Document { url: site.base.link(&crate::site::links::encode_path(&page.url)), html }
 }
@@ -182,7 +180,7 @@ fn term_html(taxonomy: &Taxonomy, term: &Term, lang: &str) -> String {
         body.push_str(&format!("<p>{}</p>", escape(&aliases.join(", "))));
     }
     let head = Head { lang, title: term.label_in(lang), is_article: false };
-    document_html(&head, &body, &[("topic", taxonomy.title_in(lang).to_string())], "")
+    document_html(&head, &[&body], &[("topic", taxonomy.title_in(lang).to_string())], "")
 }
 
 /// What a document is called, and whether it is an article.
@@ -197,8 +195,10 @@ struct Head<'a> {
 
 /// The document pagefind parses: the body is searched; the metadata fields, given outside it,
 /// are searched once (as metadata) and kept for display. An article's title is its `h1`, which
-/// pagefind makes its `title` and also searches as text, as upstream does.
-fn document_html(head: &Head<'_>, body: &str, meta: &[(&str, String)], filters: &str) -> String {
+/// pagefind makes its `title` and also searches as text, as upstream does. The body comes in
+/// pieces (an article's text between its code blocks), written once into a string of the
+/// document's length.
+fn document_html(head: &Head<'_>, body: &[&str], meta: &[(&str, String)], filters: &str) -> String {
     let title = escape(head.title);
     let (h1, heading) = if head.is_article {
         (format!("<h1>{title}</h1>"), String::new())
@@ -209,27 +209,35 @@ fn document_html(head: &Head<'_>, body: &str, meta: &[(&str, String)], filters: 
         .iter()
         .map(|(key, value)| format!("<span data-pagefind-meta=\"{key}\">{}</span>", escape(value)))
         .collect();
-    format!(
-        "<html lang=\"{lang}\"><head></head><body><main data-pagefind-body>{h1}{body}</main>{heading}{meta}{filters}</body></html>",
-        lang = escape(head.lang),
-    )
+    let lang = escape(head.lang);
+    let start = format!("<html lang=\"{lang}\"><head></head><body><main data-pagefind-body>{h1}");
+    let end = "</main>";
+    let tail = [heading.as_str(), &meta, filters, "</body></html>"];
+    let length = start.len() + body.iter().chain(&tail).map(|piece| piece.len()).sum::<usize>() + end.len();
+    let mut html = String::with_capacity(length);
+    html.push_str(&start);
+    body.iter().for_each(|piece| html.push_str(piece));
+    html.push_str(end);
+    tail.iter().for_each(|piece| html.push_str(piece));
+    html
 }
 
 /// The HTML without its highlighted code blocks: readers search for words, not code, and the
-/// highlighting spans would make pagefind parse several times more HTML.
-fn without_code(html: &str) -> String {
+/// highlighting spans would make pagefind parse several times more HTML. Returns the stretches
+/// between the code blocks.
+fn without_code(html: &str) -> Vec<&str> {
     const OPEN: &str = "<pre class=\"code\">";
     let find = |text: &str, needle: &str| memchr::memmem::find(text.as_bytes(), needle.as_bytes());
-    let mut out = String::with_capacity(html.len());
+    let mut out = Vec::new();
     let mut rest = html;
     while let Some(start) = find(rest, OPEN) {
-        out.push_str(&rest[..start]);
+        out.push(&rest[..start]);
         match find(&rest[start..], "</pre>") {
             Some(end) => rest = &rest[start + end + "</pre>".len()..],
             None => rest = "",
         }
     }
-    out.push_str(rest);
+    out.push(rest);
     out
 }
 
@@ -458,6 +466,6 @@ mod tests {
     #[test]
     fn code_blocks_are_left_out() {
         let html = "<p>a</p><pre class=\"code\"><code><span>x</span></code></pre><p>b</p>";
-        assert_eq!(super::without_code(html), "<p>a</p><p>b</p>");
+        assert_eq!(super::without_code(html).concat(), "<p>a</p><p>b</p>");
     }
 }
