@@ -30,19 +30,23 @@ pub(crate) fn code_block(lang: &str, code: &str) -> String {
     let lang = lang.split([',', ' ']).next().unwrap_or("").trim();
     let set = syntaxes();
     let syntax = (!lang.is_empty()).then(|| set.find_syntax_by_token(lang)).flatten();
-    let body = match syntax.map(|syntax| classed_html(syntax, set, code)) {
-        Some(Ok(body)) => body,
-        _ => return plain(lang, code),
-    };
-    format!("<pre class=\"code\"><code class=\"language-{}\">{body}</code></pre>\n", escape(lang))
+    let open = format!("<pre class=\"code\"><code class=\"language-{}\">", escape(lang));
+    match syntax.map(|syntax| classed_html(syntax, set, code, open)) {
+        Some(Ok(mut html)) => {
+            html.push_str("</code></pre>\n");
+            html
+        }
+        _ => plain(lang, code),
+    }
 }
 
-/// The code as spans with `hl-` classes (what syntect's `ClassedHTMLGenerator` makes, with the
-/// lines going through the memo).
-fn classed_html(syntax: &SyntaxReference, set: &SyntaxSet, code: &str) -> Result<String, syntect::Error> {
+/// `open` followed by the code as spans with `hl-` classes (what syntect's
+/// `ClassedHTMLGenerator` makes, with the lines going through the memo).
+fn classed_html(syntax: &SyntaxReference, set: &SyntaxSet, code: &str, open: String) -> Result<String, syntect::Error> {
     let mut state = ParseState::new(syntax);
     let mut scopes = ScopeStack::new();
-    let mut html = String::with_capacity(code.len() * 3);
+    let mut html = open;
+    html.reserve(code.len() * 3);
     let mut open_spans = 0;
     for line in LinesWithEndings::from(code) {
         open_spans += highlight_line(&mut state, &mut scopes, line, set, &mut html)?;
