@@ -217,11 +217,9 @@ pub fn render(input: &Input<'_>, resolve: &dyn Fn(&str) -> Target) -> Rendered {
     out
 }
 
-/// Whether a link or image URL would run a script or read the reader's disk; if so, the problem
-/// is recorded (and the URL is not looked up as well: it is no page of this site either).
 /// The events as HTML, in a string of its own length. They are written into a buffer the
 /// thread keeps: a body written into a new string grew by doubling, and at 10,000 pages the
-/// copies and the fresh memory each size took were a fifth of the build's page faults.
+/// copies and the fresh memory each size took were about a sixth of the build's page faults.
 fn html_of(events: Vec<Event<'_>>) -> String {
     thread_local! {
         static BUFFER: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
@@ -238,6 +236,8 @@ fn html_of(events: Vec<Event<'_>>) -> String {
     })
 }
 
+/// Whether a link or image URL would run a script or read the reader's disk; if so, the problem
+/// is recorded (and the URL is not looked up as well: it is no page of this site either).
 fn refused(dest: &str, used: Use, out: &mut Rendered, line: usize, col: usize) -> bool {
     let Some(message) = url_problem(dest, used) else { return false };
     let what = if used == Use::Image { "image" } else { "link" };
@@ -438,7 +438,7 @@ fn count_words(text: &str) -> usize {
 }
 
 /// [`count_words`] of ASCII text, a byte at a time: most text is ASCII, and decoding it char
-/// by char, twice, was most of the time of rendering a page's Markdown outside pulldown-cmark.
+/// by char, twice, was much of the time of rendering a page's Markdown outside pulldown-cmark.
 /// Whitespace is what `split_whitespace` splits at, U+000B included (`u8::is_ascii_whitespace`
 /// leaves it out).
 fn count_ascii_words(text: &[u8]) -> usize {
