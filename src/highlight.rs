@@ -29,14 +29,16 @@ fn syntaxes() -> &'static SyntaxSet {
 pub(crate) fn code_block(lang: &str, code: &str) -> String {
     let lang = lang.split([',', ' ']).next().unwrap_or("").trim();
     let set = syntaxes();
-    let syntax = (!lang.is_empty()).then(|| set.find_syntax_by_token(lang)).flatten();
+    let Some(syntax) = (!lang.is_empty()).then(|| set.find_syntax_by_token(lang)).flatten() else {
+        return plain(lang, code);
+    };
     let open = format!("<pre class=\"code\"><code class=\"language-{}\">", escape(lang));
-    match syntax.map(|syntax| classed_html(syntax, set, code, open)) {
-        Some(Ok(mut html)) => {
+    match classed_html(syntax, set, code, open) {
+        Ok(mut html) => {
             html.push_str("</code></pre>\n");
             html
         }
-        _ => plain(lang, code),
+        Err(_) => plain(lang, code),
     }
 }
 
