@@ -204,6 +204,8 @@ pub struct Prepared {
     pub script_hashes: Option<Vec<String>>,
     /// The sidebars rendered so far, by language and section.
     navs: nav::Navs,
+    /// The pages' summaries made so far, for the lists.
+    summaries: views::Summaries,
 }
 
 /// Sets the global context on the templates ([`global`]: `site`, `i18n`, `navs`, `topics`, and
@@ -215,7 +217,12 @@ pub(crate) fn prepare(site: &Site, templates: Templates) -> Prepared {
     let global = global_context(site, &i18n, csp.as_deref());
     // A struct always serialises to a map, which is all `from_serialize` asks.
     *tera.global_context() = Context::from_serialize(&global).unwrap_or_default();
-    Prepared { tera, script_hashes: csp.map(|_| script_hashes), navs: nav::Navs::new(site) }
+    Prepared {
+        tera,
+        script_hashes: csp.map(|_| script_hashes),
+        navs: nav::Navs::new(site),
+        summaries: views::Summaries::new(site),
+    }
 }
 
 /// The page's policy with the templates' script hashes; `None` when the site has none.
@@ -242,7 +249,7 @@ pub fn global_json(site: &Site, i18n: &toml::Table, script_hashes: &[String]) ->
 /// docs/templates.md's check); `None` for a job the site does not make. The same code the
 /// renderer runs.
 pub fn context_json(site: &Site, dates: &Dates, job: Job) -> Option<(String, serde_json::Value)> {
-    let document = context::document(site, dates, job, None)?;
+    let document = context::document(site, &views::Summaries::new(site), dates, job, None)?;
     Some((document.path, serde_json::to_value(&document.contents).ok()?))
 }
 
@@ -411,7 +418,7 @@ fn render_job(
         (Some(bodies), Job::Page(p)) => Some(bodies.take_page(p)),
         _ => None,
     };
-    let Some(document) = context::document(site, dates, job, body.as_deref()) else {
+    let Some(document) = context::document(site, &templates.summaries, dates, job, body.as_deref()) else {
         return Err(Diagnostic::error("book.toml", 0, 0, format!("nothing to render for {job:?}")));
     };
     let context::Document { template, path, contents } = document;

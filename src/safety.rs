@@ -269,16 +269,17 @@ pub(crate) fn front_matter_problems(file: &Path, front: &FrontMatter) -> Vec<Dia
 pub fn check_document<'a>(html: &'a str, script_hashes: Option<&[String]>) -> Result<Cow<'a, str>, Finding> {
     let mut findings = Vec::new();
     let mut inserts: Vec<(usize, &str)> = Vec::new();
-    for tag in html::tags(html) {
-        tag_problems(&tag, false, &mut findings);
+    let mut tags = html::tags(html);
+    while let Some(tag) = tags.next_tag() {
+        tag_problems(tag, false, &mut findings);
         if script_hashes.is_some() {
-            event_handlers(&tag, &mut findings);
+            event_handlers(tag, &mut findings);
         }
         if let Some(finding) = findings.pop() {
             return Err(finding);
         }
         if let (Some(hashes), Some((text, at))) = (script_hashes, tag.script)
-            && csp::is_script(&tag)
+            && csp::is_script(tag)
             && !tag.attrs.iter().any(|a| a.name.eq_ignore_ascii_case("src"))
             && !hashes.contains(&csp::hash(text))
         {
@@ -287,7 +288,7 @@ pub fn check_document<'a>(html: &'a str, script_hashes: Option<&[String]>) -> Re
                 .to_string();
             return Err(Finding { at, message });
         }
-        inserts.extend(noopener(html, &tag));
+        inserts.extend(noopener(html, tag));
     }
     if inserts.is_empty() {
         return Ok(html.into());

@@ -4,7 +4,7 @@
 //! output path, and the [`Contents`] that serialise to the template's context. The renderer and
 //! the snapshot tests (via [`super::context_json`]) both take the context from here.
 
-use super::views::{Link, Translation, breadcrumbs, href, translations};
+use super::views::{Link, Summaries, Translation, breadcrumbs, href, translations};
 use super::{Job, changes, json_ld, matrix, page, section, taxonomy, trials};
 use crate::dates::Dates;
 use crate::site::Site;
@@ -152,8 +152,15 @@ impl Common<'_> {
 }
 
 /// The template, output path and context of a job; `None` for a job the site's configuration
-/// does not make (a matrix without `[matrix]`, a trials page without `[evidence]`).
-pub(crate) fn document<'a>(site: &'a Site, dates: &Dates, job: Job, body: Option<&'a str>) -> Option<Document<'a>> {
+/// does not make (a matrix without `[matrix]`, a trials page without `[evidence]`). Lists take
+/// their pages' summaries from `summaries`.
+pub(crate) fn document<'a>(
+    site: &'a Site,
+    summaries: &Summaries,
+    dates: &Dates,
+    job: Job,
+    body: Option<&'a str>,
+) -> Option<Document<'a>> {
     let at = |template: &'static str, site_path: &str, contents: Contents<'a>| Document {
         template,
         path: format!("{site_path}index.html"),
@@ -165,14 +172,14 @@ pub(crate) fn document<'a>(site: &'a Site, dates: &Dates, job: Job, body: Option
         }
         Job::Section(s) => {
             let template = if site.section(s).dir.is_empty() { "index.html" } else { "section.html" };
-            at(template, &site.section(s).url, Contents::Section(section::context(site, s)))
+            at(template, &site.section(s).url, Contents::Section(section::context(site, summaries, s)))
         }
         Job::Taxonomy { taxonomy, lang } => {
             let (path, context) = taxonomy::taxonomy_context(site, taxonomy, lang);
             at("taxonomy.html", &path, Contents::Taxonomy(context))
         }
         Job::Term { term, lang, page } => {
-            let (path, context) = taxonomy::term_context(site, term, lang, page);
+            let (path, context) = taxonomy::term_context(site, summaries, term, lang, page);
             at("term.html", &path, Contents::Term(context))
         }
         Job::Matrix { lang } => {

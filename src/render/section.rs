@@ -6,7 +6,7 @@
 
 use super::context::{Common, Context};
 use super::references::{ReferenceView, references};
-use super::views::{Summary, breadcrumbs, href, section_title, site_description, summary, translations};
+use super::views::{Summaries, breadcrumbs, href, section_title, site_description, translations};
 use crate::markdown::TocEntry;
 use crate::site::{SectionId, Site};
 use serde::Serialize;
@@ -25,7 +25,8 @@ struct SectionView<'a> {
     content: &'a str,
     toc: &'a [TocEntry],
     references: Vec<ReferenceView<'a>>,
-    pages: Vec<Summary<'a>>,
+    /// Summaries ([`Summaries`]).
+    pages: Vec<tera::Value>,
     subsections: Vec<Subsection<'a>>,
 }
 
@@ -38,7 +39,7 @@ struct Subsection<'a> {
     count: usize,
 }
 
-pub(crate) fn context(site: &Site, s: SectionId) -> Context<'_, SectionContext<'_>> {
+pub(crate) fn context<'a>(site: &'a Site, summaries: &Summaries, s: SectionId) -> Context<'a, SectionContext<'a>> {
     let section = site.section(s);
     let lang = section.lang.as_str();
     let home = section.dir.is_empty();
@@ -55,7 +56,7 @@ pub(crate) fn context(site: &Site, s: SectionId) -> Context<'_, SectionContext<'
         content: rendered.map_or("", |r| r.html.as_str()),
         toc: rendered.map_or(&[][..], |r| r.toc.as_slice()),
         references: index.map(|i| references(&i.front.references)).unwrap_or_default(),
-        pages: section.pages.iter().map(|&p| summary(site, p, lang)).collect(),
+        pages: section.pages.iter().map(|&p| summaries.get(site, p, site.lang_id(lang))).collect(),
         subsections: section
             .children
             .iter()

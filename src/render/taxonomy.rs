@@ -5,7 +5,7 @@
 //! `taxonomy`, `term`, `pages` and `pager` (docs/templates.md), and the site path rendered.
 
 use super::context::{Common, Context};
-use super::views::{Summary, href, summary, translations};
+use super::views::{Summaries, href, translations};
 use crate::site::{LangId, Site, TERM_PAGE_SIZE, TaxonomyId, TermId};
 use serde::Serialize;
 
@@ -30,7 +30,8 @@ pub(crate) struct TermContext<'a> {
     taxonomy: TermTaxonomy<'a>,
     term: TermView<'a>,
     /// This page of the list only.
-    pages: Vec<Summary<'a>>,
+    /// Summaries ([`Summaries`]).
+    pages: Vec<tera::Value>,
     pager: Pager,
 }
 
@@ -118,12 +119,13 @@ pub(crate) fn taxonomy_context(
 
 /// Page `n` (from 1) of a term's list: its articles, and `pager` to the others. Returns the
 /// site path it renders.
-pub(crate) fn term_context(
-    site: &Site,
+pub(crate) fn term_context<'a>(
+    site: &'a Site,
+    summaries: &Summaries,
     term: TermId,
     lang_id: LangId,
     n: usize,
-) -> (String, Context<'_, TermContext<'_>>) {
+) -> (String, Context<'a, TermContext<'a>>) {
     let taxonomy = site.taxonomy(term.taxonomy);
     let lang = site.lang(lang_id);
     let all = site.term_pages(term, lang_id);
@@ -149,7 +151,7 @@ pub(crate) fn term_context(
             url: href(site, &format!("{}{}/", site.lang_prefix(lang), taxonomy.path)),
         },
         term: term_view(site, term, lang_id),
-        pages: shown.iter().map(|&p| summary(site, p, lang)).collect(),
+        pages: shown.iter().map(|&p| summaries.get(site, p, lang_id)).collect(),
         pager: Pager {
             current: n,
             total,

@@ -6,9 +6,11 @@
 
 use crate::config::Taxonomy;
 use crate::content::Page;
-use crate::site::{PageId, SectionId, Site};
+use crate::site::ids::Id;
+use crate::site::{LangId, PageId, SectionId, Site};
 use serde::Serialize;
 use std::collections::BTreeMap;
+use std::sync::OnceLock;
 
 /// A titled link: `{title, url}`.
 #[derive(Serialize)]
@@ -180,7 +182,31 @@ pub(crate) fn evidence<'a>(site: &'a Site, page: &Page, lang: &str) -> Option<Ev
     Some(EvidenceView { design: label(&config.design)?, result: label(&config.result)? })
 }
 
-pub(crate) fn summary<'a>(site: &'a Site, p: PageId, lang: &str) -> Summary<'a> {
+/// Every article's summary, as the value templates get, made the first time a list shows it in a
+/// language and then shared by every list that does (its section's page, each of its terms'
+/// pages: Tera values are reference-counted, and a value inside a context is not converted
+/// again). Made anew for each list, the summaries and their term links were a quarter of the
+/// contexts' time at 10,000 pages.
+pub(crate) struct Summaries {
+    languages: usize,
+    /// By page, then language.
+    values: Vec<OnceLock<tera::Value>>,
+}
+
+impl Summaries {
+    pub(crate) fn new(site: &Site) -> Self {
+        let languages = site.languages().len();
+        Summaries { languages, values: (0..site.pages.len() * languages).map(|_| OnceLock::new()).collect() }
+    }
+
+    /// Page `p`'s summary, labelled in `lang`.
+    pub(crate) fn get(&self, site: &Site, p: PageId, lang: LangId) -> tera::Value {
+        let slot = &self.values[p.index() * self.languages + lang.index()];
+        slot.get_or_init(|| tera::Value::from_serializable(&summary(site, p, site.lang(lang)))).clone()
+    }
+}
+
+fn summary<'a>(site: &'a Site, p: PageId, lang: &str) -> Summary<'a> {
     let page = site.page(p);
     Summary {
         title: page.title(),

@@ -51,19 +51,29 @@ impl<'a> Tag<'a> {
 
 /// The start tags of `html`, in order.
 pub fn tags(html: &str) -> Tags<'_> {
-    Tags { html, pos: 0 }
+    Tags { html, pos: 0, tag: Tag { name: "", at: 0, name_end: 0, attrs: SmallVec::new(), script: None } }
 }
 
-/// An iterator over the start tags of some HTML; made by [`tags`].
+/// An iterator over the start tags of some HTML; made by [`tags`]. [`Tags::next_tag`] lends each
+/// tag instead, written over the previous one: the check of every rendered page goes through
+/// millions of tags, and moving each tag (184 bytes) out of the calls was a fifth of its time.
 pub struct Tags<'a> {
     html: &'a str,
     pos: usize,
+    tag: Tag<'a>,
 }
 
 impl<'a> Iterator for Tags<'a> {
     type Item = Tag<'a>;
 
     fn next(&mut self) -> Option<Tag<'a>> {
+        self.next_tag().cloned()
+    }
+}
+
+impl<'a> Tags<'a> {
+    /// The next start tag, lent until the next call.
+    pub fn next_tag(&mut self) -> Option<&Tag<'a>> {
         let bytes = self.html.as_bytes();
         loop {
             let lt = self.pos + memchr::memchr(b'<', bytes.get(self.pos..)?)?;
@@ -74,39 +84,43 @@ impl<'a> Iterator for Tags<'a> {
                 Some(b'!' | b'?') => self.pos = find_byte(bytes, lt + 1, b'>').map_or(bytes.len(), |i| i + 1),
                 Some(b'/') if after.get(1).is_some_and(u8::is_ascii_alphabetic) => {
                     // An end tag's attributes are dropped by browsers, but its quotes still hide `>`.
-                    self.pos = self.tag_at(lt + 1).1;
+                    self.pos = self.read_tag(lt + 1);
                 }
                 Some(b'/') => self.pos = find_byte(bytes, lt + 1, b'>').map_or(bytes.len(), |i| i + 1),
                 Some(b) if b.is_ascii_alphabetic() => {
-                    let (mut tag, end) = self.tag_at(lt);
+                    let end = self.read_tag(lt);
                     self.pos = end;
-                    if tag.is("script") {
+                    if self.tag.is("script") {
                         let close = find_script_end(self.html, end);
-                        tag.script = Some((&self.html[end..close], end));
+                        self.tag.script = Some((&self.html[end..close], end));
                         self.pos = close;
                     }
-                    return Some(tag);
+                    return Some(&self.tag);
                 }
                 _ => self.pos = lt + 1,
             }
         }
     }
-}
 
-impl<'a> Tags<'a> {
-    /// The tag whose `<` (or `/` of an end tag) is at `lt`, and the offset after its `>`.
-    fn tag_at(&self, lt: usize) -> (Tag<'a>, usize) {
+    /// Reads the tag whose `<` (or `/` of an end tag) is at `lt` into `self.tag`; returns the
+    /// offset after its `>`.
+    fn read_tag(&mut self, lt: usize) -> usize {
         let html = self.html;
         let bytes = html.as_bytes();
         let name_start = lt + 1;
         let name_end = scan(bytes, name_start, |b| !is_space(b) && b != b'/' && b != b'>');
-        let mut tag = Tag { name: &html[name_start..name_end], at: lt, name_end, attrs: SmallVec::new(), script: None };
+        let tag = &mut self.tag;
+        tag.name = &html[name_start..name_end];
+        tag.at = lt;
+        tag.name_end = name_end;
+        tag.attrs.clear();
+        tag.script = None;
         let mut p = name_end;
         loop {
             p = scan(bytes, p, |b| is_space(b) || b == b'/');
             match bytes.get(p) {
-                None => return (tag, p),
-                Some(b'>') => return (tag, p + 1),
+                None => return p,
+                Some(b'>') => return p + 1,
                 Some(_) => {}
             }
             let at = p;
