@@ -16,6 +16,8 @@
 //! hence the comparison after decompression. Patches 6, 8, 9 and 10 change code that both paths
 //! share and promise an index byte for byte as upstream's (PATCHES.md says how that was shown);
 //! patch 11 changes the index of Chinese, Japanese and Thai metadata on purpose, tested below.
+//! Patch 22 changes how both paths reduce a page, so this file cannot tell it apart: a unit test
+//! in the vendored crate compares it with the code it replaced (`scripts/vendor-pagefind-tests.sh`).
 
 mod common;
 

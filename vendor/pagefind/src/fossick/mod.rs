@@ -928,6 +928,7 @@ mod tests {
             page_url: Some("/test/".into()),
             synthetic_content: Some(s),
             data: None,
+            plain: false,
         };
 
         _ = f.read_synthetic_sync(&test_opts());

@@ -22,8 +22,8 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use super::index_words::{PackedPage, PackedVariant, PackedWord};
-use super::{page_words, word_shard, WORD_SHARDS};
-use crate::fossick::FossickedData;
+use super::{meta_positions_to_packed, page_words, positions_to_packed_page, word_shard, WORD_SHARDS};
+use crate::fossick::{FossickedData, FossickedWord, MetaFossickedWord};
 use crate::utils::full_hash;
 use crate::SearchOptions;
 
@@ -193,9 +193,15 @@ impl ReducedPage {
 pub fn reduce(page: FossickedData, options: &SearchOptions) -> ReducedPage {
     let has_words = !page.word_data.is_empty();
     let words = if has_words {
-        let mut shards: Vec<Vec<ReducedWord>> = vec![Vec::new(); WORD_SHARDS];
-        for (word, packed) in page_words(page.word_data, page.meta_word_data, 0) {
-            shards[word_shard(&word)].push(ReducedWord::from_packed(packed));
+        // cellbook patch 22: each shard's list is made at its size (grown from empty, the lists
+        // of the page's 16 shards were reallocated a few times each).
+        let words = reduced_words(page.word_data, page.meta_word_data);
+        let shard_of: Vec<u8> = words.iter().map(|word| word_shard(&word.word) as u8).collect();
+        let mut sizes = [0usize; WORD_SHARDS];
+        shard_of.iter().for_each(|&shard| sizes[shard as usize] += 1);
+        let mut shards: Vec<Vec<ReducedWord>> = sizes.iter().map(|&size| Vec::with_capacity(size)).collect();
+        for (word, shard) in words.into_iter().zip(shard_of) {
+            shards[shard as usize].push(word);
         }
         shards
     } else {
@@ -229,6 +235,45 @@ pub fn reduce(page: FossickedData, options: &SearchOptions) -> ReducedPage {
         language: page.language,
         words,
     }
+}
+
+/// cellbook patch 22: a page's words as `page_words` and `ReducedWord::from_packed` make them.
+/// A word whose every occurrence is written as indexed (no diacritics taken off: nearly all) is
+/// packed straight from its positions, without the page's table of `PackedWord`s, a copy of
+/// the word and three lists on the way; a word with variants goes through `page_words` on its
+/// own (what `page_words` makes of a word depends only on that word's positions).
+fn reduced_words(
+    word_data: HashMap<String, Vec<FossickedWord>>,
+    mut meta_word_data: HashMap<String, Vec<MetaFossickedWord>>,
+) -> Vec<ReducedWord> {
+    let mut reduced = Vec::with_capacity(word_data.len() + meta_word_data.len());
+    let mut with_variants = (HashMap::new(), HashMap::new());
+    for (word, positions) in word_data {
+        let meta = meta_word_data.remove(&word);
+        let plain = positions.iter().all(|p| p.original_word.is_none())
+            && meta.iter().flatten().all(|p| p.original_word.is_none());
+        if plain && !positions.is_empty() {
+            let mut page = positions_to_packed_page(positions, 0);
+            page.meta_locs = meta_positions_to_packed(meta.unwrap_or_default());
+            reduced.push(ReducedWord { word, pages: vec![pack_page(&page).into()], variants: Vec::new() });
+        } else {
+            if let Some(meta) = meta {
+                with_variants.1.insert(word.clone(), meta);
+            }
+            with_variants.0.insert(word, positions);
+        }
+    }
+    for (word, meta) in meta_word_data {
+        if !meta.is_empty() && meta.iter().all(|p| p.original_word.is_none()) {
+            let page = PackedPage { page_number: 0, locs: Vec::new(), meta_locs: meta_positions_to_packed(meta) };
+            reduced.push(ReducedWord { word, pages: vec![pack_page(&page).into()], variants: Vec::new() });
+        } else {
+            with_variants.1.insert(word, meta);
+        }
+    }
+    let (word_data, meta_word_data) = with_variants;
+    reduced.extend(page_words(word_data, meta_word_data, 0).into_values().map(ReducedWord::from_packed));
+    reduced
 }
 
 impl Accumulator {
@@ -487,5 +532,48 @@ mod tests {
         let mut read = Vec::new();
         read_pages(&bytes, |id, locs, meta| read.push((id, locs, meta)));
         assert_eq!(read, vec![(70000, page.locs.clone(), page.meta_locs.clone()), (3, vec![], vec![-4])]);
+    }
+
+    /// Patch 22: `reduced_words` gives each word what `page_words` and `from_packed` gave it.
+    #[test]
+    fn reduced_words_are_what_page_words_made() {
+        let word = |position: u32, weight: u8, original: Option<&str>| FossickedWord {
+            position,
+            weight,
+            original_word: original.map(str::to_string),
+        };
+        let meta = |field_id: u16, position: u32, original: Option<&str>| MetaFossickedWord {
+            field_id,
+            position,
+            original_word: original.map(str::to_string),
+        };
+        let words: HashMap<String, Vec<FossickedWord>> = [
+            ("plain", vec![word(7, 25, None), word(2, 25, None), word(40, 12, None), word(3, 0, None)]),
+            ("also-in-meta", vec![word(1, 25, None), word(9, 25, None)]),
+            ("cafe", vec![word(4, 25, Some("café")), word(5, 25, None), word(6, 25, Some("cafè"))]),
+            ("naive", vec![word(8, 25, Some("naïve"))]),
+            ("meta-variant", vec![word(11, 25, None)]),
+            ("empty", vec![]),
+        ]
+        .into_iter()
+        .map(|(w, p)| (w.to_string(), p))
+        .collect();
+        let metas: HashMap<String, Vec<MetaFossickedWord>> = [
+            ("also-in-meta", vec![meta(1, 3, None), meta(0, 2, None), meta(0, 0, None)]),
+            ("meta-variant", vec![meta(0, 1, Some("metà-variant"))]),
+            ("meta-only", vec![meta(2, 4, None), meta(2, 1, None)]),
+            ("meta-only-variant", vec![meta(0, 0, Some("metà-only-variant")), meta(0, 3, None)]),
+            ("cafe", vec![meta(0, 5, None)]),
+            ("meta-empty", vec![]),
+        ]
+        .into_iter()
+        .map(|(w, p)| (w.to_string(), p))
+        .collect();
+        let as_bytes = |mut reduced: Vec<ReducedWord>| {
+            reduced.sort_by(|a, b| a.word.cmp(&b.word));
+            reduced.iter().map(|w| minicbor::to_vec(w).unwrap()).collect::<Vec<_>>()
+        };
+        let upstream = page_words(words.clone(), metas.clone(), 0).into_values().map(ReducedWord::from_packed).collect();
+        assert_eq!(as_bytes(reduced_words(words, metas)), as_bytes(upstream));
     }
 }

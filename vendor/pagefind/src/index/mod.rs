@@ -646,7 +646,10 @@ fn positions_to_packed_page(mut positions: Vec<FossickedWord>, page_number: usiz
     positions.sort_unstable_by_key(|p| (if p.weight == 25 { 0 } else { p.weight }, p.position));
 
     let mut current_weight = 25;
-    let mut weighted_positions = Vec::with_capacity(positions.len());
+    // cellbook patch 22: room for the marker each change of weight adds too.
+    let weight_changes = positions.windows(2).filter(|pair| pair[0].weight != pair[1].weight).count()
+        + usize::from(positions.first().is_some_and(|p| p.weight != 25));
+    let mut weighted_positions = Vec::with_capacity(positions.len() + weight_changes);
     let mut last_position = 0;
 
     // Calculate our output list of positions with weights.
