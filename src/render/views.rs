@@ -185,7 +185,7 @@ pub(crate) fn evidence<'a>(site: &'a Site, page: &Page, lang: &str) -> Option<Ev
 /// Every article's summary, as the value templates get, made the first time a list shows it in a
 /// language and then shared by every list that does (its section's page, each of its terms'
 /// pages: Tera values are reference-counted, and a value inside a context is not converted
-/// again). Made anew for each list, the summaries and their term links were a quarter of the
+/// again). Made anew for each list, the summaries and their term links were over a third of the
 /// contexts' time at 10,000 pages.
 pub(crate) struct Summaries {
     languages: usize,
