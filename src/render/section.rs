@@ -42,6 +42,8 @@ struct Subsection<'a> {
 pub(crate) fn context<'a>(site: &'a Site, summaries: &Summaries, s: SectionId) -> Context<'a, SectionContext<'a>> {
     let section = site.section(s);
     let lang = section.lang.as_str();
+    // Looked up once: `lang_id` searches the configured languages.
+    let lang_id = site.lang_id(lang);
     let home = section.dir.is_empty();
     let index = section.index.map(|i| site.page(i));
     let title = section_title(site, s);
@@ -56,7 +58,7 @@ pub(crate) fn context<'a>(site: &'a Site, summaries: &Summaries, s: SectionId) -
         content: rendered.map_or("", |r| r.html.as_str()),
         toc: rendered.map_or(&[][..], |r| r.toc.as_slice()),
         references: index.map(|i| references(&i.front.references)).unwrap_or_default(),
-        pages: section.pages.iter().map(|&p| summaries.get(site, p, site.lang_id(lang))).collect(),
+        pages: section.pages.iter().map(|&p| summaries.get(site, p, lang_id)).collect(),
         subsections: section
             .children
             .iter()
